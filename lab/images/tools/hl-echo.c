@@ -1,0 +1,92 @@
+/*
+ * hl-echo: TCP and UDP echo server and client, built static so the same binary runs in the
+ * busybox container image and the VM initramfs (busybox nc has no UDP and no -k).
+ *
+ *   hl-echo serve [PORT]                      echo TCP and UDP on PORT (default 7), forever
+ *   hl-echo tcp|udp HOST PORT MESSAGE [MS]    send MESSAGE, print the reply; exit 0 when it
+ *                                             comes back intact within MS (default 2000)
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int listen_on(int type, int port) {
+  int fd = socket(AF_INET, type, 0), one = 1;
+  struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(INADDR_ANY)};
+  if (fd < 0) return -1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0) return -1;
+  if (type == SOCK_STREAM && listen(fd, 64) < 0) return -1;
+  return fd;
+}
+
+static void echo_stream(int fd) {
+  char buf[65536];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) > 0)
+    if (write(fd, buf, n) != n) break;
+  close(fd);
+}
+
+static int serve(int port) {
+  int tcp = listen_on(SOCK_STREAM, port), udp = listen_on(SOCK_DGRAM, port);
+  if (tcp < 0 || udp < 0) { perror("hl-echo: bind"); return 2; }
+  signal(SIGCHLD, SIG_IGN); /* reap connection children automatically */
+  struct pollfd fds[2] = {{.fd = tcp, .events = POLLIN}, {.fd = udp, .events = POLLIN}};
+  for (;;) {
+    if (poll(fds, 2, -1) < 0) { if (errno == EINTR) continue; perror("poll"); return 2; }
+    if (fds[0].revents & POLLIN) {
+      int conn = accept(tcp, NULL, NULL);
+      if (conn >= 0) {
+        if (fork() == 0) { close(tcp); close(udp); echo_stream(conn); _exit(0); }
+        close(conn);
+      }
+    }
+    if (fds[1].revents & POLLIN) {
+      char buf[65536];
+      struct sockaddr_in peer;
+      socklen_t len = sizeof peer;
+      ssize_t n = recvfrom(udp, buf, sizeof buf, 0, (struct sockaddr *)&peer, &len);
+      if (n >= 0) sendto(udp, buf, n, 0, (struct sockaddr *)&peer, len);
+    }
+  }
+}
+
+static int client(const char *proto, const char *host, int port, const char *message, int timeout_ms) {
+  int udp = strcmp(proto, "udp") == 0;
+  struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(port)};
+  if (inet_pton(AF_INET, host, &addr.sin_addr) != 1) { fprintf(stderr, "hl-echo: %s is not an IPv4 address\n", host); return 2; }
+  int fd = socket(AF_INET, udp ? SOCK_DGRAM : SOCK_STREAM, 0);
+  struct timeval tv = {.tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  if (connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0) { perror("hl-echo: connect"); return 1; }
+  size_t want = strlen(message), got = 0;
+  if (write(fd, message, want) != (ssize_t)want) { perror("hl-echo: send"); return 1; }
+  char buf[65536];
+  while (got < want) {
+    ssize_t n = read(fd, buf + got, sizeof buf - got);
+    if (n <= 0) { fprintf(stderr, "hl-echo: %s\n", n == 0 ? "connection closed" : strerror(errno)); return 1; }
+    got += n;
+    if (udp) break;
+  }
+  fwrite(buf, 1, got, stdout);
+  putchar('\n');
+  return got == want && memcmp(buf, message, want) == 0 ? 0 : 1;
+}
+
+int main(int argc, char **argv) {
+  if (argc >= 2 && strcmp(argv[1], "serve") == 0) return serve(argc > 2 ? atoi(argv[2]) : 7);
+  if (argc >= 5 && (strcmp(argv[1], "tcp") == 0 || strcmp(argv[1], "udp") == 0))
+    return client(argv[1], argv[2], atoi(argv[3]), argv[4], argc > 5 ? atoi(argv[5]) : 2000);
+  fprintf(stderr, "usage: hl-echo serve [PORT] | hl-echo tcp|udp HOST PORT MESSAGE [TIMEOUT_MS]\n");
+  return 2;
+}

@@ -1,0 +1,17 @@
+import { mkdir, open, rename } from 'node:fs/promises';
+import { dirname, basename, join } from 'node:path';
+
+/** Writes a file so readers see the old or the new content, never half: temp file, fsync, rename. */
+export async function writeFileAtomic(path: string, content: string | Buffer): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  // A leading dot keeps watchers such as dnsmasq's hostsdir from reading the temp file.
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const handle = await open(temp, 'w', 0o644);
+  try {
+    await handle.writeFile(content);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(temp, path);
+}

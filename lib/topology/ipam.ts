@@ -1,0 +1,65 @@
+import { TopologyError } from '../common/errors.ts';
+import { broadcastAddress, cidrContains, intToIp, ipToInt, isIpv4, networkAddress, type Cidr } from './ipv4.ts';
+
+export interface AddressPlan {
+  subnet: Cidr;
+  gateway: number;
+  dns: number;
+  poolStart: number;
+  poolEnd: number;
+  /** Addresses never handed out automatically (reservations). */
+  reserved: Set<number>;
+}
+
+/** Parses `10.0.1.10` or `10.0.1.10-10.0.1.19` into the addresses it covers. */
+export function parseReservation(text: string, fieldPath: string): number[] {
+  const [first, last = first] = text.split('-').map((part) => part.trim());
+  if (!isIpv4(first) || !isIpv4(last)) {
+    throw new TopologyError(fieldPath, text, 'not an address or range', 'write 10.0.1.10 or 10.0.1.10-10.0.1.19');
+  }
+  const start = ipToInt(first);
+  const end = ipToInt(last);
+  if (end < start) throw new TopologyError(fieldPath, text, 'range ends before it starts', 'put the lower address first');
+  return Array.from({ length: end - start + 1 }, (_, i) => start + i);
+}
+
+/** Why an address may not be given to a node, or undefined when it may. */
+export function addressConflict(plan: AddressPlan, ip: number): string | undefined {
+  if (!cidrContains(plan.subnet, ip)) return `outside the subnet ${intToIp(networkAddress(plan.subnet))}/${plan.subnet.prefix}`;
+  if (ip === networkAddress(plan.subnet)) return 'the network address of the subnet';
+  if (ip === broadcastAddress(plan.subnet)) return 'the broadcast address of the subnet';
+  if (ip === plan.gateway) return 'the gateway address';
+  if (ip === plan.dns) return 'the DNS server address';
+  return undefined;
+}
+
+/**
+ * Gives every node without a static IP the next free pool address, honouring static
+ * addresses and reservations. Static addresses are checked by the caller first.
+ */
+export function allocateAddresses(
+  plan: AddressPlan,
+  requested: ReadonlyArray<{ name: string; ip?: string }>,
+): Map<string, string> {
+  const taken = new Set<number>(requested.flatMap((node) => (node.ip ? [ipToInt(node.ip)] : [])));
+  const assigned = new Map<string, string>();
+  let cursor = plan.poolStart;
+  for (const [index, node] of requested.entries()) {
+    if (node.ip) {
+      assigned.set(node.name, node.ip);
+      continue;
+    }
+    while (cursor <= plan.poolEnd && (taken.has(cursor) || plan.reserved.has(cursor) || addressConflict(plan, cursor))) cursor++;
+    if (cursor > plan.poolEnd) {
+      throw new TopologyError(
+        `nodes[${index}].ip`,
+        undefined,
+        `address pool ${intToIp(plan.poolStart)}-${intToIp(plan.poolEnd)} is exhausted for node "${node.name}"`,
+        'widen ipam.poolStart/poolEnd, drop reservations, or give the node a static ip',
+      );
+    }
+    taken.add(cursor);
+    assigned.set(node.name, intToIp(cursor));
+  }
+  return assigned;
+}

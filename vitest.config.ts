@@ -1,0 +1,30 @@
+import { defineConfig } from 'vitest/config';
+
+// Two groups: fast unit tests first (in parallel), then everything that drives a real lab,
+// one file at a time (they share the host's bridges, iptables and Docker engine).
+export default defineConfig({
+  test: {
+    reporters: ['default'],
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['lib/**/*.test.ts'],
+          exclude: ['lib/**/*.int.test.ts', 'node_modules/**'],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          name: 'lab',
+          include: ['lib/**/*.int.test.ts', 'suites/**/*.test.ts'],
+          globalSetup: ['suites/support/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 600_000,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
+  },
+});
