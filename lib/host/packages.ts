@@ -1,0 +1,26 @@
+/** Debian packages the lab needs on the host, what each is for, and which feature needs it. */
+export interface HostPackage {
+  name: string;
+  why: string;
+  neededFor: 'core' | 'vm' | 'vagrant' | 'debug' | 'reports' | 'build';
+  /** A program whose presence shows the package is installed. */
+  provides?: string;
+}
+
+export const HOST_PACKAGES: readonly HostPackage[] = [
+  { name: 'docker.io', why: 'Docker engine for containers', neededFor: 'core', provides: 'dockerd' },
+  { name: 'iproute2', why: 'bridges, veths, taps, routes', neededFor: 'core', provides: 'ip' },
+  { name: 'iptables', why: 'forwarding rules for the bridge', neededFor: 'core', provides: 'iptables' },
+  { name: 'busybox-static', why: 'rootfs of the node image and VM initramfs', neededFor: 'core', provides: 'busybox' },
+  { name: 'dnsmasq-base', why: 'DNS server binary copied into the DNS image', neededFor: 'core', provides: 'dnsmasq' },
+  { name: 'iperf3', why: 'throughput server/client in nodes', neededFor: 'core', provides: 'iperf3' },
+  { name: 'gcc', why: 'builds the static hl-echo tool', neededFor: 'build', provides: 'gcc' },
+  { name: 'libc6-dev', why: 'static libc for hl-echo', neededFor: 'build' },
+  { name: 'tcpdump', why: 'packet capture on the bridge', neededFor: 'debug', provides: 'tcpdump' },
+  { name: 'tshark', why: 'reference decoder in tests', neededFor: 'debug', provides: 'tshark' },
+  { name: 'bind9-dnsutils', why: 'dig for manual DNS checks', neededFor: 'debug', provides: 'dig' },
+  { name: 'qemu-system-x86', why: 'qemu VM provider', neededFor: 'vm', provides: 'qemu-system-x86_64' },
+  { name: 'qemu-utils', why: 'qemu-img for disks', neededFor: 'vm', provides: 'qemu-img' },
+  { name: 'cpio', why: 'packs the VM initramfs', neededFor: 'vm', provides: 'cpio' },
+  { name: 'chromium', why: 'headless checks of HTML reports', neededFor: 'reports', provides: 'chromium' },
+];
