@@ -1,0 +1,54 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EDGE, edgeCaseRecords } from '../testing/edge-captures.ts';
+import { buildPcap } from '../testing/pcap-writer.ts';
+import { analyseCapture, type CaptureAnalysis } from './analyse-capture.ts';
+
+let analysis: CaptureAnalysis;
+
+beforeAll(async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'hl-analyse-')), 'edge.pcap');
+  writeFileSync(path, buildPcap(edgeCaseRecords()));
+  analysis = await analyseCapture(path, { subnet: EDGE.subnet });
+});
+
+describe('analyseCapture on hand-crafted edge cases', () => {
+  it('counts frames per protocol', () => {
+    expect(analysis.mix.packets).toBe(18);
+    expect(analysis.mix.protocolCounts).toMatchObject({ ethernet: 18, arp: 3, ipv4: 13, ipv6: 2, icmp: 3, icmpv6: 2, udp: 6, dns: 6, tcp: 4, vlan: 2 });
+    expect(analysis.mix.snapCutPackets).toBe(1);
+    expect(analysis.mix.broadcastPackets).toBe(2);
+    expect(analysis.mix.multicastPackets).toBe(1);
+  });
+
+  it('pairs ICMP echoes with RTT and lists the unanswered one', () => {
+    const v4 = analysis.icmp.pairs.filter((p) => p.ipVersion === 4);
+    expect(v4).toEqual([{ ipVersion: 4, from: EDGE.client, to: EDGE.server, id: 7, seq: 1, requestFrame: 4, replyFrame: 5, rttMs: 1.5 }]);
+    expect(analysis.icmp.pairs.find((p) => p.ipVersion === 6)?.rttMs).toBe(1);
+    expect(analysis.icmp.unanswered.map((u) => u.seq)).toEqual([2]);
+  });
+
+  it('matches DNS transactions, rcodes, unanswered and malformed messages', () => {
+    const byName = Object.fromEntries(analysis.dns.transactions.map((t) => [t.name, t]));
+    expect(byName['web.hybrid.local']).toMatchObject({ rcode: 'NOERROR', responseTimeMs: 2, answers: ['A 10.66.0.5'] });
+    expect(byName['nope.hybrid.local']).toMatchObject({ rcode: 'NXDOMAIN', answers: [] });
+    expect(analysis.dns.unanswered.map((t) => t.name)).toEqual(['db.hybrid.local']);
+    expect(analysis.dns.malformed).toHaveLength(1);
+    expect(analysis.dns.malformed[0].frame).toBe(11);
+  });
+
+  it('finds unanswered ARP, TCP resets, retransmitted SYNs and outside traffic', () => {
+    expect(analysis.arp.unanswered.map((a) => a.targetIp)).toEqual(['10.66.0.10']);
+    expect(analysis.arp.ipToMac[EDGE.server]).toBe(EDGE.serverMac);
+    expect(analysis.tcp.resets.map((r) => r.frame)).toEqual([14]);
+    expect(analysis.tcp.retransmissions.map((r) => r.frame)).toEqual([13]);
+    expect(analysis.outsideLab.addresses.map((a) => a.address).sort()).toEqual(['192.0.2.7', 'fd00::2']);
+  });
+
+  it('builds flows and talkers', () => {
+    expect(analysis.flows.flows[0]).toMatchObject({ protocol: 'tcp', dst: '192.0.2.7', bytes: 554 });
+    expect(analysis.talkers[0].address).toBe(EDGE.client);
+  });
+});

@@ -1,0 +1,75 @@
+import { formatIpv4, formatMac } from './addresses.ts';
+import { Layer, type DecodedPacket } from './packet.ts';
+
+export const LINKTYPE_ETHERNET = 1;
+export const LINKTYPE_LINUX_SLL = 113;
+export const ETHERTYPE_IPV4 = 0x0800;
+export const ETHERTYPE_ARP = 0x0806;
+export const ETHERTYPE_IPV6 = 0x86dd;
+const ETHERTYPE_VLAN = 0x8100;
+const ETHERTYPE_QINQ = 0x88a8;
+
+/**
+ * Ethernet II header plus any 802.1Q / 802.1ad tags. Returns the offset of the network layer,
+ * or -1 when the frame is too short. Sets etherType to the innermost type.
+ */
+export function decodeEthernet(data: Buffer, end: number, packet: DecodedPacket): number {
+  if (end < 14) {
+    packet.malformed = true;
+    return -1;
+  }
+  packet.layers |= Layer.ethernet;
+  const first = data[0];
+  packet.dstMulticast = (first & 1) === 1;
+  packet.dstBroadcast = first === 0xff && data[1] === 0xff && data[2] === 0xff && data[3] === 0xff && data[4] === 0xff && data[5] === 0xff;
+  let type = data.readUInt16BE(12);
+  let offset = 14;
+  while (type === ETHERTYPE_VLAN || type === ETHERTYPE_QINQ) {
+    if (offset + 4 > end) {
+      packet.malformed = true;
+      return -1;
+    }
+    packet.layers |= Layer.vlan;
+    // The outermost tag is the one a switch port sees; keep it.
+    if (packet.vlanId < 0) packet.vlanId = data.readUInt16BE(offset) & 0x0fff;
+    type = data.readUInt16BE(offset + 2);
+    offset += 4;
+  }
+  packet.etherType = type;
+  return offset;
+}
+
+/** Linux "cooked" header (tcpdump -i any). */
+export function decodeLinuxCooked(data: Buffer, end: number, packet: DecodedPacket): number {
+  if (end < 16) {
+    packet.malformed = true;
+    return -1;
+  }
+  packet.layers |= Layer.linuxCooked;
+  const packetType = data.readUInt16BE(0);
+  // 1 = broadcast, 2 = multicast (sent to us by somebody else).
+  packet.dstBroadcast = packetType === 1;
+  packet.dstMulticast = packetType === 1 || packetType === 2;
+  packet.etherType = data.readUInt16BE(14);
+  return 16;
+}
+
+/** ARP for IPv4 over Ethernet; other hardware/protocol types are counted but not read. */
+export function decodeArp(data: Buffer, offset: number, end: number, packet: DecodedPacket): void {
+  if (offset + 8 > end) {
+    packet.malformed = true;
+    return;
+  }
+  packet.layers |= Layer.arp;
+  packet.arpOp = data.readUInt16BE(offset + 6);
+  const hardwareLength = data[offset + 4];
+  const protocolLength = data[offset + 5];
+  if (hardwareLength !== 6 || protocolLength !== 4) return;
+  if (offset + 28 > end) {
+    packet.malformed = true;
+    return;
+  }
+  packet.arpSenderMac = formatMac(data, offset + 8);
+  packet.arpSenderIp = formatIpv4(data.readUInt32BE(offset + 14));
+  packet.arpTargetIp = formatIpv4(data.readUInt32BE(offset + 24));
+}

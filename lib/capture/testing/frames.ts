@@ -1,0 +1,126 @@
+import dnsPacket from 'dns-packet';
+
+/**
+ * Frame builders for hand-crafted test captures and the benchmark file. Checksums are left 0
+ * (decoders and tshark do not verify them by default).
+ */
+
+export function mac(text: string): Buffer {
+  return Buffer.from(text.replace(/:/g, ''), 'hex');
+}
+
+export function ipv4Bytes(text: string): Buffer {
+  return Buffer.from(text.split('.').map(Number));
+}
+
+export function ipv6Bytes(text: string): Buffer {
+  const [head, tail = ''] = text.split('::');
+  const headGroups = head ? head.split(':') : [];
+  const tailGroups = text.includes('::') && tail ? tail.split(':') : [];
+  const zeros = 8 - headGroups.length - tailGroups.length;
+  const groups = [...headGroups, ...Array(text.includes('::') ? zeros : 0).fill('0'), ...tailGroups];
+  const out = Buffer.alloc(16);
+  groups.forEach((g, i) => out.writeUInt16BE(parseInt(g, 16), i * 2));
+  return out;
+}
+
+export function ethernet(dst: string, src: string, etherType: number, payload: Buffer, vlanIds: number[] = []): Buffer {
+  // Each 802.1Q tag is TPID 0x8100 + TCI, between the source MAC and the EtherType.
+  const header = Buffer.concat([mac(dst), mac(src)]);
+  const parts: Buffer[] = [header];
+  for (const id of vlanIds) {
+    const tag = Buffer.alloc(4);
+    tag.writeUInt16BE(0x8100, 0);
+    tag.writeUInt16BE(id & 0x0fff, 2);
+    parts.push(tag);
+  }
+  const type = Buffer.alloc(2);
+  type.writeUInt16BE(etherType, 0);
+  parts.push(type, payload);
+  return Buffer.concat(parts);
+}
+
+export function ipv4(src: string, dst: string, protocol: number, payload: Buffer, ttl = 64): Buffer {
+  const header = Buffer.alloc(20);
+  header[0] = 0x45;
+  header.writeUInt16BE(20 + payload.length, 2);
+  header.writeUInt16BE(0x4000, 6); // don't fragment
+  header[8] = ttl;
+  header[9] = protocol;
+  ipv4Bytes(src).copy(header, 12);
+  ipv4Bytes(dst).copy(header, 16);
+  let sum = 0;
+  for (let i = 0; i < 20; i += 2) sum += header.readUInt16BE(i);
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  header.writeUInt16BE(~sum & 0xffff, 10);
+  return Buffer.concat([header, payload]);
+}
+
+export function ipv6(src: string, dst: string, nextHeader: number, payload: Buffer, hopLimit = 64): Buffer {
+  const header = Buffer.alloc(40);
+  header.writeUInt32BE(0x60000000, 0);
+  header.writeUInt16BE(payload.length, 4);
+  header[6] = nextHeader;
+  header[7] = hopLimit;
+  ipv6Bytes(src).copy(header, 8);
+  ipv6Bytes(dst).copy(header, 24);
+  return Buffer.concat([header, payload]);
+}
+
+export function udp(srcPort: number, dstPort: number, payload: Buffer): Buffer {
+  const header = Buffer.alloc(8);
+  header.writeUInt16BE(srcPort, 0);
+  header.writeUInt16BE(dstPort, 2);
+  header.writeUInt16BE(8 + payload.length, 4);
+  return Buffer.concat([header, payload]);
+}
+
+export function tcp(srcPort: number, dstPort: number, seq: number, ack: number, flags: number, payload: Buffer = Buffer.alloc(0)): Buffer {
+  const header = Buffer.alloc(20);
+  header.writeUInt16BE(srcPort, 0);
+  header.writeUInt16BE(dstPort, 2);
+  header.writeUInt32BE(seq >>> 0, 4);
+  header.writeUInt32BE(ack >>> 0, 8);
+  header[12] = 5 << 4;
+  header[13] = flags;
+  header.writeUInt16BE(64240, 14);
+  return Buffer.concat([header, payload]);
+}
+
+/** ICMP (or ICMPv6) echo: type 8/0 for v4, 128/129 for v6. */
+export function icmpEcho(type: number, id: number, seq: number, payload: Buffer = Buffer.alloc(16)): Buffer {
+  const header = Buffer.alloc(8);
+  header[0] = type;
+  header.writeUInt16BE(id, 4);
+  header.writeUInt16BE(seq, 6);
+  return Buffer.concat([header, payload]);
+}
+
+export function arp(op: 1 | 2, senderMac: string, senderIp: string, targetMac: string, targetIp: string): Buffer {
+  const body = Buffer.alloc(28);
+  body.writeUInt16BE(1, 0);
+  body.writeUInt16BE(0x0800, 2);
+  body[4] = 6;
+  body[5] = 4;
+  body.writeUInt16BE(op, 6);
+  mac(senderMac).copy(body, 8);
+  ipv4Bytes(senderIp).copy(body, 14);
+  mac(targetMac).copy(body, 18);
+  ipv4Bytes(targetIp).copy(body, 24);
+  return body;
+}
+
+export function dnsQuery(id: number, name: string, type: 'A' | 'AAAA' = 'A'): Buffer {
+  return dnsPacket.encode({ type: 'query', id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type, name }] });
+}
+
+export function dnsResponse(id: number, name: string, address: string | undefined, rcode: 'NOERROR' | 'NXDOMAIN' = 'NOERROR'): Buffer {
+  const rcodeBits = rcode === 'NXDOMAIN' ? 3 : 0;
+  return dnsPacket.encode({
+    type: 'response',
+    id,
+    flags: dnsPacket.RECURSION_DESIRED | dnsPacket.AUTHORITATIVE_ANSWER | rcodeBits,
+    questions: [{ type: 'A', name }],
+    answers: address ? [{ type: 'A', name, ttl: 60, data: address }] : [],
+  });
+}
