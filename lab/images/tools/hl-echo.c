@@ -2,7 +2,7 @@
  * hl-echo: TCP and UDP echo server and client, built static so the same binary runs in the
  * busybox container image and the VM initramfs (busybox nc has no UDP and no -k).
  *
- *   hl-echo serve [PORT]                      echo TCP and UDP on PORT (default 7), forever
+ *   hl-echo serve [PORT] [tcp|udp|both]       echo on PORT (default 7, both protocols), forever
  *   hl-echo tcp|udp HOST PORT MESSAGE [MS]    send MESSAGE, print the reply; exit 0 when it
  *                                             comes back intact within MS (default 2000)
  */
@@ -36,10 +36,12 @@ static void echo_stream(int fd) {
   close(fd);
 }
 
-static int serve(int port) {
-  int tcp = listen_on(SOCK_STREAM, port), udp = listen_on(SOCK_DGRAM, port);
-  if (tcp < 0 || udp < 0) { perror("hl-echo: bind"); return 2; }
+static int serve(int port, const char *which) {
+  int want_tcp = strcmp(which, "udp") != 0, want_udp = strcmp(which, "tcp") != 0;
+  int tcp = want_tcp ? listen_on(SOCK_STREAM, port) : -1, udp = want_udp ? listen_on(SOCK_DGRAM, port) : -1;
+  if ((want_tcp && tcp < 0) || (want_udp && udp < 0)) { perror("hl-echo: bind"); return 2; }
   signal(SIGCHLD, SIG_IGN); /* reap connection children automatically */
+  /* poll ignores negative fds, so a protocol that is off simply never fires */
   struct pollfd fds[2] = {{.fd = tcp, .events = POLLIN}, {.fd = udp, .events = POLLIN}};
   for (;;) {
     if (poll(fds, 2, -1) < 0) { if (errno == EINTR) continue; perror("poll"); return 2; }
@@ -84,9 +86,9 @@ static int client(const char *proto, const char *host, int port, const char *mes
 }
 
 int main(int argc, char **argv) {
-  if (argc >= 2 && strcmp(argv[1], "serve") == 0) return serve(argc > 2 ? atoi(argv[2]) : 7);
+  if (argc >= 2 && strcmp(argv[1], "serve") == 0) return serve(argc > 2 ? atoi(argv[2]) : 7, argc > 3 ? argv[3] : "both");
   if (argc >= 5 && (strcmp(argv[1], "tcp") == 0 || strcmp(argv[1], "udp") == 0))
     return client(argv[1], argv[2], atoi(argv[3]), argv[4], argc > 5 ? atoi(argv[5]) : 2000);
-  fprintf(stderr, "usage: hl-echo serve [PORT] | hl-echo tcp|udp HOST PORT MESSAGE [TIMEOUT_MS]\n");
+  fprintf(stderr, "usage: hl-echo serve [PORT] [tcp|udp|both] | hl-echo tcp|udp HOST PORT MESSAGE [TIMEOUT_MS]\n");
   return 2;
 }

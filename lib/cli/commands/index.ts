@@ -1,5 +1,15 @@
 import type { Command } from 'commander';
+import { registerDoctor, registerSetup } from './host-commands.ts';
+import { registerDown, registerExec, registerStatus, registerUp } from './lab-commands.ts';
 import { registerValidate } from './validate.ts';
 
 /** Every CLI command registers itself on the program; add new ones here. */
-export const commands: Array<(program: Command) => void> = [registerValidate];
+export const commands: Array<(program: Command) => void> = [
+  registerUp,
+  registerDown,
+  registerStatus,
+  registerExec,
+  registerValidate,
+  registerDoctor,
+  registerSetup,
+];

@@ -1,0 +1,86 @@
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { shortHash } from '../common/hash.ts';
+import { cacheDir } from '../common/paths.ts';
+import { run, succeeds } from '../common/run.ts';
+import { RootfsBuilder, fileDigestInputs, sharedLibraries } from '../images/rootfs.ts';
+import { buildEchoTool } from '../images/static-tools.ts';
+import { LAB_DIR } from '../topology/load.ts';
+
+export const IMAGE_LABEL = 'hybrid-lab.image';
+const NODE_SERVICES_SCRIPT = join(LAB_DIR, 'images', 'node', 'services.sh');
+
+export interface LocalImage {
+  /** repo:tag, the tag being the content hash of everything that went in. */
+  reference: string;
+  /** Whether this call built it (false: it was cached). */
+  built: boolean;
+}
+
+async function imageExists(reference: string): Promise<boolean> {
+  return succeeds('docker', ['image', 'inspect', '--format', '{{.Id}}', reference]);
+}
+
+/** Packs a rootfs directory with `docker import` (no registry, no Dockerfile). */
+async function importRootfs(root: string, reference: string, changes: string[]): Promise<void> {
+  const tarball = `${root}.tar`;
+  await run('tar', ['--numeric-owner', '-C', root, '-cf', tarball, '.']);
+  try {
+    await run('docker', ['import', ...changes.flatMap((change) => ['-c', change]), tarball, reference]);
+  } finally {
+    await rm(tarball, { force: true });
+  }
+}
+
+/** Builds (or reuses) an image whose tag is the hash of its inputs. */
+async function cachedImage(name: string, inputs: Buffer[], fill: (rootfs: RootfsBuilder) => Promise<void>, changes: string[]): Promise<LocalImage> {
+  const reference = `hybrid-lab/${name}:${shortHash(inputs)}`;
+  if (await imageExists(reference)) return { reference, built: false };
+  const root = join(cacheDir(), 'images', `${name}-${process.pid}`);
+  const rootfs = new RootfsBuilder(root);
+  await rootfs.reset();
+  try {
+    await fill(rootfs);
+    await importRootfs(root, reference, [...changes, `LABEL ${IMAGE_LABEL}=${name}`]);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+  return { reference, built: true };
+}
+
+/** The node image: busybox (httpd, ping, nslookup, nc), hl-echo, iperf3 and the services script. */
+export async function buildNodeImage(): Promise<LocalImage> {
+  const echo = await buildEchoTool();
+  const iperfLibraries = await sharedLibraries('/usr/bin/iperf3');
+  const inputs = await fileDigestInputs(['/bin/busybox', echo, NODE_SERVICES_SCRIPT, '/usr/bin/iperf3', ...iperfLibraries]);
+  return cachedImage(
+    'node',
+    inputs,
+    async (rootfs) => {
+      await rootfs.addBusybox();
+      await rootfs.addAccounts();
+      await rootfs.addFile(echo, '/usr/bin/hl-echo', 0o755);
+      await rootfs.addDynamicProgram('/usr/bin/iperf3');
+      await rootfs.writeFile('/etc/hybrid-lab/services.sh', await readFile(NODE_SERVICES_SCRIPT, 'utf8'), 0o755);
+    },
+    ['ENV PATH=/usr/sbin:/usr/bin:/sbin:/bin', 'ENTRYPOINT ["/bin/sh", "/etc/hybrid-lab/services.sh"]'],
+  );
+}
+
+/** The DNS image: dnsmasq from the host's package with its libraries, on busybox. */
+export async function buildDnsImage(): Promise<LocalImage> {
+  const libraries = await sharedLibraries('/usr/sbin/dnsmasq');
+  const inputs = await fileDigestInputs(['/bin/busybox', '/usr/sbin/dnsmasq', ...libraries]);
+  return cachedImage(
+    'dns',
+    inputs,
+    async (rootfs) => {
+      await rootfs.addBusybox();
+      await rootfs.addAccounts();
+      await rootfs.addDynamicProgram('/usr/sbin/dnsmasq');
+      await mkdir(join(rootfs.root, 'var/lib/misc'), { recursive: true });
+    },
+    ['ENV PATH=/usr/sbin:/usr/bin:/sbin:/bin', 'ENTRYPOINT ["/usr/sbin/dnsmasq", "--keep-in-foreground", "--conf-file=/etc/dnsmasq/dnsmasq.conf"]'],
+  );
+}
+

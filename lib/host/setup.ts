@@ -1,0 +1,32 @@
+import { SetupError } from '../common/errors.ts';
+import { step, type ProgressReporter } from '../common/progress.ts';
+import { run, succeeds } from '../common/run.ts';
+import { ensureDockerEngine } from './docker-engine.ts';
+import { HOST_PACKAGES, type HostPackage } from './packages.ts';
+
+/** Packages of the given features that are not installed (dpkg's view). */
+export async function missingPackages(features: ReadonlyArray<HostPackage['neededFor']>): Promise<string[]> {
+  const wanted = HOST_PACKAGES.filter((pkg) => features.includes(pkg.neededFor));
+  const missing: string[] = [];
+  for (const pkg of wanted) {
+    const installed = await succeeds('dpkg-query', ['-W', '-f=${Status}', pkg.name]).then(async (ok) =>
+      ok ? (await run('dpkg-query', ['-W', '-f=${Status}', pkg.name])).stdout.includes('install ok installed') : false,
+    );
+    if (!installed) missing.push(pkg.name);
+  }
+  return missing;
+}
+
+/** Installs missing Debian packages and starts the Docker engine. Safe to run again. */
+export async function setupHost(reporter: ProgressReporter, features: ReadonlyArray<HostPackage['neededFor']>): Promise<void> {
+  const missing = await missingPackages(features);
+  if (missing.length > 0) {
+    if (process.getuid?.() !== 0) throw new SetupError(`missing packages ${missing.join(' ')} and not root. Fix: run as root, or apt-get install them`);
+    const env = { DEBIAN_FRONTEND: 'noninteractive' };
+    await step(reporter, 'apt-get update', () => run('apt-get', ['update', '-q'], { env, timeoutMs: 600_000 }));
+    await step(reporter, `install ${missing.join(' ')}`, () =>
+      run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { env, timeoutMs: 1_800_000 }),
+    );
+  }
+  await step(reporter, 'Docker engine', async () => ((await ensureDockerEngine()) ? 'started dockerd' : 'already running'), (how) => how);
+}

@@ -1,0 +1,58 @@
+import { findLabContainers } from '../containers/find.ts';
+import { dockerEngineReachable } from '../host/docker-engine.ts';
+import { linkExists } from '../net/bridge.ts';
+import { silentReporter } from '../common/progress.ts';
+import type { Topology } from '../topology/topology.ts';
+import { loadVmProvider } from '../vms/registry.ts';
+import { dnsContainerName } from './dns-paths.ts';
+import { readState } from './state.ts';
+import { vmContext } from './vm-context.ts';
+
+export interface NodeStatus {
+  name: string;
+  kind: 'host' | 'dns' | 'container' | 'vm';
+  ip: string;
+  dnsName: string;
+  /** running, exited, missing...; VMs add their accel mode. */
+  state: string;
+  detail?: string;
+}
+
+export interface LabStatus {
+  lab: string;
+  status: 'up' | 'creating' | 'failed' | 'down';
+  bridge: { name: string; subnet: string; present: boolean };
+  nodes: NodeStatus[];
+}
+
+/** What the lab is and what actually runs, checked live (not just the state file). */
+export async function labStatus(labName: string, topologyIfDown?: Topology): Promise<LabStatus> {
+  const state = await readState(labName);
+  const topology = state?.topology ?? topologyIfDown;
+  if (!topology) return { lab: labName, status: 'down', bridge: { name: '', subnet: '', present: false }, nodes: [] };
+  const containers = (await dockerEngineReachable()) ? await findLabContainers(labName) : [];
+  const containerState = (name: string) => containers.find((c) => c.name === name)?.state ?? 'missing';
+  const fqdn = (name: string) => `${name}.${topology.dns.domain}`;
+  const nodes: NodeStatus[] = [
+    { name: 'host', kind: 'host', ip: topology.bridge.gateway, dnsName: fqdn('gateway'), state: (await linkExists(topology.bridge.name)) ? 'running' : 'missing' },
+    { name: 'dns', kind: 'dns', ip: topology.dns.address, dnsName: fqdn('dns'), state: containerState(dnsContainerName(labName)) },
+  ];
+  for (const node of topology.nodes) {
+    const resource = state?.resources.find((r) => (r.kind === 'container' || r.kind === 'vm') && r.node === node.name);
+    let nodeState = 'missing';
+    let detail: string | undefined;
+    if (resource?.kind === 'container') nodeState = containerState(resource.id);
+    if (resource?.kind === 'vm' && resource.handle) {
+      const provider = await loadVmProvider(resource.provider);
+      nodeState = (await provider.isRunning(resource.handle, vmContext(topology, silentReporter))) ? 'running' : 'stopped';
+      detail = `${resource.provider}, ${resource.handle.accel === 'kvm' ? 'KVM' : 'emulated (TCG)'}`;
+    }
+    nodes.push({ name: node.name, kind: node.kind, ip: node.ip, dnsName: fqdn(node.name), state: nodeState, detail });
+  }
+  return {
+    lab: labName,
+    status: state ? state.status : 'down',
+    bridge: { name: topology.bridge.name, subnet: topology.bridge.subnet, present: await linkExists(topology.bridge.name) },
+    nodes,
+  };
+}

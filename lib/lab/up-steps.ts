@@ -1,0 +1,154 @@
+import { chmod, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../common/atomic-write.ts';
+import { ProvisionError } from '../common/errors.ts';
+import { step, type ProgressReporter } from '../common/progress.ts';
+import { containerName, labLabels } from '../containers/docker-client.ts';
+import { findLabContainers, removeContainer } from '../containers/find.ts';
+import { dockerNetworkName, ensureDockerNetwork } from '../containers/network.ts';
+import { startLabContainer } from '../containers/start-container.ts';
+import { CONTAINER_CONFIG_DIR, renderDnsmasqConfig } from '../dns/dnsmasq-config.ts';
+import { LiveRecords } from '../dns/live-records.ts';
+import { labRecords } from '../dns/records.ts';
+import { readSysctl, writeSysctl } from '../host/sysctl.ts';
+import { createBridge, findLabInterfaces, labInterfaceAlias, linkExists } from '../net/bridge.ts';
+import { ensureRule, labRules, ruleExists } from '../net/iptables.ts';
+import type { Topology } from '../topology/topology.ts';
+import { dnsContainerName, dnsDir, hostsDir } from './dns-paths.ts';
+import type { LabResource, StateStore } from './state.ts';
+import { describeResource, removeResource } from './teardown.ts';
+
+type Track = (resource: LabResource) => void;
+
+/**
+ * Creates a resource unless it is recorded and still there. The record is written before the
+ * resource is made, so a crash in between still leaves `down` something to find.
+ */
+async function ensureResource(store: StateStore, resource: LabResource, exists: () => Promise<boolean>, create: () => Promise<void>, reporter: ProgressReporter, track: Track): Promise<void> {
+  const recorded = store.find(resource.kind, resource.id);
+  if (recorded?.phase === 'created' && (await exists())) return;
+  const entry = await store.plan(resource);
+  await step(reporter, describeResource(resource), create);
+  await store.markCreated(entry);
+  track(resource);
+}
+
+/** Bridge with the gateway address, sysctls, and the forwarding rules the lab promises. */
+export async function ensureNetwork(topology: Topology, store: StateStore, reporter: ProgressReporter, track: Track): Promise<void> {
+  const { name: bridge, gateway, prefix } = topology.bridge;
+  const alias = labInterfaceAlias(topology.name, 'bridge');
+  if (!store.find('bridge', bridge) && (await linkExists(bridge))) {
+    const ours = (await findLabInterfaces(topology.name)).some((link) => link.name === bridge);
+    if (!ours) throw new ProvisionError(`bridge ${bridge} already exists and was not made by lab "${topology.name}". Fix: pick another bridge.name or remove it (ip link del ${bridge})`);
+  }
+  await ensureResource(store, { kind: 'bridge', id: bridge }, () => linkExists(bridge), () => createBridge(bridge, `${gateway}/${prefix}`, alias), reporter, track);
+  await applySysctls(topology, reporter);
+  for (const rule of labRules(topology.name, bridge)) {
+    await ensureResource(store, { kind: 'iptables-rule', id: rule.purpose, rule }, () => ruleExists(rule), async () => void (await ensureRule(rule)), reporter, track);
+  }
+}
+
+async function applySysctls(topology: Topology, reporter: ProgressReporter): Promise<void> {
+  const wanted: Array<[string, boolean]> = [
+    ['net.ipv4.ip_forward', topology.host.ipForward],
+    ['net.bridge.bridge-nf-call-iptables', topology.host.bridgeNfCallIptables],
+  ];
+  for (const [key, on] of wanted) {
+    const current = await readSysctl(key);
+    if (current === undefined) {
+      if (on) reporter.note(`${key} is not available (br_netfilter not loaded); Docker loads it when it starts`);
+      continue;
+    }
+    if (current !== (on ? '1' : '0')) await writeSysctl(key, on ? '1' : '0');
+  }
+}
+
+export async function ensureDockerNetworkStep(topology: Topology, store: StateStore, reporter: ProgressReporter, track: Track): Promise<void> {
+  const name = dockerNetworkName(topology.name);
+  const spec = { labName: topology.name, bridge: topology.bridge.name, subnet: topology.bridge.subnet, gateway: topology.bridge.gateway };
+  await ensureResource(
+    store,
+    { kind: 'docker-network', id: name },
+    async () => !(await ensureDockerNetwork(spec)).created,
+    async () => void (await ensureDockerNetwork(spec)),
+    reporter,
+    track,
+  );
+}
+
+async function runningContainers(labName: string): Promise<Set<string>> {
+  return new Set((await findLabContainers(labName)).filter((c) => c.state === 'running').map((c) => c.name));
+}
+
+/** dnsmasq.conf and one hosts file per record, then the DNS container at the DNS address. */
+export async function ensureDnsServer(topology: Topology, store: StateStore, image: string, reporter: ProgressReporter, track: Track): Promise<void> {
+  await mkdir(hostsDir(topology.name), { recursive: true });
+  await chmod(dnsDir(topology.name), 0o755);
+  await writeFileAtomic(join(dnsDir(topology.name), 'dnsmasq.conf'), renderDnsmasqConfig(topology));
+  await new LiveRecords(hostsDir(topology.name), topology.dns.domain).sync(labRecords(topology));
+  const name = dnsContainerName(topology.name);
+  await ensureResource(
+    store,
+    { kind: 'dns-container', id: name },
+    async () => (await runningContainers(topology.name)).has(name),
+    async () => {
+      await removeContainer(name);
+      await startLabContainer({
+        name,
+        hostname: 'dns',
+        image,
+        network: dockerNetworkName(topology.name),
+        ip: topology.dns.address,
+        labels: labLabels(topology.name, 'dns', 'dns'),
+        command: [],
+        bindMounts: [{ source: dnsDir(topology.name), target: CONTAINER_CONFIG_DIR, mode: 'ro' }],
+        readyLog: /started, version/,
+        capabilities: ['NET_ADMIN'],
+      });
+    },
+    reporter,
+    track,
+  );
+}
+
+/** Containers whose node left the topology are removed (their DNS records went with the sync). */
+export async function removeStaleNodes(topology: Topology, store: StateStore, reporter: ProgressReporter): Promise<string[]> {
+  const wanted = new Set(topology.nodes.map((node) => node.name));
+  const stale = store.state.resources.filter((resource) => (resource.kind === 'container' || resource.kind === 'vm') && !wanted.has(resource.node));
+  for (const resource of stale) {
+    await step(reporter, `remove ${describeResource(resource)} (no longer in the topology)`, () => removeResource(resource, topology));
+    await store.forget(resource.kind, resource.id);
+  }
+  return stale.map(describeResource);
+}
+
+export async function ensureContainers(topology: Topology, store: StateStore, image: string, reporter: ProgressReporter, track: Track): Promise<void> {
+  const running = await runningContainers(topology.name);
+  for (const node of topology.nodes) {
+    if (node.kind !== 'container') continue;
+    const name = containerName(topology.name, node.name);
+    await ensureResource(
+      store,
+      { kind: 'container', id: name, node: node.name },
+      async () => running.has(name),
+      async () => {
+        await removeContainer(name);
+        await startLabContainer({
+          name,
+          hostname: node.name,
+          image,
+          network: dockerNetworkName(topology.name),
+          ip: node.ip,
+          labels: labLabels(topology.name, node.name, 'node'),
+          command: node.services,
+          dnsServer: topology.dns.address,
+          dnsSearch: topology.dns.domain,
+          readyLog: /hybrid-lab: services ready/,
+          capabilities: ['NET_RAW', 'NET_ADMIN'],
+        });
+      },
+      reporter,
+      track,
+    );
+  }
+}

@@ -1,0 +1,90 @@
+import { ProvisionError } from '../common/errors.ts';
+import { step, type ProgressReporter } from '../common/progress.ts';
+import { nowMs } from '../common/time.ts';
+import { buildDnsImage, buildNodeImage } from '../containers/images.ts';
+import { setupHost } from '../host/setup.ts';
+import { checkSubnetAgainstHost, readHostRoutes } from '../topology/host-conflicts.ts';
+import type { Topology } from '../topology/topology.ts';
+import { acquireLabLock } from './lock.ts';
+import { ensureContainers, ensureDnsServer, ensureDockerNetworkStep, ensureNetwork, removeStaleNodes } from './up-steps.ts';
+import { ensureVms } from './vm-steps.ts';
+import { readState, StateStore, type LabResource, removeStateDir } from './state.ts';
+import { describeResource, removeResource } from './teardown.ts';
+
+export interface UpOptions {
+  reporter: ProgressReporter;
+  /** Install missing packages and start dockerd first (default true). */
+  setup?: boolean;
+}
+
+export interface UpResult {
+  lab: string;
+  /** Resources this run created or replaced; empty when the lab was already as described. */
+  created: string[];
+  removed: string[];
+  elapsedMs: number;
+}
+
+/** Brings a lab up, or brings an existing one in line with its topology. Rolls back on failure. */
+export async function upLab(topology: Topology, options: UpOptions): Promise<UpResult> {
+  const started = nowMs();
+  const { reporter } = options;
+  const lock = await acquireLabLock(topology.name, 'up');
+  const created: LabResource[] = [];
+  let store: StateStore | undefined;
+  try {
+    checkSubnetAgainstHost(topology, await readHostRoutes());
+    if (options.setup !== false) await setupHost(reporter, ['core', 'build', ...(topology.nodes.some((n) => n.kind === 'vm') ? (['vm'] as const) : [])]);
+    const previous = await readState(topology.name);
+    assertCompatible(previous?.topology, topology);
+    store = previous ? new StateStore({ ...previous, topology }) : StateStore.fresh(topology);
+    await store.setStatus('creating');
+    const images = {
+      node: await step(reporter, 'node image', buildNodeImage, (image) => `${image.reference}${image.built ? ' (built)' : ' (cached)'}`),
+      dns: await step(reporter, 'DNS image', buildDnsImage, (image) => `${image.reference}${image.built ? ' (built)' : ' (cached)'}`),
+    };
+    const track = (resource: LabResource) => created.push(resource);
+    await ensureNetwork(topology, store, reporter, track);
+    await ensureDockerNetworkStep(topology, store, reporter, track);
+    await ensureDnsServer(topology, store, images.dns.reference, reporter, track);
+    const removed = await removeStaleNodes(topology, store, reporter);
+    await ensureContainers(topology, store, images.node.reference, reporter, track);
+    await ensureVms(topology, store, reporter, track);
+    await store.setStatus('up');
+    return { lab: topology.name, created: created.map(describeResource), removed, elapsedMs: nowMs() - started };
+  } catch (error) {
+    await rollback(created, topology, store, reporter);
+    throw error instanceof ProvisionError || (error as { exitCode?: number }).exitCode !== undefined
+      ? error
+      : new ProvisionError(`up failed: ${(error as Error).message}`, { cause: error });
+  } finally {
+    await lock.release();
+  }
+}
+
+/** A bridge or subnet change cannot be applied to a running lab. */
+function assertCompatible(previous: Topology | undefined, next: Topology): void {
+  if (!previous) return;
+  if (previous.bridge.name !== next.bridge.name || previous.bridge.subnet !== next.bridge.subnet || previous.dns.address !== next.dns.address) {
+    throw new ProvisionError(
+      `lab "${next.name}" is up with bridge ${previous.bridge.name} ${previous.bridge.subnet} (dns ${previous.dns.address}); the topology now says ${next.bridge.name} ${next.bridge.subnet} (dns ${next.dns.address}). Fix: run \`hybrid-lab down\` first`,
+    );
+  }
+}
+
+/** Removes, newest first, what this run created; a failed `up` leaves nothing half-made. */
+async function rollback(created: LabResource[], topology: Topology, store: StateStore | undefined, reporter: ProgressReporter): Promise<void> {
+  if (created.length === 0) return;
+  reporter.note(`rolling back ${created.length} resource(s) created by this run`);
+  for (const resource of [...created].reverse()) {
+    try {
+      await removeResource(resource, topology);
+      await store?.forget(resource.kind, resource.id);
+      reporter.note(`removed ${describeResource(resource)}`);
+    } catch (error) {
+      reporter.note(`could not remove ${describeResource(resource)}: ${(error as Error).message} (run \`hybrid-lab down\`)`);
+    }
+  }
+  if (store && store.state.resources.length === 0) await removeStateDir(topology.name);
+  else await store?.setStatus('failed');
+}

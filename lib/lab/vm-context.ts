@@ -1,0 +1,19 @@
+import type { ProgressReporter } from '../common/progress.ts';
+import { labStateDir } from '../common/paths.ts';
+import type { Topology } from '../topology/topology.ts';
+import type { VmLabContext } from '../vms/provider.ts';
+import { join } from 'node:path';
+
+/** What VM providers need to know about the lab. */
+export function vmContext(topology: Topology, reporter: ProgressReporter): VmLabContext {
+  return {
+    labName: topology.name,
+    bridgeName: topology.bridge.name,
+    prefix: topology.bridge.prefix,
+    gateway: topology.bridge.gateway,
+    dnsServer: topology.dns.address,
+    dnsDomain: topology.dns.domain,
+    stateDir: join(labStateDir(topology.name), 'vms'),
+    reporter,
+  };
+}

@@ -1,0 +1,44 @@
+import { run, succeeds } from '../common/run.ts';
+
+/** Alias every interface the lab creates carries, so `down` can find it without a state file. */
+export function labInterfaceAlias(labName: string, role: string): string {
+  return `hybrid-lab:${labName}:${role}`;
+}
+
+export async function linkExists(name: string): Promise<boolean> {
+  return succeeds('ip', ['link', 'show', 'dev', name]);
+}
+
+/** Creates the lab bridge with the gateway address and brings it up. Idempotent. */
+export async function createBridge(name: string, gatewayCidr: string, alias: string): Promise<void> {
+  if (!(await linkExists(name))) await run('ip', ['link', 'add', 'name', name, 'type', 'bridge']);
+  await run('ip', ['link', 'set', 'dev', name, 'alias', alias]);
+  const addresses = await run('ip', ['-o', '-4', 'addr', 'show', 'dev', name]);
+  if (!addresses.stdout.includes(` ${gatewayCidr} `)) await run('ip', ['addr', 'add', gatewayCidr, 'dev', name]);
+  await run('ip', ['link', 'set', 'dev', name, 'up']);
+}
+
+export async function deleteLink(name: string): Promise<void> {
+  if (await linkExists(name)) await run('ip', ['link', 'del', 'dev', name]);
+}
+
+interface IpLink {
+  ifname: string;
+  ifalias?: string;
+  operstate?: string;
+  master?: string;
+  linkinfo?: { info_kind?: string };
+}
+
+/** Every interface whose alias marks it as made by this lab (bridge, taps, veths). */
+export async function findLabInterfaces(labName: string): Promise<Array<{ name: string; alias: string }>> {
+  const links = JSON.parse((await run('ip', ['-j', '-d', 'link', 'show'])).stdout) as IpLink[];
+  const prefix = `hybrid-lab:${labName}:`;
+  return links.filter((link) => link.ifalias?.startsWith(prefix)).map((link) => ({ name: link.ifname, alias: link.ifalias! }));
+}
+
+/** Names of the interfaces enslaved to a bridge (its ports). */
+export async function bridgePorts(bridge: string): Promise<string[]> {
+  const links = JSON.parse((await run('ip', ['-j', 'link', 'show', 'master', bridge])).stdout) as IpLink[];
+  return links.map((link) => link.ifname);
+}
