@@ -17,3 +17,8 @@ export async function loadVmProvider(name: string): Promise<VmProvider> {
   loaded.set(name, provider);
   return provider;
 }
+
+/** Names of the providers a topology may use. */
+export function vmProviderNames(): string[] {
+  return [...VM_PROVIDER_NAMES];
+}
