@@ -54,6 +54,8 @@ export interface RunContext {
   hostKernel: string;
   toolVersion: string;
   hostname: string;
+  /** Optional name a person gave this run (e.g. `v0.3-release`), usable as a report baseline. */
+  label?: string;
 }
 
 export interface RunRecord {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerDoctor, registerSetup } from './host-commands.ts';
 import { registerDown, registerExec, registerStatus, registerUp } from './lab-commands.ts';
+import { registerReport } from './report.ts';
 import { registerValidate } from './validate.ts';
 
 /** Every CLI command registers itself on the program; add new ones here. */
@@ -12,4 +13,5 @@ export const commands: Array<(program: Command) => void> = [
   registerValidate,
   registerDoctor,
   registerSetup,
+  registerReport,
 ];

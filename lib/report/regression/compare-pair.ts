@@ -1,0 +1,153 @@
+import type { Measurement, MetricName, MetricUnit } from '../measurement.ts';
+import { directionOf, type Direction } from './metric-direction.ts';
+import { madSigma, mannWhitneyU, median, quantile } from './stats.ts';
+
+/** Which per-run number the effect size and the baseline band use. */
+export type Statistic = 'p50' | 'p95';
+
+export interface ComparisonSettings {
+  /** Smallest relative change of the statistic that counts, in percent (e.g. 20). */
+  thresholdPercent: number;
+  /** Significance level for the Mann–Whitney U test on raw samples. */
+  alpha: number;
+  statistic: Statistic;
+  /** Half-width of the baseline band in robust standard deviations (MAD·1.4826) of per-run values. */
+  bandSigmas: number;
+  /** Loss increase, in percentage points, that counts as a regression on its own. */
+  lossThresholdPoints: number;
+}
+
+export const DEFAULT_SETTINGS: ComparisonSettings = {
+  thresholdPercent: 20,
+  alpha: 0.01,
+  statistic: 'p50',
+  bandSigmas: 3,
+  lossThresholdPoints: 5,
+};
+
+export type Verdict = 'regression' | 'improvement' | 'unchanged' | 'new' | 'missing';
+
+export interface BaselineSide {
+  runCount: number;
+  sampleCount: number;
+  /** The statistic over the pooled baseline samples. */
+  value: number;
+  p95: number;
+  /** Per-run values of the statistic, oldest first. */
+  runValues: number[];
+  /** Where run-to-run noise alone puts the statistic; absent with fewer than 3 baseline runs. */
+  band?: { low: number; high: number };
+  lossPercent?: number;
+}
+
+export interface LatestSide {
+  sampleCount: number;
+  value: number;
+  p95: number;
+  lossPercent?: number;
+}
+
+export interface PairComparison {
+  from: string;
+  to: string;
+  metric: MetricName;
+  unit: MetricUnit;
+  direction: Direction;
+  baseline?: BaselineSide;
+  latest?: LatestSide;
+  /** Relative change of the statistic, latest vs baseline, in percent (positive = larger). */
+  changePercent?: number;
+  pValue?: number;
+  verdict: Verdict;
+  /** One sentence on why the verdict, for people reading the report. */
+  reason: string;
+}
+
+/** Identifies a measured pair and metric across runs. */
+export function pairKey(measurement: Pick<Measurement, 'from' | 'to' | 'metric'>): string {
+  return `${measurement.from}\u0000${measurement.to}\u0000${measurement.metric}`;
+}
+
+/** The per-run statistic of one measurement's samples. */
+export function statisticOf(samples: readonly number[], statistic: Statistic): number {
+  return quantile(samples, statistic === 'p50' ? 0.5 : 0.95);
+}
+
+/**
+ * Compares one pair/metric of the latest run with the same pair in the baseline runs.
+ * A change is flagged only when it is (a) statistically significant on the raw samples
+ * (Mann–Whitney U, p < alpha), (b) outside the band that run-to-run noise of the baseline
+ * allows, when there are enough baseline runs to know it, and (c) at least the threshold.
+ */
+export function comparePair(
+  latest: Measurement | undefined,
+  baseline: readonly Measurement[],
+  settings: ComparisonSettings,
+): PairComparison {
+  const any = latest ?? baseline[0];
+  const head = { from: any.from, to: any.to, metric: any.metric, unit: any.unit, direction: directionOf(any.metric) };
+  const baselineSide = baseline.length > 0 ? describeBaseline(baseline, settings) : undefined;
+  if (!latest) {
+    return { ...head, baseline: baselineSide, verdict: 'missing', reason: 'measured in the baseline but not in the latest run' };
+  }
+  const latestSide: LatestSide = {
+    sampleCount: latest.samples.length,
+    value: statisticOf(latest.samples, settings.statistic),
+    p95: quantile(latest.samples, 0.95),
+    ...(latest.lossPercent === undefined ? {} : { lossPercent: latest.lossPercent }),
+  };
+  if (!baselineSide || baselineSide.sampleCount === 0 || latestSide.sampleCount === 0) {
+    const why = !baselineSide ? 'no baseline run measured this pair' : 'no samples to compare';
+    return { ...head, baseline: baselineSide, latest: latestSide, verdict: 'new', reason: why };
+  }
+  const { pValue } = mannWhitneyU(latest.samples, baseline.flatMap((measurement) => measurement.samples));
+  const changePercent = ((latestSide.value - baselineSide.value) / Math.abs(baselineSide.value)) * 100;
+  const verdict = judge(head.direction, changePercent, pValue, latestSide, baselineSide, settings);
+  return { ...head, baseline: baselineSide, latest: latestSide, changePercent, pValue, ...verdict };
+}
+
+function describeBaseline(baseline: readonly Measurement[], settings: ComparisonSettings): BaselineSide {
+  const pooled = baseline.flatMap((measurement) => measurement.samples);
+  const runValues = baseline.map((measurement) => statisticOf(measurement.samples, settings.statistic)).filter(Number.isFinite);
+  const losses = baseline.map((measurement) => measurement.lossPercent).filter((loss): loss is number => loss !== undefined);
+  let band: BaselineSide['band'];
+  if (runValues.length >= 3) {
+    const center = median(runValues);
+    const halfWidth = settings.bandSigmas * madSigma(runValues);
+    band = { low: center - halfWidth, high: center + halfWidth };
+  }
+  return {
+    runCount: baseline.length,
+    sampleCount: pooled.length,
+    value: statisticOf(pooled, settings.statistic),
+    p95: quantile(pooled, 0.95),
+    runValues,
+    ...(band ? { band } : {}),
+    ...(losses.length > 0 ? { lossPercent: median(losses) } : {}),
+  };
+}
+
+function judge(
+  direction: Direction,
+  changePercent: number,
+  pValue: number,
+  latest: LatestSide,
+  baseline: BaselineSide,
+  settings: ComparisonSettings,
+): { verdict: Verdict; reason: string } {
+  const lossRise = (latest.lossPercent ?? 0) - (baseline.lossPercent ?? 0);
+  if (lossRise >= settings.lossThresholdPoints) {
+    return { verdict: 'regression', reason: `loss rose by ${lossRise.toFixed(1)} points (threshold ${settings.lossThresholdPoints})` };
+  }
+  const worse = direction === 'lower-is-better' ? changePercent > 0 : changePercent < 0;
+  const beyondThreshold = Math.abs(changePercent) >= settings.thresholdPercent;
+  const significant = pValue < settings.alpha;
+  const outsideBand = !baseline.band || latest.value < baseline.band.low || latest.value > baseline.band.high;
+  const stat = settings.statistic;
+  if (!beyondThreshold) return { verdict: 'unchanged', reason: `${stat} change within the ${settings.thresholdPercent}% threshold` };
+  if (!significant) return { verdict: 'unchanged', reason: `not significant (Mann–Whitney p=${pValue.toPrecision(2)} ≥ ${settings.alpha})` };
+  if (!outsideBand) return { verdict: 'unchanged', reason: `${stat} inside the baseline runs' noise band` };
+  const band = baseline.band ? ', outside the baseline band' : ' (band needs ≥ 3 baseline runs)';
+  const what = `${stat} ${worse ? 'worse' : 'better'} by ${Math.abs(changePercent).toFixed(1)}%, p=${pValue.toPrecision(2)}${band}`;
+  return { verdict: worse ? 'regression' : 'improvement', reason: what };
+}
