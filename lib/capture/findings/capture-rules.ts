@@ -1,0 +1,131 @@
+import { summarize } from '../../report/measurement.ts';
+import { labelIp, listSome, nodeByIp, type Finding, type FindingRule } from './finding.ts';
+
+/** Capture quality: empty, cut short, snaplen-cut or malformed frames. */
+export const captureQualityRule: FindingRule = ({ analysis }) => {
+  if (!analysis) return [];
+  const findings: Finding[] = [];
+  if (analysis.mix.packets === 0) {
+    findings.push({ id: 'capture-empty', severity: 'warning', title: 'the capture holds no packets', evidence: [analysis.file.path], fix: 'check the interface (the lab bridge) and the --filter; use --probe to generate traffic while capturing' });
+  }
+  if (analysis.file.truncated) {
+    findings.push({ id: 'capture-truncated', severity: 'warning', title: 'the capture file is truncated or damaged: results cover only the packets before the damage', evidence: [analysis.file.truncationReason ?? 'truncated'], fix: 'stop tcpdump cleanly (SIGINT) and capture with -U so every packet is flushed' });
+  }
+  if (analysis.mix.snapCutPackets > 0) {
+    findings.push({ id: 'capture-snaplen-cut', severity: 'info', title: `${analysis.mix.snapCutPackets} packets were cut by the capture snaplen (${analysis.file.snapshotLength} bytes)`, evidence: [`snaplen ${analysis.file.snapshotLength}`], fix: 'capture with a larger snaplen (tcpdump -s 0) to decode payloads' });
+  }
+  if (analysis.mix.malformedPackets > 0) {
+    findings.push({ id: 'capture-malformed', severity: 'info', title: `${analysis.mix.malformedPackets} malformed packets`, evidence: analysis.dns.malformed.slice(0, 5).map((m) => `frame ${m.frame} ${m.src} -> ${m.dst}: ${m.error}`), fix: 'a node sends broken packets, or non-DNS traffic uses port 53' });
+  }
+  return findings;
+};
+
+/** DNS queries that got no answer, grouped by server; NXDOMAIN for lab names; slow answers. */
+export const dnsRule: FindingRule = (input) => {
+  const { analysis, domain } = input;
+  if (!analysis) return [];
+  const findings: Finding[] = [];
+  const byServer = new Map<string, string[]>();
+  for (const t of analysis.dns.unanswered) byServer.set(t.server, [...(byServer.get(t.server) ?? []), t.name]);
+  for (const [server, names] of byServer) {
+    const lab = names.some((name) => name.endsWith(domain));
+    findings.push({
+      id: 'dns-unanswered',
+      severity: lab ? 'critical' : 'warning',
+      title: `DNS queries for ${lab ? domain : listSome([...new Set(names)], 3)} unanswered by ${labelIp(input, server)}`,
+      evidence: [`${names.length} queries without a response: ${listSome([...new Set(names)])}`],
+      fix: `check the DNS container is running and reachable on ${server}:53 (docker logs; ARP for ${server}; iptables counters)`,
+      weight: names.length,
+    });
+  }
+  const nxLab = analysis.dns.transactions.filter((t) => t.rcode === 'NXDOMAIN' && t.name.endsWith(domain));
+  if (nxLab.length > 0) {
+    const names = [...new Set(nxLab.map((t) => t.name))];
+    findings.push({ id: 'dns-nxdomain-lab', severity: 'warning', title: `lab names not found (NXDOMAIN): ${listSome(names, 3)}`, evidence: nxLab.slice(0, 5).map((t) => `frame ${t.responseFrame}: ${t.client} asked ${t.name}`), fix: 'the DNS records lack these names; hybrid-lab up rewrites them', weight: nxLab.length });
+  }
+  const failures = analysis.dns.transactions.filter((t) => t.rcode && t.rcode !== 'NOERROR' && t.rcode !== 'NXDOMAIN');
+  if (failures.length > 0) {
+    findings.push({ id: 'dns-server-failure', severity: 'warning', title: `${failures.length} DNS responses with errors (${listSome([...new Set(failures.map((t) => t.rcode ?? ''))])})`, evidence: failures.slice(0, 5).map((t) => `frame ${t.responseFrame}: ${t.name} -> ${t.rcode}`), fix: 'SERVFAIL/REFUSED from the lab DNS: it may be forwarding queries it should answer itself' });
+  }
+  const times = analysis.dns.transactions.map((t) => t.responseTimeMs).filter((ms): ms is number => ms !== undefined);
+  const summary = summarize(times);
+  if (times.length > 0 && summary.p95 > 100) {
+    findings.push({ id: 'dns-slow', severity: 'info', title: `DNS answers are slow: p95 ${summary.p95.toFixed(1)} ms`, evidence: [`${times.length} answered queries, median ${summary.p50.toFixed(1)} ms, max ${summary.max.toFixed(1)} ms`], fix: 'a lab DNS answers from memory in < 1 ms; slow answers mean forwarding upstream or an overloaded host' });
+  }
+  return findings;
+};
+
+/** ARP requests nobody answered: the address's owner is not on the bridge. */
+export const arpRule: FindingRule = (input) => {
+  const { analysis, bridge } = input;
+  if (!analysis) return [];
+  const findings: Finding[] = analysis.arp.unanswered.map((entry) => {
+    const node = nodeByIp(input, entry.targetIp);
+    return {
+      id: 'arp-unanswered',
+      severity: node ? 'critical' : 'info',
+      title: node ? `ARP for ${entry.targetIp} unanswered: ${node.kind === 'vm' ? 'VM' : node.kind} ${node.name} NIC not on the bridge, or the node is down` : `ARP for ${entry.targetIp} unanswered (no lab node has this address)`,
+      evidence: [`${entry.requests} requests from ${listSome(entry.requesters)}, first at frame ${entry.firstFrame}`],
+      fix: node ? `check ${node.name} is running and its interface is a port of ${bridge} (bridge link show)` : 'something looks for an address the lab does not use: a stale config or a typo',
+      nodes: node ? [node.name] : undefined,
+      weight: entry.requests,
+    } satisfies Finding;
+  });
+  for (const conflict of analysis.arp.conflicts) {
+    findings.push({ id: 'arp-duplicate-address', severity: 'critical', title: `address ${labelIp(input, conflict.ip)} claimed by ${conflict.macs.length} MACs`, evidence: [`MACs: ${conflict.macs.join(', ')}`], fix: 'two nodes share an IP: check the topology IPs and leftovers from an old lab', weight: 1e5 });
+  }
+  return findings;
+};
+
+/** Pings without replies and ICMP errors. */
+export const icmpRule: FindingRule = (input) => {
+  const { analysis } = input;
+  if (!analysis) return [];
+  const findings: Finding[] = [];
+  const lost = new Map<string, number>();
+  for (const echo of analysis.icmp.unanswered) lost.set(`${echo.from}|${echo.to}`, (lost.get(`${echo.from}|${echo.to}`) ?? 0) + 1);
+  for (const [pair, count] of lost) {
+    const [from, to] = pair.split('|');
+    findings.push({ id: 'icmp-unanswered', severity: 'warning', title: `${count} pings from ${labelIp(input, from)} to ${labelIp(input, to)} got no reply`, evidence: [`${count} echo requests unanswered in the capture`], fix: `check ${to} is up and on the bridge, and iptables counters for drops`, weight: count });
+  }
+  for (const error of analysis.icmp.errors) {
+    findings.push({ id: 'icmp-error', severity: 'warning', title: `${error.count} ICMP ${error.kind} from ${labelIp(input, error.from)} to ${labelIp(input, error.to)}`, evidence: [`ICMP ${error.kind} x${error.count}`], fix: 'unreachable: port closed or no route; time exceeded: a routing loop', weight: error.count });
+  }
+  return findings;
+};
+
+/** Resets (refused connections) and retransmissions (loss). */
+export const tcpRule: FindingRule = (input) => {
+  const { analysis } = input;
+  if (!analysis) return [];
+  const findings: Finding[] = [];
+  const refused = new Map<string, number>();
+  for (const reset of analysis.tcp.resets) refused.set(`${reset.src}:${reset.srcPort}`, (refused.get(`${reset.src}:${reset.srcPort}`) ?? 0) + 1);
+  if (refused.size > 0) {
+    findings.push({ id: 'tcp-resets', severity: 'info', title: `${analysis.tcp.resets.length} TCP resets`, evidence: [...refused].slice(0, 5).map(([endpoint, count]) => `${count} from ${endpoint}`), fix: 'a reset right after a SYN means nothing listens on that port in the node', weight: analysis.tcp.resets.length });
+  }
+  const share = analysis.tcp.segments === 0 ? 0 : analysis.tcp.retransmissions.length / analysis.tcp.segments;
+  if (analysis.tcp.retransmissions.length > 0 && share > 0.01) {
+    findings.push({ id: 'tcp-retransmissions', severity: 'warning', title: `${(share * 100).toFixed(1)}% of TCP segments were retransmitted`, evidence: [`${analysis.tcp.retransmissions.length} of ${analysis.tcp.segments} segments, first at frame ${analysis.tcp.retransmissions[0].frame}`], fix: 'loss on the bridge: check interface drop counters (ip -s link) and host CPU', weight: analysis.tcp.retransmissions.length });
+  }
+  if (analysis.tcp.unansweredSyns.length > 0) {
+    const targets = [...new Set(analysis.tcp.unansweredSyns.map((s) => `${labelIp(input, s.dst)}:${s.dstPort}`))];
+    findings.push({ id: 'tcp-syn-unanswered', severity: 'warning', title: `TCP connection attempts got no answer: ${listSome(targets, 3)}`, evidence: [`${analysis.tcp.unansweredSyns.length} SYNs without SYN-ACK or reset`], fix: 'silence (not a reset) usually means a firewall drop or the node is not on the bridge', weight: analysis.tcp.unansweredSyns.length });
+  }
+  return findings;
+};
+
+/** Traffic leaving the lab subnet, and a broadcast-heavy bridge. */
+export const trafficRule: FindingRule = ({ analysis, subnet }) => {
+  if (!analysis) return [];
+  const findings: Finding[] = [];
+  if (analysis.outsideLab.packets > 0) {
+    findings.push({ id: 'outside-lab-traffic', severity: 'warning', title: `${analysis.outsideLab.packets} packets to or from addresses outside ${subnet}`, evidence: analysis.outsideLab.addresses.slice(0, 5).map((a) => `${a.address}: ${a.packetsFrom} from, ${a.packetsTo} to`), fix: 'a node resolves or routes outside the lab (upstream DNS, default route); lab tests must stay inside the lab', weight: analysis.outsideLab.packets });
+  }
+  if (analysis.mix.packets >= 50 && analysis.mix.broadcastPercent > 20) {
+    findings.push({ id: 'broadcast-heavy', severity: 'warning', title: `${analysis.mix.broadcastPercent}% of frames are broadcast`, evidence: [`${analysis.mix.broadcastPackets} broadcast frames of ${analysis.mix.packets}`], fix: 'repeated unanswered ARP (see above) or a loop between bridges; check STP and duplicate links' });
+  }
+  return findings;
+};
+
+export const CAPTURE_RULES: FindingRule[] = [captureQualityRule, dnsRule, arpRule, icmpRule, tcpRule, trafficRule];
