@@ -9,6 +9,7 @@ export interface HostPackage {
 
 export const HOST_PACKAGES: readonly HostPackage[] = [
   { name: 'docker.io', why: 'Docker engine for containers', neededFor: 'core', provides: 'dockerd' },
+  { name: 'iputils-ping', why: 'ping from the host in probes and suites', neededFor: 'core', provides: 'ping' },
   { name: 'iproute2', why: 'bridges, veths, taps, routes', neededFor: 'core', provides: 'ip' },
   { name: 'iptables', why: 'forwarding rules for the bridge', neededFor: 'core', provides: 'iptables' },
   { name: 'busybox-static', why: 'rootfs of the node image and VM initramfs', neededFor: 'core', provides: 'busybox' },
@@ -23,4 +24,9 @@ export const HOST_PACKAGES: readonly HostPackage[] = [
   { name: 'qemu-utils', why: 'qemu-img for disks', neededFor: 'vm', provides: 'qemu-img' },
   { name: 'cpio', why: 'packs the VM initramfs', neededFor: 'vm', provides: 'cpio' },
   { name: 'chromium', why: 'headless checks of HTML reports', neededFor: 'reports', provides: 'chromium' },
+  { name: 'vagrant', why: 'vagrant VM provider: runs Vagrant with the libvirt plugin', neededFor: 'vagrant', provides: 'vagrant' },
+  { name: 'vagrant-libvirt', why: 'vagrant VM provider: Vagrant\'s libvirt back-end', neededFor: 'vagrant' },
+  { name: 'libvirt-daemon-system', why: 'vagrant VM provider: libvirtd/virtlogd and the QEMU driver', neededFor: 'vagrant', provides: 'libvirtd' },
+  { name: 'libvirt-clients', why: 'vagrant VM provider: virsh for networks, domains, volumes', neededFor: 'vagrant', provides: 'virsh' },
+  { name: 'debootstrap', why: 'vagrant VM provider: builds the Debian box locally (hybrid-lab box build)', neededFor: 'vagrant', provides: 'debootstrap' },
 ];

@@ -6,7 +6,7 @@ import { step, type ProgressReporter } from '../common/progress.ts';
 import { containerName, labLabels } from '../containers/docker-client.ts';
 import { findLabContainers, removeContainer } from '../containers/find.ts';
 import { dockerNetworkName, ensureDockerNetwork } from '../containers/network.ts';
-import { startLabContainer } from '../containers/start-container.ts';
+import type { LabContainerSpec } from '../containers/start-container.ts';
 import { CONTAINER_CONFIG_DIR, renderDnsmasqConfig } from '../dns/dnsmasq-config.ts';
 import { LiveRecords } from '../dns/live-records.ts';
 import { labRecords } from '../dns/records.ts';
@@ -20,6 +20,11 @@ import { describeResource, removeResource } from './teardown.ts';
 
 type Track = (resource: LabResource) => void;
 
+/** testcontainers takes ~1 s to import: load it only when a container has to be created. */
+async function startLabContainer(spec: LabContainerSpec) {
+  return (await import('../containers/start-container.ts')).startLabContainer(spec);
+}
+
 /**
  * Creates a resource unless it is recorded and still there. The record is written before the
  * resource is made, so a crash in between still leaves `down` something to find.
@@ -28,9 +33,9 @@ async function ensureResource(store: StateStore, resource: LabResource, exists: 
   const recorded = store.find(resource.kind, resource.id);
   if (recorded?.phase === 'created' && (await exists())) return;
   const entry = await store.plan(resource);
+  track(resource); // before creating: a half-made resource is rolled back too
   await step(reporter, describeResource(resource), create);
   await store.markCreated(entry);
-  track(resource);
 }
 
 /** Bridge with the gateway address, sysctls, and the forwarding rules the lab promises. */

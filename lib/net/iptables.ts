@@ -60,11 +60,13 @@ export async function removeRule(rule: IptablesRule): Promise<void> {
 /** Removes every filter rule tagged with the lab's comment, whatever it is (finds leftovers). */
 export async function removeTaggedRules(labName: string): Promise<number> {
   const saved = (await run('iptables-save', ['-t', 'filter'])).stdout;
-  const marker = `--comment ${labRuleComment(labName)}`;
+  const comment = labRuleComment(labName);
   let removed = 0;
   for (const line of saved.split('\n')) {
-    if (!line.startsWith('-A ') || !(line.includes(`${marker} `) || line.endsWith(marker))) continue;
+    if (!line.startsWith('-A ')) continue;
     const args = splitRuleLine(line.slice(3));
+    const at = args.indexOf('--comment');
+    if (at < 0 || args[at + 1] !== comment) continue;
     await run('iptables', ['-w', '-D', ...args], { allowFailure: true });
     removed++;
   }
