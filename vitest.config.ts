@@ -4,7 +4,9 @@ import { defineConfig } from 'vitest/config';
 // one file at a time (they share the host's bridges, iptables and Docker engine).
 export default defineConfig({
   test: {
-    reporters: ['default'],
+    // JSON and JUnit land in reports/ for CI (and .ci/run's summary line); the terminal gets the default view.
+    reporters: ['default', 'json', 'junit'],
+    outputFile: { json: 'reports/vitest-results.json', junit: 'reports/junit.xml' },
     projects: [
       {
         test: {
