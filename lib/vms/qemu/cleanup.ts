@@ -1,0 +1,46 @@
+import { existsSync } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { VmLeftover } from '../provider.ts';
+import { qemuGuestLabel, vmFiles } from './qemu-args.ts';
+import { listQemuProcesses, runningQemuPid, stopQemu } from './qemu-process.ts';
+import { findLabTaps, removeTap, tapName } from './tap.ts';
+
+/** Stops one VM's QEMU (if running), removes its tap and its runtime files. Safe to repeat. */
+export async function destroyQemuVm(labName: string, nodeName: string, stateDir: string): Promise<void> {
+  const files = vmFiles(stateDir, nodeName);
+  const pid = await runningQemuPid(files.pidFile, qemuGuestLabel(labName, nodeName));
+  if (pid !== undefined) await stopQemu(pid, files.qmpSocket);
+  // A QEMU whose pid file was lost is still found by its label.
+  for (const process of await labQemuProcesses(labName, stateDir)) {
+    if (process.argv.some((arg) => arg.endsWith(qemuGuestLabel(labName, nodeName)))) await stopQemu(process.pid);
+  }
+  await removeTap(tapName(labName, nodeName));
+  await rm(files.dir, { recursive: true, force: true });
+}
+
+/** QEMU processes of this lab: labelled with its name, or using files under its state dir. */
+async function labQemuProcesses(labName: string, stateDir: string) {
+  const label = `guest=${qemuGuestLabel(labName, '')}`;
+  const filesRoot = `${join(stateDir, 'qemu')}/`;
+  return (await listQemuProcesses()).filter((process) => process.argv.some((arg) => arg.startsWith(label) || arg.includes(filesRoot)));
+}
+
+/** Everything of this lab the qemu provider can find without a state file: processes, taps, file dirs. */
+export async function findQemuLeftovers(labName: string, stateDir: string): Promise<VmLeftover[]> {
+  const leftovers: VmLeftover[] = [];
+  for (const process of await labQemuProcesses(labName, stateDir)) {
+    leftovers.push({ kind: 'qemu-process', id: String(process.pid), remove: () => stopQemu(process.pid) });
+  }
+  for (const tap of await findLabTaps(labName)) {
+    leftovers.push({ kind: 'tap', id: tap, remove: () => removeTap(tap) });
+  }
+  const filesRoot = join(stateDir, 'qemu');
+  if (existsSync(filesRoot)) {
+    for (const node of await readdir(filesRoot)) {
+      const dir = join(filesRoot, node);
+      leftovers.push({ kind: 'vm-files', id: dir, remove: () => rm(dir, { recursive: true, force: true }) });
+    }
+  }
+  return leftovers;
+}

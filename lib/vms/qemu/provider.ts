@@ -1,0 +1,49 @@
+import { step } from '../../common/progress.ts';
+import type { VmHandle, VmLabContext, VmProvider } from '../provider.ts';
+import { guestArtefacts } from './artefacts.ts';
+import { destroyQemuVm, findQemuLeftovers } from './cleanup.ts';
+import { qemuGuestLabel, vmFiles } from './qemu-args.ts';
+import { runningQemuPid } from './qemu-process.ts';
+import { describeBoot, startQemuVm } from './start-vm.ts';
+import { QemuVmNode } from './vm-node.ts';
+
+/**
+ * Direct QEMU: Debian's cloud kernel + a busybox initramfs built here, a tap on the lab bridge,
+ * exec over the serial console. No libvirt, no disk images; boots in seconds even under TCG.
+ */
+export const qemuProvider: VmProvider = {
+  name: 'qemu',
+
+  async prepare(ctx) {
+    await guestArtefacts(ctx.reporter);
+  },
+
+  async start(spec, ctx) {
+    const artefacts = await guestArtefacts(ctx.reporter);
+    return step(ctx.reporter, `VM ${spec.name} (qemu)`, async () => {
+      try {
+        return await startQemuVm(spec, ctx, artefacts);
+      } catch (error) {
+        await destroyQemuVm(ctx.labName, spec.name, ctx.stateDir).catch(() => undefined);
+        throw error;
+      }
+    }, describeBoot);
+  },
+
+  node(handle: VmHandle, ctx: VmLabContext) {
+    return new QemuVmNode(handle.name, handle.ip, String(handle.details.serialSocket ?? vmFiles(ctx.stateDir, handle.name).serialSocket));
+  },
+
+  async isRunning(handle, ctx) {
+    const files = vmFiles(ctx.stateDir, handle.name);
+    return (await runningQemuPid(files.pidFile, qemuGuestLabel(ctx.labName, handle.name))) !== undefined;
+  },
+
+  async destroy(handle, ctx) {
+    await destroyQemuVm(ctx.labName, handle.name, ctx.stateDir);
+  },
+
+  async findLeftovers(labName, ctx) {
+    return findQemuLeftovers(labName, ctx.stateDir);
+  },
+};

@@ -1,0 +1,87 @@
+import { join } from 'node:path';
+import { ProvisionError } from '../../common/errors.ts';
+import type { AccelMode } from '../provider.ts';
+
+/** Where one VM's runtime files live: all under the lab's state dir, so `down` finds them. */
+export interface VmFiles {
+  dir: string;
+  pidFile: string;
+  consoleLog: string;
+  serialSocket: string;
+  qmpSocket: string;
+}
+
+/** Unix socket paths are limited to 107 bytes by the kernel's sockaddr_un. */
+const MAX_SOCKET_PATH = 107;
+
+export function vmFiles(stateDir: string, nodeName: string): VmFiles {
+  const dir = join(stateDir, 'qemu', nodeName);
+  const files = {
+    dir,
+    pidFile: join(dir, 'qemu.pid'),
+    consoleLog: join(dir, 'console.log'),
+    serialSocket: join(dir, 'serial.sock'),
+    qmpSocket: join(dir, 'qmp.sock'),
+  };
+  if (Buffer.byteLength(files.serialSocket) > MAX_SOCKET_PATH) {
+    throw new ProvisionError(`VM socket path ${files.serialSocket} is longer than ${MAX_SOCKET_PATH} bytes. Fix: use a shorter HYBRID_LAB_STATE directory or lab name`);
+  }
+  return files;
+}
+
+/** Value of QEMU's -name: labels the process with lab and node so leftovers can be found by cmdline. */
+export function qemuGuestLabel(labName: string, nodeName: string): string {
+  return `hybrid-lab:${labName}:${nodeName}`;
+}
+
+export interface QemuLaunch {
+  labName: string;
+  nodeName: string;
+  accel: AccelMode;
+  memoryMb: number;
+  cpus: number;
+  kernel: string;
+  initrd: string;
+  cmdline: string;
+  tap: string;
+  mac: string;
+  managementMac?: string;
+  files: VmFiles;
+}
+
+export const QEMU_BINARY = 'qemu-system-x86_64';
+export const QBOOT_ROM = '/usr/share/qemu/qboot.rom';
+
+/** CPU flags: KVM runs the host CPU; TCG a plain qemu64 with a small code cache (the 1 GiB default costs RSS). */
+export function accelArgs(accel: AccelMode): string[] {
+  return accel === 'kvm' ? ['-accel', 'kvm', '-cpu', 'host'] : ['-accel', 'tcg,tb-size=32', '-cpu', 'qemu64'];
+}
+
+/** The full QEMU argument list for a lab VM (daemonized, serial + QMP on unix sockets). */
+export function renderQemuArgs(launch: QemuLaunch): string[] {
+  const { files } = launch;
+  const args = [
+    '-name', `guest=${qemuGuestLabel(launch.labName, launch.nodeName)}`,
+    '-machine', 'pc',
+    ...accelArgs(launch.accel),
+    '-bios', QBOOT_ROM,
+    '-m', String(launch.memoryMb),
+    '-smp', String(launch.cpus),
+    '-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot',
+    '-kernel', launch.kernel,
+    '-initrd', launch.initrd,
+    '-append', launch.cmdline,
+    '-chardev', `socket,id=serial0,path=${files.serialSocket},server=on,wait=off,logfile=${files.consoleLog}`,
+    '-serial', 'chardev:serial0',
+    '-qmp', `unix:${files.qmpSocket},server=on,wait=off`,
+    // romfile= skips the iPXE option ROM: nothing boots from the network, and it saves memory.
+    '-netdev', `tap,id=lab,ifname=${launch.tap},script=no,downscript=no`,
+    '-device', `virtio-net-pci,netdev=lab,mac=${launch.mac},addr=0x3,romfile=`,
+  ];
+  if (launch.managementMac) {
+    // restrict=on: the user-mode network cannot reach anything outside the VM.
+    args.push('-netdev', 'user,id=mgmt,restrict=on', '-device', `virtio-net-pci,netdev=mgmt,mac=${launch.managementMac},addr=0x4,romfile=`);
+  }
+  args.push('-daemonize', '-pidfile', files.pidFile);
+  return args;
+}
