@@ -2,6 +2,7 @@ import { SetupError } from '../common/errors.ts';
 import { silentReporter } from '../common/progress.ts';
 import { ContainerNode } from '../containers/container-node.ts';
 import { HostNode } from '../nodes/host-node.ts';
+import { buildEchoTool } from '../images/static-tools.ts';
 import type { LabNode } from '../nodes/node.ts';
 import { loadVmProvider } from '../vms/registry.ts';
 import { dnsContainerName } from './dns-paths.ts';
@@ -24,7 +25,7 @@ export async function openLab(labName: string): Promise<LiveLab> {
     throw new SetupError(`lab "${labName}" is not up${state ? ` (state: ${state.status})` : ''}. Fix: run \`npx hybrid-lab up\` first`);
   }
   const { topology } = state;
-  const host = new HostNode('host', topology.bridge.gateway);
+  const host = new HostNode('host', topology.bridge.gateway, { 'hl-echo': await buildEchoTool() });
   const dns = new ContainerNode('dns', topology.dns.address, dnsContainerName(topology.name));
   const nodes: LabNode[] = [];
   for (const spec of topology.nodes) {

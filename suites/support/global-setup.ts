@@ -1,36 +1,57 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import type { TestProject } from 'vitest/node';
 import { terminalReporter } from '../../lib/common/progress.ts';
 import { downLab } from '../../lib/lab/down.ts';
 import { readState } from '../../lib/lab/state.ts';
 import { upLab } from '../../lib/lab/up.ts';
-import { loadTopology } from '../../lib/topology/load.ts';
+import { appendRun, collectRunContext } from '../../lib/report/history/index.ts';
 import { junitForSetupFailure } from '../../lib/report/junit.ts';
+import type { AccelMode } from '../../lib/report/measurement.ts';
+import { loadTopology } from '../../lib/topology/load.ts';
+import type { Topology } from '../../lib/topology/topology.ts';
+import { MEASUREMENTS_DIR, readAllMeasurements } from './measurements.ts';
 
 /**
  * Before the lab tests: use the lab that is up, or bring the topology's lab up (and take it down
  * after). HYBRID_LAB_TOPOLOGY picks the topology file (default: ./hybrid-lab.yaml, else lab/default.yaml).
+ * After them: the run's measurements are appended to the latency history.
  */
-export default async function setup(project: TestProject): Promise<(() => Promise<void>) | void> {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const topology = await loadTopology(process.env.HYBRID_LAB_TOPOLOGY);
   project.provide('labName', topology.name);
+  await rm(MEASUREMENTS_DIR, { recursive: true, force: true });
+  await rm('reports/junit-setup.xml', { force: true });
   const existing = await readState(topology.name);
-  if (existing?.status === 'up' && existing.topology.hash === topology.hash) {
-    process.stderr.write(`suites: using lab "${topology.name}" that is already up\n`);
-    return;
-  }
-  try {
-    process.stderr.write(`suites: bringing lab "${topology.name}" up (${topology.source})\n`);
-    await upLab(topology, { reporter: terminalReporter() });
-  } catch (error) {
-    await mkdir('reports', { recursive: true });
-    await writeFile('reports/junit-setup.xml', junitForSetupFailure(topology.name, error));
-    throw error;
+  const reuse = existing?.status === 'up' && existing.topology.hash === topology.hash;
+  if (reuse) process.stderr.write(`suites: using lab "${topology.name}" that is already up\n`);
+  else {
+    try {
+      process.stderr.write(`suites: bringing lab "${topology.name}" up (${topology.source})\n`);
+      await upLab(topology, { reporter: terminalReporter() });
+    } catch (error) {
+      await mkdir('reports', { recursive: true });
+      await writeFile('reports/junit-setup.xml', junitForSetupFailure(topology.name, error));
+      throw error;
+    }
   }
   return async () => {
+    await recordHistory(topology);
+    if (reuse) return;
     process.stderr.write(`suites: taking lab "${topology.name}" down\n`);
     await downLab(topology.name, topology, terminalReporter());
   };
+}
+
+/** Appends this run's measurements (if the measuring suites ran) to reports/history. */
+async function recordHistory(topology: Topology): Promise<void> {
+  const measurements = await readAllMeasurements();
+  if (measurements.length === 0) return;
+  const state = await readState(topology.name);
+  const modes = state?.resources.flatMap((r) => (r.kind === 'vm' && r.handle ? [r.handle.accel] : [])) ?? [];
+  const accelMode: AccelMode = modes.length === 0 ? 'none' : modes.includes('tcg') ? 'tcg' : 'kvm';
+  const context = await collectRunContext({ topologyName: topology.name, topologyHash: topology.hash, accelMode });
+  const path = await appendRun({ context, measurements });
+  process.stderr.write(`suites: ${measurements.length} measurements appended to ${path} (run ${context.runId})\n`);
 }
 
 declare module 'vitest' {

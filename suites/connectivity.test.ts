@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHostServices, type HostServices } from '../lib/nodes/host-services.ts';
+import { queryDns } from '../lib/dns/client.ts';
+import type { LabNode } from '../lib/nodes/node.ts';
+import { echo } from '../lib/probe/echo.ts';
+import { httpGet } from '../lib/probe/http.ts';
+import { ping } from '../lib/probe/ping.ts';
+import { endpoints, liveLab, orderedPairs } from './support/lab.ts';
+
+// Every ordered pair of endpoints (host included), every protocol, by IP and by DNS name.
+const lab = await liveLab();
+const { domain, address: dnsServer } = lab.state.topology.dns;
+
+// The host answers HTTP and echo too, for the duration of the suite, so X -> host is checked like any pair.
+let hostServices: HostServices;
+beforeAll(async () => {
+  hostServices = await startHostServices(lab.host.ip, 'gateway');
+});
+afterAll(() => hostServices?.stop());
+
+/**
+ * The name a node uses for a target. Containers and VMs resolve through the lab DNS themselves;
+ * the host's own resolver does not know the lab, so for the host the name is resolved through
+ * the lab DNS server first and the probe goes to the address it answered.
+ */
+async function targetByName(from: LabNode, to: LabNode): Promise<string> {
+  const fqdn = `${to.name}.${domain}`;
+  if (from.kind !== 'host') return fqdn;
+  const answer = await queryDns(dnsServer, fqdn, 'A');
+  if (answer.answers.length === 0) throw new Error(`lab DNS ${dnsServer} has no A record for ${fqdn} (${answer.rcode})`);
+  return answer.answers[0];
+}
+
+describe.each(orderedPairs(endpoints(lab)).map(([from, to]) => ({ from, to, label: `${from.name} -> ${to.name}` })))('connectivity: $label', ({ from, to }) => {
+  it('icmp by ip', async ({ task }) => {
+    const result = await ping(from, to.ip, { count: 2 });
+    expect(result.received, `${from.name} -> ${to.name} (${to.ip}) icmp: ${result.received}/${result.sent} replies\n${result.output}`).toBeGreaterThan(0);
+    task.meta.figure = `${Math.min(...result.rttMs).toFixed(2)} ms`;
+  });
+
+  it('icmp by name', async ({ task }) => {
+    const target = await targetByName(from, to);
+    const result = await ping(from, target, { count: 1 });
+    expect(result.received, `${from.name} -> ${to.name}.${domain} icmp: no reply\n${result.output}`).toBe(1);
+    task.meta.figure = `${result.rttMs[0]?.toFixed(2)} ms`;
+  });
+
+  it('tcp http by name', async () => {
+    const expected = to.kind === 'host' ? 'hello from gateway' : `hello from ${to.name}`;
+    const result = await httpGet(from, await targetByName(from, to), expected);
+    expect(result.ok, `${from.name} -> http://${to.name}.${domain}/: ${result.detail}`).toBe(true);
+  });
+
+  it('tcp echo by ip', async () => {
+    const result = await echo(from, 'tcp', to.ip);
+    expect(result.ok, `${from.name} -> ${to.name} ${to.ip}:7/tcp echo: ${result.detail}`).toBe(true);
+  });
+
+  it('udp echo by ip', async () => {
+    const result = await echo(from, 'udp', to.ip);
+    expect(result.ok, `${from.name} -> ${to.name} ${to.ip}:7/udp echo: ${result.detail}`).toBe(true);
+  });
+});
