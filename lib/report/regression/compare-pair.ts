@@ -1,6 +1,6 @@
 import type { Measurement, MetricName, MetricUnit } from '../measurement.ts';
 import { directionOf, type Direction } from './metric-direction.ts';
-import { madSigma, mannWhitneyU, median, quantile } from './stats.ts';
+import { madSigma, mannWhitneyU, median, quantile, studentQuantileForZ } from './stats.ts';
 
 /** Which per-run number the effect size and the baseline band use. */
 export type Statistic = 'p50' | 'p95';
@@ -113,7 +113,10 @@ function describeBaseline(baseline: readonly Measurement[], settings: Comparison
   let band: BaselineSide['band'];
   if (runValues.length >= 3) {
     const center = median(runValues);
-    const halfWidth = settings.bandSigmas * madSigma(runValues);
+    // A prediction interval for one new run: t instead of z because σ comes from few runs,
+    // and √(1 + 1/K) because the centre is itself estimated.
+    const k = runValues.length;
+    const halfWidth = studentQuantileForZ(settings.bandSigmas, k - 1) * Math.sqrt(1 + 1 / k) * madSigma(runValues);
     band = { low: center - halfWidth, high: center + halfWidth };
   }
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { madSigma, mannWhitneyU, median, normalUpperTail, quantile } from './stats.ts';
+import { madSigma, mannWhitneyU, median, normalUpperTail, quantile, studentQuantileForZ } from './stats.ts';
 
 describe('robust statistics', () => {
   it('interpolates quantiles and takes medians of even and odd counts', () => {
@@ -19,6 +19,15 @@ describe('robust statistics', () => {
     expect(normalUpperTail(1)).toBeCloseTo(0.15865525393145707, 6);
     expect(normalUpperTail(3) / 0.0013498980316300933).toBeCloseTo(1, 5);
     expect(normalUpperTail(5) / 2.866515718791933e-7).toBeCloseTo(1, 4);
+  });
+});
+
+describe('Student-t quantile for a normal z', () => {
+  it('matches scipy closely for the band we use (z = 3) and widens for few runs', () => {
+    // scipy.stats.t.ppf(norm.cdf(3), df) for df = 3, 4, 9, 20, 60.
+    const exact: Array<[number, number]> = [[3, 9.219], [4, 6.62], [9, 4.094], [20, 3.422], [60, 3.13]];
+    for (const [df, value] of exact) expect(Math.abs(studentQuantileForZ(3, df) / value - 1)).toBeLessThan(0.025);
+    expect(studentQuantileForZ(3, 1e6)).toBeCloseTo(3, 4);
   });
 });
 
