@@ -69,7 +69,7 @@ ${rows}
 </tbody></table>
 <h2>Trends</h2>
 <div class="legend"><span><i style="background:var(--p50)"></i>p50 per run (filled: baseline runs)</span><span><i style="background:var(--p95)"></i>p95 per run</span>
-<span><i style="background:var(--band)"></i>baseline band (${escapeXml(report.settings.statistic)}, ±${report.settings.bandSigmas}·MAD)</span>
+<span><i style="background:var(--band)"></i>baseline band (${escapeXml(report.settings.statistic)}, ${report.settings.bandSigmas}σ prediction interval)</span>
 <span><i style="border:2px solid var(--bad)"></i>regressed latest run</span></div>
 <div class="charts">
 ${cards.join('\n')}

@@ -25,7 +25,7 @@ export function renderMarkdown(report: LatencyReport): string {
     '<details><summary>Groups and settings</summary>',
     '',
     ...report.groups.map((group) => `- ${group.compared ? '**compared:** ' : ''}${describeGroupKey(group)}: ${group.runCount} run(s), ${group.firstIso} … ${group.lastIso}`),
-    `- Significance: Mann–Whitney U on raw samples, α=${report.settings.alpha}; band: baseline ${report.settings.statistic} median ± ${report.settings.bandSigmas}·MAD·1.4826 over runs (≥ 3 runs); loss threshold ${report.settings.lossThresholdPoints} points.`,
+    `- Significance: Mann–Whitney U on raw samples, α=${report.settings.alpha}; band: ${report.settings.bandSigmas}σ-equivalent prediction interval of the baseline runs' ${report.settings.statistic} (median ± t·√(1+1/K)·MAD·1.4826, needs ≥ 3 runs); loss threshold ${report.settings.lossThresholdPoints} points.`,
     `- History: \`${report.historyPath}\``,
     '',
     '</details>',
