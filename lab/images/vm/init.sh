@@ -70,7 +70,8 @@ fi
   [ -n "$IP" ] && echo "$IP ${DOMAIN:+$NAME.$DOMAIN }$NAME"
 } > /etc/hosts
 echo "$NAME" > /etc/hostname
-printf 'hosts: files dns\n' > /etc/nsswitch.conf
+# No /etc/nsswitch.conf on purpose: busybox is static glibc, and with one its wget crashed here
+# (NSS loading the dynamic libc copied in for iperf3); without it glibc uses files, then DNS.
 
 for service in $SERVICES; do
   case "$service" in
