@@ -88,6 +88,21 @@ describe('comparing a run with its baseline', () => {
     expect(comparison).toMatchObject({ verdict: 'regression', reason: expect.stringMatching(/loss rose by 12\.0 points/) });
   });
 
+  it('flags total loss (no samples at all) as a regression, not as a new pair', () => {
+    const comparison = comparePair(measurement([], { lossPercent: 100 }), [measurement([1, 1.1, 0.9], { lossPercent: 0 })], DEFAULT_SETTINGS);
+    expect(comparison).toMatchObject({ verdict: 'regression', reason: expect.stringMatching(/loss rose by 100\.0 points to 100\.0%/) });
+  });
+
+  it('copes with a zero baseline (e.g. 0 ms jitter) without dividing by zero', () => {
+    const zeros = Array.from({ length: 20 }, () => 0);
+    expect(comparePair(measurement(zeros, { metric: 'udp-jitter' }), [measurement(zeros, { metric: 'udp-jitter' })], DEFAULT_SETTINGS)).toMatchObject({
+      verdict: 'unchanged',
+      changePercent: 0,
+    });
+    const risen = comparePair(measurement(zeros.map(() => 0.5), { metric: 'udp-jitter' }), [measurement(zeros, { metric: 'udp-jitter' })], DEFAULT_SETTINGS);
+    expect(risen).toMatchObject({ verdict: 'regression', changePercent: Infinity, reason: expect.stringMatching(/worse from zero/) });
+  });
+
   it('reports pairs only one side measured as new or missing', () => {
     const runs = syntheticHistory({ seed: 1, runs: 2, pairs: PAIRS });
     runs[1].measurements.pop();

@@ -96,14 +96,31 @@ export function comparePair(
     p95: quantile(latest.samples, 0.95),
     ...(latest.lossPercent === undefined ? {} : { lossPercent: latest.lossPercent }),
   };
-  if (!baselineSide || baselineSide.sampleCount === 0 || latestSide.sampleCount === 0) {
-    const why = !baselineSide ? 'no baseline run measured this pair' : 'no samples to compare';
-    return { ...head, baseline: baselineSide, latest: latestSide, verdict: 'new', reason: why };
+  if (!baselineSide) return { ...head, latest: latestSide, verdict: 'new', reason: 'no baseline run measured this pair' };
+  const loss = lossRegression(latestSide, baselineSide, settings);
+  if (baselineSide.sampleCount === 0 || latestSide.sampleCount === 0) {
+    // 100% loss leaves no samples; that is the loudest regression there is, not a "new" pair.
+    const why = latestSide.sampleCount === 0 ? 'no samples in the latest run' : 'no samples in the baseline runs';
+    return { ...head, baseline: baselineSide, latest: latestSide, ...(loss ?? { verdict: latestSide.sampleCount === 0 ? 'missing' : 'new', reason: why }) };
   }
   const { pValue } = mannWhitneyU(latest.samples, baseline.flatMap((measurement) => measurement.samples));
-  const changePercent = ((latestSide.value - baselineSide.value) / Math.abs(baselineSide.value)) * 100;
-  const verdict = judge(head.direction, changePercent, pValue, latestSide, baselineSide, settings);
+  const changePercent = relativeChangePercent(latestSide.value, baselineSide.value);
+  const verdict = loss ?? judge(head.direction, changePercent, pValue, latestSide, baselineSide, settings);
   return { ...head, baseline: baselineSide, latest: latestSide, changePercent, pValue, ...verdict };
+}
+
+/** (latest − baseline) / |baseline| in percent; ±Infinity from a zero baseline (e.g. 0 ms jitter). */
+function relativeChangePercent(latest: number, baseline: number): number {
+  if (baseline === 0) return latest === 0 ? 0 : Math.sign(latest) * Infinity;
+  return ((latest - baseline) / Math.abs(baseline)) * 100;
+}
+
+/** Packet loss rising by the loss threshold or more is a regression whatever the timings say. */
+function lossRegression(latest: LatestSide, baseline: BaselineSide, settings: ComparisonSettings): { verdict: Verdict; reason: string } | undefined {
+  if (latest.lossPercent === undefined) return undefined;
+  const lossRise = latest.lossPercent - (baseline.lossPercent ?? 0);
+  if (lossRise < settings.lossThresholdPoints) return undefined;
+  return { verdict: 'regression', reason: `loss rose by ${lossRise.toFixed(1)} points to ${latest.lossPercent.toFixed(1)}% (threshold ${settings.lossThresholdPoints})` };
 }
 
 function describeBaseline(baseline: readonly Measurement[], settings: ComparisonSettings): BaselineSide {
@@ -138,10 +155,6 @@ function judge(
   baseline: BaselineSide,
   settings: ComparisonSettings,
 ): { verdict: Verdict; reason: string } {
-  const lossRise = (latest.lossPercent ?? 0) - (baseline.lossPercent ?? 0);
-  if (lossRise >= settings.lossThresholdPoints) {
-    return { verdict: 'regression', reason: `loss rose by ${lossRise.toFixed(1)} points (threshold ${settings.lossThresholdPoints})` };
-  }
   const worse = direction === 'lower-is-better' ? changePercent > 0 : changePercent < 0;
   const beyondThreshold = Math.abs(changePercent) >= settings.thresholdPercent;
   const significant = pValue < settings.alpha;
@@ -151,6 +164,7 @@ function judge(
   if (!significant) return { verdict: 'unchanged', reason: `not significant (Mann–Whitney p=${pValue.toPrecision(2)} ≥ ${settings.alpha})` };
   if (!outsideBand) return { verdict: 'unchanged', reason: `${stat} inside the baseline runs' noise band` };
   const band = baseline.band ? ', outside the baseline band' : ' (band needs ≥ 3 baseline runs)';
-  const what = `${stat} ${worse ? 'worse' : 'better'} by ${Math.abs(changePercent).toFixed(1)}%, p=${pValue.toPrecision(2)}${band}`;
+  const size = Number.isFinite(changePercent) ? `by ${Math.abs(changePercent).toFixed(1)}%` : 'from zero';
+  const what = `${stat} ${worse ? 'worse' : 'better'} ${size}, p=${pValue.toPrecision(2)}${band}`;
   return { verdict: worse ? 'regression' : 'improvement', reason: what };
 }

@@ -18,6 +18,7 @@ export function formatValue(value: number | undefined, unit: MetricUnit): string
 
 /** A signed percentage: +23.4%, −5.0%. */
 export function formatPercent(value: number | undefined): string {
-  if (value === undefined || !Number.isFinite(value)) return '–';
+  if (value === undefined || Number.isNaN(value)) return '–';
+  if (!Number.isFinite(value)) return value > 0 ? '+∞%' : '−∞%';
   return `${value > 0 ? '+' : value < 0 ? '−' : '±'}${Math.abs(value).toFixed(1)}%`;
 }
