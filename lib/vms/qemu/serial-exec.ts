@@ -19,9 +19,9 @@ const queues = new Map<string, Promise<unknown>>();
  * and reported as exit 124; if the guest does not answer at all the host gives up the same way
  * and the next request, with its own tag, ignores any late answer.
  */
-export function serialExec(socketPath: string, argv: readonly string[], timeoutMs = DEFAULT_VM_EXEC_TIMEOUT_MS): Promise<ExecResult> {
+export function serialExec(socketPath: string, argv: readonly string[], timeoutMs = DEFAULT_VM_EXEC_TIMEOUT_MS, hostGraceMs = HOST_GRACE_MS): Promise<ExecResult> {
   const previous = queues.get(socketPath) ?? Promise.resolve();
-  const next = previous.catch(() => undefined).then(() => execOnce(socketPath, argv, timeoutMs));
+  const next = previous.catch(() => undefined).then(() => execOnce(socketPath, argv, timeoutMs, hostGraceMs));
   queues.set(socketPath, next);
   void next.finally(() => {
     if (queues.get(socketPath) === next) queues.delete(socketPath);
@@ -29,7 +29,7 @@ export function serialExec(socketPath: string, argv: readonly string[], timeoutM
   return next;
 }
 
-function execOnce(socketPath: string, argv: readonly string[], timeoutMs: number): Promise<ExecResult> {
+function execOnce(socketPath: string, argv: readonly string[], timeoutMs: number, hostGraceMs: number): Promise<ExecResult> {
   const tag = randomBytes(6).toString('hex');
   const request = encodeExecRequest(tag, argv, timeoutMs);
   return new Promise((resolve) => {
@@ -41,8 +41,8 @@ function execOnce(socketPath: string, argv: readonly string[], timeoutMs: number
       resolve(result);
     };
     const timer = setTimeout(
-      () => finish({ exitCode: 124, stdout: '', stderr: `no answer from the VM console within ${timeoutMs + HOST_GRACE_MS} ms` }),
-      timeoutMs + HOST_GRACE_MS,
+      () => finish({ exitCode: 124, stdout: '', stderr: `no answer from the VM console within ${timeoutMs + hostGraceMs} ms` }),
+      timeoutMs + hostGraceMs,
     );
     socket.on('connect', () => socket.write(request));
     socket.on('data', (chunk) => {
