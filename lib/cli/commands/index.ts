@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerDoctor, registerSetup } from './host-commands.ts';
 import { registerDown, registerExec, registerStatus, registerUp } from './lab-commands.ts';
+import { registerBox } from './box.ts';
 import { registerReport } from './report.ts';
 import { registerValidate } from './validate.ts';
 
@@ -14,4 +15,5 @@ export const commands: Array<(program: Command) => void> = [
   registerDoctor,
   registerSetup,
   registerReport,
+  registerBox,
 ];
