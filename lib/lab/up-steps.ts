@@ -7,7 +7,7 @@ import { containerName, labLabels } from '../containers/docker-client.ts';
 import { findLabContainers, removeContainer } from '../containers/find.ts';
 import { dockerNetworkName, ensureDockerNetwork } from '../containers/network.ts';
 import type { LabContainerSpec } from '../containers/start-container.ts';
-import { CONTAINER_CONFIG_DIR, renderDnsmasqConfig } from '../dns/dnsmasq-config.ts';
+import { CONTAINER_CONFIG_DIR, SERVERS_FILE, renderDnsmasqConfig, renderServersFile } from '../dns/dnsmasq-config.ts';
 import { LiveRecords } from '../dns/live-records.ts';
 import { labRecords } from '../dns/records.ts';
 import { readSysctl, writeSysctl } from '../host/sysctl.ts';
@@ -90,6 +90,7 @@ export async function ensureDnsServer(topology: Topology, store: StateStore, ima
   await mkdir(hostsDir(topology.name), { recursive: true });
   await chmod(dnsDir(topology.name), 0o755);
   await writeFileAtomic(join(dnsDir(topology.name), 'dnsmasq.conf'), renderDnsmasqConfig(topology));
+  await writeFileAtomic(join(dnsDir(topology.name), SERVERS_FILE), renderServersFile(topology.dns.upstreams));
   await new LiveRecords(hostsDir(topology.name), topology.dns.domain).sync(labRecords(topology));
   const name = dnsContainerName(topology.name);
   await ensureResource(

@@ -76,7 +76,7 @@ const budgets = z
         vmContainerEmulated: latencyBudget.default({ p95Ms: 25, maxLossPercent: 0 }),
         dnsCachedMs: z.number().positive().default(1),
       })
-      .default({} as never),
+      .prefault({}),
     throughput: z
       .strictObject({
         containerContainerBitsPerSec: z.number().positive().default(1e9),
@@ -85,9 +85,9 @@ const budgets = z
         udpRateBitsPerSec: z.number().positive().default(10e6),
         udpMaxLossPercent: z.number().min(0).max(100).default(1),
       })
-      .default({} as never),
+      .prefault({}),
   })
-  .default({} as never);
+  .prefault({});
 
 export const topologySchema = z.strictObject({
   name: nodeName.describe('lab name, used to label every resource'),

@@ -1,0 +1,141 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { analyseCapture } from '../lib/capture/analyse/analyse-capture.ts';
+import { startCapture } from '../lib/capture/tcpdump-capture.ts';
+import { waitFor } from '../lib/common/time.ts';
+import { labLabels } from '../lib/containers/docker-client.ts';
+import { removeContainer } from '../lib/containers/find.ts';
+import { buildDnsImage } from '../lib/containers/images.ts';
+import { dockerNetworkName } from '../lib/containers/network.ts';
+import { startLabContainer } from '../lib/containers/start-container.ts';
+import { queryDns } from '../lib/dns/client.ts';
+import { labRecords } from '../lib/dns/records.ts';
+import { liveRecords, reloadUpstreams } from '../lib/lab/dns-control.ts';
+import { lookup } from '../lib/probe/dns-lookup.ts';
+import { summarize } from '../lib/report/measurement.ts';
+import { cidrContains, intToIp, ipToInt, parseCidr, broadcastAddress, reverseName } from '../lib/topology/ipv4.ts';
+import { endpoints, liveLab } from './support/lab.ts';
+import { MeasurementLog } from './support/measurements.ts';
+
+const lab = await liveLab();
+const { topology } = lab.state;
+const { domain, address: dnsServer } = topology.dns;
+const records = labRecords(topology);
+const log = new MeasurementLog('dns');
+afterAll(() => log.write());
+
+describe.each(endpoints(lab).map((node) => ({ node, label: node.name })))('dns: from $label', ({ node }) => {
+  it.each(records.map((r) => ({ ...r, label: `${r.name} -> ${r.ip}` })))('A $label', async ({ name, ip }) => {
+    for (const query of [name, `${name}.${domain}`]) {
+      const result = await lookup(node, query, dnsServer);
+      expect(result.answers, `${node.name}: A ${query} at ${dnsServer} gave ${result.rcode} ${result.answers.join(',')}\n${result.output}`).toContain(ip);
+    }
+  });
+
+  it.each([...new Map(records.map((r) => [r.ip, r])).values()].map((r) => ({ ...r, label: `${r.ip}` })))('PTR $label', async ({ ip }) => {
+    const result = await lookup(node, ip, dnsServer);
+    const expected = records.filter((r) => r.ip === ip).map((r) => `${r.name}.${domain}`);
+    expect(result.answers.some((answer) => expected.includes(answer)), `${node.name}: PTR ${reverseName(ip)} gave ${result.answers.join(',') || result.rcode}, wanted one of ${expected.join(', ')}`).toBe(true);
+  });
+
+  it('NXDOMAIN for an unknown lab name', async () => {
+    const result = await lookup(node, `no-such-node.${domain}`, dnsServer);
+    expect(result.rcode, `${node.name}: no-such-node.${domain} gave ${result.rcode}\n${result.output}`).toBe('NXDOMAIN');
+  });
+
+  it.skipIf(node.kind === 'host')('search domain makes short names resolve through the node\'s own resolver', async () => {
+    const target = lab.nodes.find((other) => other !== node) ?? lab.dns;
+    const result = await lookup(node, target.name);
+    expect(result.answers, `${node.name}: short name ${target.name} via its own resolver\n${result.output}`).toContain(target.ip);
+  });
+});
+
+describe('dns: live updates and timing', () => {
+  const live = liveRecords(topology);
+  const subnet = parseCidr(topology.bridge.subnet)!;
+  const liveIp = intToIp(broadcastAddress(subnet) - 3);
+
+  it(`a record added live answers within 1 s (live-probe -> ${liveIp})`, async ({ task }) => {
+    const started = performance.now();
+    await live.put({ name: 'live-probe', ip: liveIp });
+    await waitFor('live-probe to resolve', async () => ((await queryDns(dnsServer, `live-probe.${domain}`, 'A')).answers[0] === liveIp ? true : undefined), { timeoutMs: 1000, intervalMs: 20 });
+    task.meta.figure = `${Math.round(performance.now() - started)} ms`;
+  });
+
+  it('a record removed live disappears within 1 s', async ({ task }) => {
+    const started = performance.now();
+    await live.remove('live-probe');
+    await waitFor('live-probe to vanish', async () => ((await queryDns(dnsServer, `live-probe.${domain}`, 'A')).rcode === 'NXDOMAIN' ? true : undefined), { timeoutMs: 1000, intervalMs: 20 });
+    task.meta.figure = `${Math.round(performance.now() - started)} ms`;
+  });
+
+  it(`cached answers take less than ${topology.budgets.latency.dnsCachedMs} ms (median of 20, host -> dns)`, async ({ task }) => {
+    const name = `${lab.nodes[0]?.name ?? 'dns'}.${domain}`;
+    await queryDns(dnsServer, name, 'A');
+    const samples: number[] = [];
+    for (let i = 0; i < 20; i++) samples.push((await queryDns(dnsServer, name, 'A')).elapsedMs);
+    const summary = summarize(samples);
+    const limit = topology.budgets.latency.dnsCachedMs;
+    log.add({ suite: 'dns', metric: 'dns-resolve', unit: 'ms', from: 'host', to: 'dns', samples, summary, budget: { limit, kind: 'max-p95', passed: summary.p50 <= limit } });
+    task.meta.figure = `p50 ${summary.p50.toFixed(3)} ms, p95 ${summary.p95.toFixed(3)} ms`;
+    expect(summary.p50, `DNS cached resolution p50 ${summary.p50.toFixed(3)} ms over budget ${limit} ms (samples: ${samples.map((s) => s.toFixed(2)).join(' ')})`).toBeLessThanOrEqual(limit);
+  });
+});
+
+describe('dns: no leakage and lab-local upstream forwarding', () => {
+  const subnet = parseCidr(topology.bridge.subnet)!;
+  const upstreamIp = intToIp(broadcastAddress(subnet) - 1);
+  const upstreamName = `${topology.name}-upstream-probe`;
+  let configDir: string | undefined;
+
+  afterAll(async () => {
+    await reloadUpstreams(topology);
+    await removeContainer(upstreamName);
+    if (configDir) await rm(configDir, { recursive: true, force: true });
+  });
+
+  it('no DNS packet on the bridge is addressed outside the lab while every node looks up lab names', async () => {
+    const pcap = join(await mkdtemp(join(tmpdir(), 'hybrid-lab-dns-')), 'dns.pcap');
+    const capture = startCapture({ interface: topology.bridge.name, outputPath: pcap, filter: 'port 53' });
+    await capture.ready;
+    for (const node of endpoints(lab)) {
+      await lookup(node, `${lab.nodes[0]?.name ?? 'dns'}.${domain}`, dnsServer);
+      await lookup(node, `unknown-name.${domain}`, dnsServer);
+      if (node.kind !== 'host') await lookup(node, lab.dns.name); // through the node's own resolver
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    capture.stop();
+    await capture.done;
+    const analysis = await analyseCapture(pcap, { subnet: topology.bridge.subnet });
+    expect(analysis.dns.queries, 'the capture saw the lookups (else this check proves nothing)').toBeGreaterThanOrEqual(endpoints(lab).length);
+    const leaked = analysis.dns.transactions.filter((t) => !cidrContains(subnet, ipToInt(t.server)));
+    expect(leaked.map((t) => `${t.client} -> ${t.server}: ${t.name}`), 'DNS queries addressed outside the lab').toEqual([]);
+    expect(analysis.outsideLab.addresses.map((a) => a.address), 'addresses outside the lab in DNS traffic').toEqual([]);
+    await rm(pcap, { force: true });
+  });
+
+  it(`forwards a delegated domain to a lab-local upstream (${upstreamIp}) and nowhere else`, async () => {
+    configDir = await mkdtemp(join(tmpdir(), 'hybrid-lab-upstream-'));
+    await writeFile(join(configDir, 'dnsmasq.conf'), [`listen-address=${upstreamIp}`, 'bind-interfaces', 'no-resolv', 'no-hosts', `address=/upstream.test/${upstreamIp}`, 'log-queries', 'log-facility=-', 'pid-file=', 'user=root', ''].join('\n'));
+    await startLabContainer({
+      name: upstreamName,
+      hostname: 'upstream-probe',
+      image: (await buildDnsImage()).reference,
+      network: dockerNetworkName(topology.name),
+      ip: upstreamIp,
+      labels: labLabels(topology.name, 'upstream-probe', 'dns'),
+      command: [],
+      bindMounts: [{ source: configDir, target: '/etc/dnsmasq', mode: 'ro' }],
+      readyLog: /started, version/,
+    });
+    expect((await queryDns(dnsServer, 'www.upstream.test', 'A')).rcode, 'before delegation the lab DNS refuses outside names').toBe('REFUSED');
+    await reloadUpstreams(topology, [`server=/upstream.test/${upstreamIp}`]);
+    const answer = await waitFor('forwarded answer', async () => {
+      const result = await queryDns(dnsServer, 'www.upstream.test', 'A');
+      return result.answers.length > 0 ? result : undefined;
+    }, { timeoutMs: 3000 });
+    expect(answer.answers).toEqual([upstreamIp]);
+  });
+});
