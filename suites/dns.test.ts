@@ -45,7 +45,9 @@ describe.each(endpoints(lab).map((node) => ({ node, label: node.name })))('dns: 
     expect(result.rcode, `${node.name}: no-such-node.${domain} gave ${result.rcode}\n${result.output}`).toBe('NXDOMAIN');
   });
 
-  it.skipIf(node.kind === 'host')('search domain makes short names resolve through the node\'s own resolver', async () => {
+  const searchTitle = 'search domain makes short names resolve through the node\'s own resolver';
+  // The host's resolver is the host's, not the lab's: nothing to check there.
+  (node.kind === 'host' ? it.skip : it)(node.kind === 'host' ? `${searchTitle} (skipped: the host's resolver is not the lab's)` : searchTitle, async () => {
     const target = lab.nodes.find((other) => other !== node) ?? lab.dns;
     const result = await lookup(node, target.name);
     expect(result.answers, `${node.name}: short name ${target.name} via its own resolver\n${result.output}`).toContain(target.ip);
@@ -116,7 +118,7 @@ describe('dns: no leakage and lab-local upstream forwarding', () => {
     await rm(pcap, { force: true });
   });
 
-  it(`forwards a delegated domain to a lab-local upstream (${upstreamIp}) and nowhere else`, async () => {
+  it(`forwards a delegated domain to a lab-local upstream (${upstreamIp}) `, async () => {
     configDir = await mkdtemp(join(tmpdir(), 'hybrid-lab-upstream-'));
     await writeFile(join(configDir, 'dnsmasq.conf'), [`listen-address=${upstreamIp}`, 'bind-interfaces', 'no-resolv', 'no-hosts', `address=/upstream.test/${upstreamIp}`, 'log-queries', 'log-facility=-', 'pid-file=', 'user=root', ''].join('\n'));
     await startLabContainer({

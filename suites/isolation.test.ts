@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../lib/common/time.ts';
+import { ContainerNode } from '../lib/containers/container-node.ts';
+import { docker, labLabels } from '../lib/containers/docker-client.ts';
+import { removeContainer } from '../lib/containers/find.ts';
+import { buildNodeImage } from '../lib/containers/images.ts';
+import { readSysctl } from '../lib/host/sysctl.ts';
+import { auditRules, formatRule, readFilterTable } from '../lib/net/iptables-audit.ts';
+import { labRules } from '../lib/net/iptables.ts';
+import { httpGet } from '../lib/probe/http.ts';
+import { ping } from '../lib/probe/ping.ts';
+import { liveLab } from './support/lab.ts';
+
+const lab = await liveLab();
+const { topology } = lab.state;
+const promised = labRules(topology.name, topology.bridge.name);
+
+describe("isolation: Docker's default bridge", () => {
+  const name = `${topology.name}-isolation-probe`;
+  let outsider: ContainerNode;
+
+  beforeAll(async () => {
+    // A container on docker0 (not the lab network), labelled with the lab so `down` removes it if we crash.
+    await removeContainer(name);
+    const container = await docker().createContainer({
+      name,
+      Image: (await buildNodeImage()).reference,
+      Cmd: ['http', 'tcp-echo', 'udp-echo'],
+      Labels: labLabels(topology.name, 'isolation-probe', 'node'),
+      HostConfig: { NetworkMode: 'bridge', Init: true, CapAdd: ['NET_RAW'] },
+    });
+    await container.start();
+    const ip = await waitFor('the docker0 probe to get an address', async () => (await container.inspect()).NetworkSettings.Networks.bridge?.IPAddress || undefined);
+    outsider = new ContainerNode('docker0-probe', ip, name);
+  });
+
+  afterAll(() => removeContainer(name));
+
+  it.each(lab.nodes.map((node) => ({ node, label: node.name })))('$label cannot reach a container on docker0, nor it $label', async ({ node }) => {
+    const out = await ping(node, outsider.ip, { count: 1, waitSec: 1 });
+    expect(out.received, `${node.name} -> docker0 container ${outsider.ip}: got a ping reply, the hybrid network leaks into Docker's default bridge`).toBe(0);
+    const http = await httpGet(node, outsider.ip);
+    expect(http.ok, `${node.name} -> http://${outsider.ip}/ on docker0 answered: ${http.body.slice(0, 80)}`).toBe(false);
+    const back = await ping(outsider, node.ip, { count: 1, waitSec: 1 });
+    expect(back.received, `docker0 container -> ${node.name} ${node.ip}: got a reply, Docker's default bridge reaches the hybrid network`).toBe(0);
+  });
+});
+
+describe('isolation: VM management networks', () => {
+  const managed = lab.state.resources.flatMap((r) => (r.kind === 'vm' && r.handle?.details.managementIp ? [{ vm: r.node, ip: String(r.handle.details.managementIp) }] : []));
+  const title = 'containers cannot reach a VM management address';
+  if (managed.length === 0) it.skip(`${title} (skipped: no VM in this topology has a management network)`, () => {});
+  else
+    it.each(managed.map((m) => ({ ...m, label: `${m.vm} ${m.ip}` })))(`${title}: $label`, async ({ vm, ip }) => {
+      for (const node of lab.nodes.filter((n) => n.kind === 'container')) {
+        const result = await ping(node, ip, { count: 1, waitSec: 1 });
+        expect(result.received, `${node.name} reached ${vm}'s management address ${ip}: the management network is not isolated from the hybrid network`).toBe(0);
+      }
+    });
+});
+
+describe('isolation: iptables rules and sysctls', () => {
+  it.each(promised.map((rule) => ({ rule, label: rule.purpose })))('rule present: $label', async ({ rule }) => {
+    const [audit] = auditRules(await readFilterTable(), [rule]);
+    expect(audit.present, `iptables rule missing: ${formatRule(rule)} (${rule.purpose}). Fix: run \`npx hybrid-lab up\` to restore it`).toBe(true);
+  });
+
+  it('the bridge->bridge rule counts packets when containers talk', async ({ task }) => {
+    const rule = promised.find((r) => r.chain === 'DOCKER-USER')!;
+    const [before] = auditRules(await readFilterTable(), [rule]);
+    const [a, b] = lab.nodes;
+    if (!a || !b) return expect.fail('needs two nodes to send traffic between');
+    const sent = await ping(a, b.ip, { count: 3, intervalSec: 0.05 });
+    expect(sent.received, `${a.name} -> ${b.name} ping, needed to move the counter`).toBe(3);
+    const [after] = auditRules(await readFilterTable(), [rule]);
+    task.meta.figure = `+${after.packets - before.packets} packets`;
+    expect(after.packets, `counter of ${formatRule(rule)} did not move (${before.packets} -> ${after.packets})`).toBeGreaterThanOrEqual(before.packets + 3);
+  });
+
+  it(`net.ipv4.ip_forward is ${topology.host.ipForward ? 1 : 0} as the topology says`, async () => {
+    expect(await readSysctl('net.ipv4.ip_forward')).toBe(topology.host.ipForward ? '1' : '0');
+  });
+
+  it(`net.bridge.bridge-nf-call-iptables is ${topology.host.bridgeNfCallIptables ? 1 : 0} as the topology says`, async () => {
+    expect(await readSysctl('net.bridge.bridge-nf-call-iptables'), 'br_netfilter sysctl (undefined: module not loaded)').toBe(topology.host.bridgeNfCallIptables ? '1' : '0');
+  });
+});
