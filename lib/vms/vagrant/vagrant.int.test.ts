@@ -79,11 +79,18 @@ describe.skipIf(QUICK)('vagrant provider (real Vagrant + libvirt VM on a bridge,
   });
 
   afterAll(async () => {
-    if (handle) await vagrantProvider.destroy(handle, ctx).catch(() => undefined);
-    for (const leftover of await vagrantProvider.findLeftovers(LAB, ctx).catch(() => [])) await leftover.remove().catch(() => undefined);
-    await cleanupHostSide();
-    if (!kvmRecordedBefore) await restoreKvmPermissions();
-    await rm(ctx.stateDir, { recursive: true, force: true });
+    // Every step runs even when an earlier one fails: the host must be left as found.
+    try {
+      if (handle) await vagrantProvider.destroy(handle, ctx).catch(() => undefined);
+      for (const leftover of await vagrantProvider.findLeftovers(LAB, ctx).catch(() => [])) await leftover.remove().catch(() => undefined);
+    } finally {
+      try {
+        await cleanupHostSide();
+      } finally {
+        if (!kvmRecordedBefore) await restoreKvmPermissions();
+        await rm(ctx.stateDir, { recursive: true, force: true });
+      }
+    }
   });
 
   it('runs commands in the guest with exit code, stdout and stderr', async () => {
