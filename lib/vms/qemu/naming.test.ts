@@ -64,7 +64,7 @@ describe('renderQemuArgs', () => {
   it('labels the process, uses TCG flags, a tap NIC with the MAC, unix sockets and a pid file', () => {
     const args = renderQemuArgs(launch);
     expect(valueAfter(args, '-name')).toEqual([`guest=${qemuGuestLabel('hybrid', 'base-vm')}`]);
-    expect(valueAfter(args, '-accel')).toEqual(['tcg,tb-size=32']);
+    expect(valueAfter(args, '-accel')).toEqual(['tcg,tb-size=16']);
     expect(valueAfter(args, '-cpu')).toEqual(['qemu64']);
     expect(valueAfter(args, '-netdev')).toEqual(['tap,id=lab,ifname=hlt-0123456789,script=no,downscript=no']);
     expect(valueAfter(args, '-device')[0]).toContain('mac=52:54:00:00:00:01');
