@@ -31,7 +31,7 @@ async function targetByName(from: LabNode, to: LabNode): Promise<string> {
   return answer.answers[0];
 }
 
-describe.each(orderedPairs(endpoints(lab)).map(([from, to]) => ({ from, to, label: `${from.name} -> ${to.name}` })))('connectivity: $label', ({ from, to }) => {
+for (const [from, to] of orderedPairs(endpoints(lab))) describe(`connectivity: ${from.name} -> ${to.name}`, () => {
   it('icmp by ip', async ({ task }) => {
     const result = await ping(from, to.ip, { count: 2 });
     expect(result.received, `${from.name} -> ${to.name} (${to.ip}) icmp: ${result.received}/${result.sent} replies\n${result.output}`).toBeGreaterThan(0);

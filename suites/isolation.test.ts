@@ -36,7 +36,7 @@ describe("isolation: Docker's default bridge", () => {
 
   afterAll(() => removeContainer(name));
 
-  it.each(lab.nodes.map((node) => ({ node, label: node.name })))('$label cannot reach a container on docker0, nor it $label', async ({ node }) => {
+  for (const node of lab.nodes) it(`${node.name} cannot reach a container on docker0, nor it ${node.name}`, async () => {
     const out = await ping(node, outsider.ip, { count: 1, waitSec: 1 });
     expect(out.received, `${node.name} -> docker0 container ${outsider.ip}: got a ping reply, the hybrid network leaks into Docker's default bridge`).toBe(0);
     const http = await httpGet(node, outsider.ip);
@@ -51,7 +51,7 @@ describe('isolation: VM management networks', () => {
   const title = 'containers cannot reach a VM management address';
   if (managed.length === 0) it.skip(`${title} (skipped: no VM in this topology has a management network)`, () => {});
   else
-    it.each(managed.map((m) => ({ ...m, label: `${m.vm} ${m.ip}` })))(`${title}: $label`, async ({ vm, ip }) => {
+    for (const { vm, ip } of managed) it(`${title}: ${vm} ${ip}`, async () => {
       for (const node of lab.nodes.filter((n) => n.kind === 'container')) {
         const result = await ping(node, ip, { count: 1, waitSec: 1 });
         expect(result.received, `${node.name} reached ${vm}'s management address ${ip}: the management network is not isolated from the hybrid network`).toBe(0);
@@ -60,7 +60,7 @@ describe('isolation: VM management networks', () => {
 });
 
 describe('isolation: iptables rules and sysctls', () => {
-  it.each(promised.map((rule) => ({ rule, label: rule.purpose })))('rule present: $label', async ({ rule }) => {
+  for (const rule of promised) it(`rule present: ${rule.purpose}`, async () => {
     const [audit] = auditRules(await readFilterTable(), [rule]);
     expect(audit.present, `iptables rule missing: ${formatRule(rule)} (${rule.purpose}). Fix: run \`npx hybrid-lab up\` to restore it`).toBe(true);
   });

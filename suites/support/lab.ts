@@ -43,3 +43,10 @@ export function accelMode(lab: LiveLab): AccelMode {
   if (modes.length === 0) return 'none';
   return modes.includes('tcg') ? 'tcg' : 'kvm';
 }
+
+declare module 'vitest' {
+  interface TaskMeta {
+    /** The measured figure a check shows in `hybrid-lab test` progress (e.g. "0.21 ms"). */
+    figure?: string;
+  }
+}

@@ -3,6 +3,7 @@ import { registerDoctor, registerSetup } from './host-commands.ts';
 import { registerDown, registerExec, registerStatus, registerUp } from './lab-commands.ts';
 import { registerBox } from './box.ts';
 import { registerReport } from './report.ts';
+import { registerTest } from './test.ts';
 import { registerValidate } from './validate.ts';
 
 /** Every CLI command registers itself on the program; add new ones here. */
@@ -11,6 +12,7 @@ export const commands: Array<(program: Command) => void> = [
   registerDown,
   registerStatus,
   registerExec,
+  registerTest,
   registerValidate,
   registerDoctor,
   registerSetup,
