@@ -1,6 +1,5 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
-import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { execa } from 'execa';
 import { HybridLabError } from '../common/errors.ts';
@@ -57,8 +56,13 @@ export interface CaptureHandle {
 export function startCapture(options: CaptureOptions): CaptureHandle {
   const args = ['-i', options.interface, '-n', '-s', String(options.snaplen ?? 0), '--immediate-mode', '-U', '-w', '-'];
   if (options.filter) args.push(options.filter);
+  // The file and the counter are wired before tcpdump starts, so no early chunk is missed.
+  mkdirSync(dirname(options.outputPath), { recursive: true });
+  const file = createWriteStream(options.outputPath);
   const child = execa('tcpdump', args, { stdout: 'pipe', stderr: 'pipe', reject: false, buffer: { stdout: false, stderr: true }, encoding: 'buffer' });
   const counter = new PcapRecordCounter();
+  child.stdout!.on('data', (chunk: Buffer) => counter.push(chunk));
+  child.stdout!.pipe(file);
   const startedAt = Date.now();
   let stoppedBy: CaptureResult['stoppedBy'] = 'stop';
   let stderrText = '';
@@ -79,7 +83,7 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
       if (stderrText.includes('listening on')) resolve();
     });
     settled.then(
-      () => reject(new CaptureError(`tcpdump -i ${options.interface} did not start: ${stderrText.trim().split('\n').pop() ?? 'exited'}`)),
+      () => reject(new CaptureError(`tcpdump -i ${options.interface}${options.filter ? ` "${options.filter}"` : ''} did not start: ${stderrText.trim().replace(/\s*\n\s*/g, ' ') || 'it exited'}`)),
       (error: Error) => reject(error),
     );
   });
@@ -100,15 +104,11 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
   }, 1000);
 
   const done = (async (): Promise<CaptureResult> => {
-    await mkdir(dirname(options.outputPath), { recursive: true });
-    const file = createWriteStream(options.outputPath);
-    child.stdout!.on('data', (chunk: Buffer) => counter.push(chunk));
-    child.stdout!.pipe(file);
     try {
       const result = await settled;
       // finished() also resolves for a stream that already finished (once() would wait forever).
       await finished(file).catch(() => {});
-      const stderr = Buffer.isBuffer(result.stderr) ? result.stderr.toString() : String(result.stderr ?? stderrText);
+      const stderr = stderrText;
       // tcpdump exits 0 on SIGINT; anything else is a failure to capture.
       if (result.exitCode !== 0 && result.exitCode !== undefined) {
         throw new CaptureError(`tcpdump -i ${options.interface}${options.filter ? ` "${options.filter}"` : ''} failed (exit ${result.exitCode}): ${stderr.trim().split('\n').pop()}`);
@@ -127,6 +127,11 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
 /** Captures for the duration (or until the signal aborts) and returns where the pcap is. */
 export async function capturePackets(options: CaptureOptions): Promise<CaptureResult> {
   const handle = startCapture(options);
-  await handle.ready;
+  try {
+    await handle.ready;
+  } catch (error) {
+    await handle.done.catch(() => {});
+    throw error;
+  }
   return handle.done;
 }

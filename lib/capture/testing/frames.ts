@@ -40,7 +40,27 @@ export function ethernet(dst: string, src: string, etherType: number, payload: B
   return Buffer.concat(parts);
 }
 
-export function ipv4(src: string, dst: string, protocol: number, payload: Buffer, ttl = 64): Buffer {
+/** RFC 1071 ones' complement sum over buffers, folded to 16 bits. */
+function internetChecksum(...parts: Buffer[]): number {
+  let sum = 0;
+  for (const part of parts) {
+    for (let i = 0; i + 1 < part.length; i += 2) sum += part.readUInt16BE(i);
+    if (part.length % 2 === 1) sum += part[part.length - 1] << 8;
+  }
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  return ~sum & 0xffff;
+}
+
+/** ICMP needs a valid checksum: tshark does not pair echoes whose checksum is bad. */
+function withIcmpChecksum(payload: Buffer, ...pseudoHeader: Buffer[]): Buffer {
+  const copy = Buffer.from(payload);
+  copy.writeUInt16BE(0, 2);
+  copy.writeUInt16BE(internetChecksum(...pseudoHeader, copy), 2);
+  return copy;
+}
+
+export function ipv4(src: string, dst: string, protocol: number, payloadIn: Buffer, ttl = 64): Buffer {
+  const payload = protocol === 1 ? withIcmpChecksum(payloadIn) : payloadIn;
   const header = Buffer.alloc(20);
   header[0] = 0x45;
   header.writeUInt16BE(20 + payload.length, 2);
@@ -56,7 +76,16 @@ export function ipv4(src: string, dst: string, protocol: number, payload: Buffer
   return Buffer.concat([header, payload]);
 }
 
-export function ipv6(src: string, dst: string, nextHeader: number, payload: Buffer, hopLimit = 64): Buffer {
+export function ipv6(src: string, dst: string, nextHeader: number, payloadIn: Buffer, hopLimit = 64): Buffer {
+  let payload = payloadIn;
+  if (nextHeader === 58) {
+    const pseudo = Buffer.alloc(40);
+    ipv6Bytes(src).copy(pseudo, 0);
+    ipv6Bytes(dst).copy(pseudo, 16);
+    pseudo.writeUInt32BE(payloadIn.length, 32);
+    pseudo[39] = 58;
+    payload = withIcmpChecksum(payloadIn, pseudo);
+  }
   const header = Buffer.alloc(40);
   header.writeUInt32BE(0x60000000, 0);
   header.writeUInt16BE(payload.length, 4);
