@@ -16,7 +16,8 @@ export async function ensureVms(topology: Topology, store: StateStore, reporter:
     if (recorded?.kind === 'vm' && recorded.handle) await provider.destroy(recorded.handle, ctx);
     await step(reporter, `${node.provider} provider ready`, () => provider.prepare(ctx));
     const entry = await store.plan({ kind: 'vm', id, node: node.name, provider: node.provider });
-    const handle = await step(reporter, `VM ${node.name} (${node.provider})`, () => provider.start(node, ctx), (h) => `${h.ip}, ${h.accel === 'kvm' ? 'KVM' : 'emulated (TCG)'}`);
+    // The provider reports the boot itself (time to marker, RSS, accel mode).
+    const handle = await provider.start(node, ctx);
     await store.markCreated(entry, { handle } as Partial<LabResource>);
     track({ kind: 'vm', id, node: node.name, provider: node.provider, handle });
   }

@@ -81,7 +81,7 @@ const budgets = z
       .strictObject({
         containerContainerBitsPerSec: z.number().positive().default(1e9),
         vmContainerBitsPerSec: z.number().positive().default(1e9),
-        vmContainerEmulatedBitsPerSec: z.number().positive().default(5e6),
+        vmContainerEmulatedBitsPerSec: z.number().positive().default(100e6),
         udpRateBitsPerSec: z.number().positive().default(10e6),
         udpMaxLossPercent: z.number().min(0).max(100).default(1),
       })
