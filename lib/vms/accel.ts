@@ -58,19 +58,29 @@ async function readCachedDecision(file: string): Promise<AccelDecision | undefin
   }
 }
 
-/** Boots the probe guest under KVM with the console on stdout; KVM works if the marker shows up in time. */
+/** Boots the probe guest under KVM; KVM works if the guest reaches userspace in time. */
 export async function probeKvm(guest: ProbeGuest): Promise<AccelDecision> {
   if (!existsSync('/dev/kvm')) return { mode: 'tcg', reason: '/dev/kvm does not exist' };
+  const attempt = await guestBootsUnder('kvm', guest);
+  return attempt.booted ? { mode: 'kvm', reason: attempt.detail } : { mode: 'tcg', reason: attempt.detail };
+}
+
+/**
+ * Boots the probe guest (console on stdout, no disk, no NIC) under `accel` and reports whether
+ * the probe marker appeared within the timeout. Also the positive control for the KVM probe.
+ */
+export async function guestBootsUnder(accel: AccelMode, guest: ProbeGuest, timeoutMs = PROBE_TIMEOUT_MS): Promise<{ booted: boolean; detail: string }> {
   const started = Date.now();
+  const cpu = accel === 'kvm' ? ['-accel', 'kvm', '-cpu', 'host'] : ['-accel', 'tcg,tb-size=16', '-cpu', 'qemu64'];
   const result = await run('qemu-system-x86_64', [
-    '-accel', 'kvm', '-cpu', 'host', '-machine', 'pc', '-bios', '/usr/share/qemu/qboot.rom', '-m', '128',
+    ...cpu, '-machine', 'pc', '-bios', '/usr/share/qemu/qboot.rom', '-m', '128',
     '-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot', '-serial', 'stdio',
     '-kernel', guest.kernel, '-initrd', guest.initrd,
     '-append', 'console=ttyS0 quiet panic=-1 hl.probe=1',
-  ], { allowFailure: true, timeoutMs: PROBE_TIMEOUT_MS });
-  if (result.stdout.includes(PROBE_MARKER)) return { mode: 'kvm', reason: `a KVM guest booted in ${Date.now() - started} ms` };
-  const why = result.exitCode === 124 ? `a KVM guest did not boot within ${PROBE_TIMEOUT_MS / 1000} s` : lastLine(result.stderr || result.stdout) || `qemu exited ${result.exitCode}`;
-  return { mode: 'tcg', reason: why };
+  ], { allowFailure: true, timeoutMs });
+  if (result.stdout.includes(PROBE_MARKER)) return { booted: true, detail: `a ${accel} guest booted in ${Date.now() - started} ms` };
+  if (result.exitCode === 124) return { booted: false, detail: `a ${accel} guest did not boot within ${timeoutMs / 1000} s` };
+  return { booted: false, detail: lastLine(result.stderr || result.stdout) || `qemu exited ${result.exitCode}` };
 }
 
 function lastLine(text: string): string {

@@ -21,6 +21,8 @@ export const qemuProvider: VmProvider = {
   async start(spec, ctx) {
     const artefacts = await guestArtefacts(ctx.reporter);
     return step(ctx.reporter, `VM ${spec.name} (qemu)`, async () => {
+      // A VM of the same name from an earlier run would hold the tap: replace it, never run two.
+      await destroyQemuVm(ctx.labName, spec.name, ctx.stateDir);
       try {
         return await startQemuVm(spec, ctx, artefacts);
       } catch (error) {

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentReporter } from '../../common/progress.ts';
 import { hasProgram } from '../../common/run.ts';
@@ -9,6 +10,8 @@ import { buildEchoTool } from '../../images/static-tools.ts';
 import type { LabNode } from '../../nodes/node.ts';
 import type { VmNodeSpec } from '../../topology/schema.ts';
 import type { VmHandle, VmLabContext } from '../provider.ts';
+import { guestBootsUnder, probeKvm } from '../accel.ts';
+import { guestArtefacts } from './artefacts.ts';
 import { qemuProvider } from './index.ts';
 import { createScratchNet, type ScratchNet } from './scratch-net.ts';
 import { tapExists } from './tap.ts';
@@ -62,6 +65,14 @@ describe.skipIf(!canRun)('qemu provider on a scratch bridge (needs root + qemu)'
     expect(hostname).toEqual({ exitCode: 0, stdout: 'vm1\n', stderr: '' });
   });
 
+  it('the KVM probe gives a verdict with a reason, and its TCG positive control boots', async () => {
+    const artefacts = await guestArtefacts(silentReporter);
+    const guest = { kernel: artefacts.kernel.vmlinuz, initrd: artefacts.initrd };
+    const verdict = await probeKvm(guest);
+    expect(verdict.reason.length).toBeGreaterThan(0);
+    expect(await guestBootsUnder('tcg', guest, 60_000)).toMatchObject({ booted: true });
+  });
+
   it('exec keeps stdout, stderr and the exit code apart', async () => {
     const result = await vm.exec(['sh', '-c', 'echo "it\'s out"; echo err >&2; exit 7']);
     expect(result).toEqual({ exitCode: 7, stdout: "it's out\n", stderr: 'err\n' });
@@ -112,6 +123,18 @@ describe.skipIf(!canRun)('qemu provider on a scratch bridge (needs root + qemu)'
   it('serialises concurrent execs on one VM', async () => {
     const results = await Promise.all(['a', 'b', 'c', 'd'].map((word) => vm.exec(['echo', word])));
     expect(results.map((result) => result.stdout)).toEqual(['a\n', 'b\n', 'c\n', 'd\n']);
+  });
+
+  it('serialises execs from several processes (QEMU serves one console client at a time)', async () => {
+    const module = new URL('./serial-exec.ts', import.meta.url).pathname;
+    const socket = String(handle.details.serialSocket);
+    const children = ['p1', 'p2', 'p3'].map((id) =>
+      // tsx -e compiles to CommonJS (no top-level await), hence the async wrapper.
+      execa('tsx', ['-e', `(async () => { const { serialExec } = await import(${JSON.stringify(module)}); ` +
+        `const results = await Promise.all([1, 2].map((n) => serialExec(${JSON.stringify(socket)}, ['echo', '${id}-' + n]))); ` +
+        `console.log(results.map((r) => r.exitCode + ':' + r.stdout.trim()).join(' ')); })();`]));
+    const outputs = (await Promise.all(children)).map((child) => child.stdout.trim());
+    expect(outputs).toEqual(['0:p1-1 0:p1-2', '0:p2-1 0:p2-2', '0:p3-1 0:p3-2']);
   });
 
   it('still execs over the serial console when the VM network is down', async () => {

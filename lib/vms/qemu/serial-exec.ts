@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createConnection } from 'node:net';
+import { createConnection, type Socket } from 'node:net';
+import { sleep } from '../../common/time.ts';
 import type { ExecResult } from '../../nodes/node.ts';
 import { encodeExecRequest, parseExecReply } from './serial-protocol.ts';
 
@@ -14,10 +15,11 @@ const queues = new Map<string, Promise<unknown>>();
 
 /**
  * Runs argv in the VM over its serial console (no network needed), with stdout and stderr kept
- * apart. Calls on one VM are queued; other processes' calls wait in QEMU's accept backlog, since
- * QEMU serves one console client at a time. A command past its timeout is killed in the guest
- * and reported as exit 124; if the guest does not answer at all the host gives up the same way
- * and the next request, with its own tag, ignores any late answer.
+ * apart. Calls on one VM are queued; other processes' calls wait in QEMU's accept backlog (QEMU
+ * serves one console client at a time) or retry while that backlog is full. A command past its
+ * timeout is killed in the guest and reported as exit 124; if the guest does not answer at all
+ * the host gives up the same way, and the next request, with its own tag, ignores any late answer.
+ * Channel failures (no QEMU) come back as exit 255 with the reason in stderr.
  */
 export function serialExec(socketPath: string, argv: readonly string[], timeoutMs = DEFAULT_VM_EXEC_TIMEOUT_MS, hostGraceMs = HOST_GRACE_MS): Promise<ExecResult> {
   const previous = queues.get(socketPath) ?? Promise.resolve();
@@ -29,22 +31,53 @@ export function serialExec(socketPath: string, argv: readonly string[], timeoutM
   return next;
 }
 
-function execOnce(socketPath: string, argv: readonly string[], timeoutMs: number, hostGraceMs: number): Promise<ExecResult> {
+async function execOnce(socketPath: string, argv: readonly string[], timeoutMs: number, hostGraceMs: number): Promise<ExecResult> {
+  const deadline = Date.now() + timeoutMs + hostGraceMs;
+  let socket: Socket;
+  try {
+    socket = await connectWhenFree(socketPath, deadline);
+  } catch (error) {
+    return { exitCode: 255, stdout: '', stderr: `VM console ${socketPath}: ${(error as Error).message}` };
+  }
   const tag = randomBytes(6).toString('hex');
-  const request = encodeExecRequest(tag, argv, timeoutMs);
-  return new Promise((resolve) => {
+  return exchange(socket, tag, encodeExecRequest(tag, argv, timeoutMs), deadline, socketPath);
+}
+
+/** Connects to the console socket, retrying while QEMU's listen backlog is full (EAGAIN). */
+async function connectWhenFree(socketPath: string, deadline: number): Promise<Socket> {
+  for (;;) {
+    try {
+      return await connectOnce(socketPath);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EAGAIN' || Date.now() > deadline) throw error;
+      await sleep(50 + Math.random() * 100);
+    }
+  }
+}
+
+function connectOnce(socketPath: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
     const socket = createConnection(socketPath);
+    socket.once('connect', () => {
+      socket.removeListener('error', reject);
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  });
+}
+
+/** Sends the request and collects the console output until the tagged answer is complete. */
+function exchange(socket: Socket, tag: string, request: string, deadline: number, socketPath: string): Promise<ExecResult> {
+  return new Promise((resolve) => {
     let received = '';
     const finish = (result: ExecResult) => {
       clearTimeout(timer);
       socket.destroy();
       resolve(result);
     };
-    const timer = setTimeout(
-      () => finish({ exitCode: 124, stdout: '', stderr: `no answer from the VM console within ${timeoutMs + hostGraceMs} ms` }),
-      timeoutMs + hostGraceMs,
-    );
-    socket.on('connect', () => socket.write(request));
+    const waitMs = Math.max(0, deadline - Date.now());
+    const timer = setTimeout(() => finish({ exitCode: 124, stdout: '', stderr: `no answer from the VM console ${socketPath} in time` }), waitMs);
     socket.on('data', (chunk) => {
       received += chunk.toString('utf8');
       const reply = parseExecReply(received, tag);
@@ -52,5 +85,6 @@ function execOnce(socketPath: string, argv: readonly string[], timeoutMs: number
     });
     socket.on('error', (error) => finish({ exitCode: 255, stdout: '', stderr: `VM console ${socketPath}: ${error.message}` }));
     socket.on('close', () => finish({ exitCode: 255, stdout: '', stderr: `VM console ${socketPath} closed before the command finished` }));
+    socket.write(request);
   });
 }
