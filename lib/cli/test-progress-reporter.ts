@@ -36,7 +36,8 @@ export class TestProgressReporter implements Reporter {
   ) {}
 
   private selected(testCase: TestCase): boolean {
-    return !this.namePattern || this.namePattern.test(testCase.fullName);
+    // vitest matches --test against the describe path and title joined by spaces.
+    return !this.namePattern || this.namePattern.test(testCase.fullName.replaceAll(' > ', ' '));
   }
 
   onTestModuleCollected(testModule: TestModule): void {

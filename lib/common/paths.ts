@@ -13,3 +13,8 @@ export function stateRoot(): string {
 export function labStateDir(labName: string): string {
   return join(stateRoot(), labName);
 }
+
+/** Where suites and commands write generated output (results, JUnit, measurements, debug reports). */
+export function reportsDir(): string {
+  return process.env.HYBRID_LAB_REPORTS ?? 'reports';
+}

@@ -1,4 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { reportsDir } from '../../lib/common/paths.ts';
 import type { TestProject } from 'vitest/node';
 import { terminalReporter } from '../../lib/common/progress.ts';
 import { downLab } from '../../lib/lab/down.ts';
@@ -9,7 +11,7 @@ import { junitForSetupFailure } from '../../lib/report/junit.ts';
 import type { AccelMode } from '../../lib/report/measurement.ts';
 import { loadTopology } from '../../lib/topology/load.ts';
 import type { Topology } from '../../lib/topology/topology.ts';
-import { MEASUREMENTS_DIR, readAllMeasurements } from './measurements.ts';
+import { measurementsDir, readAllMeasurements } from './measurements.ts';
 
 /**
  * Before the lab tests: use the lab that is up, or bring the topology's lab up (and take it down
@@ -19,8 +21,8 @@ import { MEASUREMENTS_DIR, readAllMeasurements } from './measurements.ts';
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const topology = await loadTopology(process.env.HYBRID_LAB_TOPOLOGY);
   project.provide('labName', topology.name);
-  await rm(MEASUREMENTS_DIR, { recursive: true, force: true });
-  await rm('reports/junit-setup.xml', { force: true });
+  await rm(measurementsDir(), { recursive: true, force: true });
+  await rm(join(reportsDir(), 'junit-setup.xml'), { force: true });
   const existing = await readState(topology.name);
   const reuse = existing?.status === 'up' && existing.topology.hash === topology.hash;
   if (reuse) process.stderr.write(`suites: using lab "${topology.name}" that is already up\n`);
@@ -29,8 +31,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       process.stderr.write(`suites: bringing lab "${topology.name}" up (${topology.source})\n`);
       await upLab(topology, { reporter: terminalReporter() });
     } catch (error) {
-      await mkdir('reports', { recursive: true });
-      await writeFile('reports/junit-setup.xml', junitForSetupFailure(topology.name, error));
+      await mkdir(reportsDir(), { recursive: true });
+      await writeFile(join(reportsDir(), 'junit-setup.xml'), junitForSetupFailure(topology.name, error));
       throw error;
     }
   }

@@ -1,8 +1,12 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { reportsDir } from '../../lib/common/paths.ts';
 import type { Measurement } from '../../lib/report/measurement.ts';
 
-export const MEASUREMENTS_DIR = 'reports/measurements';
+/** reports/measurements, or under $HYBRID_LAB_REPORTS. */
+export function measurementsDir(): string {
+  return join(reportsDir(), 'measurements');
+}
 
 /** Collects one suite file's typed measurements and writes them to reports/measurements/<suite>.json. */
 export class MeasurementLog {
@@ -15,8 +19,8 @@ export class MeasurementLog {
   }
 
   async write(): Promise<void> {
-    await mkdir(MEASUREMENTS_DIR, { recursive: true });
-    await writeFile(join(MEASUREMENTS_DIR, `${this.suite}.json`), `${JSON.stringify(this.measurements, null, 2)}\n`);
+    await mkdir(measurementsDir(), { recursive: true });
+    await writeFile(join(measurementsDir(), `${this.suite}.json`), `${JSON.stringify(this.measurements, null, 2)}\n`);
   }
 }
 
@@ -24,11 +28,11 @@ export class MeasurementLog {
 export async function readAllMeasurements(): Promise<Measurement[]> {
   let files: string[];
   try {
-    files = (await readdir(MEASUREMENTS_DIR)).filter((file) => file.endsWith('.json'));
+    files = (await readdir(measurementsDir())).filter((file) => file.endsWith('.json'));
   } catch {
     return [];
   }
   const all: Measurement[] = [];
-  for (const file of files) all.push(...(JSON.parse(await readFile(join(MEASUREMENTS_DIR, file), 'utf8')) as Measurement[]));
+  for (const file of files) all.push(...(JSON.parse(await readFile(join(measurementsDir(), file), 'utf8')) as Measurement[]));
   return all;
 }

@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
+import { reportsDir } from '../../common/paths.ts';
 import { EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK } from '../../common/errors.ts';
 import { TestProgressReporter } from '../test-progress-reporter.ts';
 
@@ -29,7 +31,7 @@ export function registerTest(program: Command): void {
         project: 'lab',
         testNamePattern: options.test,
         reporters: [reporter, 'json', 'junit'],
-        outputFile: { json: 'reports/vitest-results.json', junit: 'reports/junit.xml' },
+        outputFile: { json: join(reportsDir(), 'vitest-results.json'), junit: join(reportsDir(), 'junit.xml') },
       });
       await vitest.close();
       const { failed, setupErrors, passed, skipped } = reporter.summary;
