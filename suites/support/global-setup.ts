@@ -24,8 +24,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await rm(measurementsDir(), { recursive: true, force: true });
   await rm(join(reportsDir(), 'junit-setup.xml'), { force: true });
   const existing = await readState(topology.name);
-  const reuse = existing?.status === 'up' && existing.topology.hash === topology.hash;
-  if (reuse) process.stderr.write(`suites: using lab "${topology.name}" that is already up\n`);
+  const reuse = existing?.status === 'up';
+  if (reuse) {
+    const drift = existing.topology.hash === topology.hash ? '' : ` (it differs from ${topology.source}: run \`hybrid-lab up\` to apply the file)`;
+    process.stderr.write(`suites: using lab "${topology.name}" as it is up${drift}\n`);
+  }
   else {
     try {
       process.stderr.write(`suites: bringing lab "${topology.name}" up (${topology.source})\n`);
