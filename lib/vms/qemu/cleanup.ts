@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { VmLeftover } from '../provider.ts';
-import { qemuGuestLabel, vmFiles } from './qemu-args.ts';
+import { qemuGuestLabel, qemuNameArg, vmFiles } from './qemu-args.ts';
 import { listQemuProcesses, runningQemuPid, stopQemu } from './qemu-process.ts';
 import { findLabTaps, removeTap, tapName } from './tap.ts';
 
@@ -13,7 +13,7 @@ export async function destroyQemuVm(labName: string, nodeName: string, stateDir:
   if (pid !== undefined) await stopQemu(pid, files.qmpSocket);
   // A QEMU whose pid file was lost is still found by its label.
   for (const process of await labQemuProcesses(labName, stateDir)) {
-    if (process.argv.some((arg) => arg.endsWith(qemuGuestLabel(labName, nodeName)))) await stopQemu(process.pid);
+    if (process.argv.includes(qemuNameArg(qemuGuestLabel(labName, nodeName)))) await stopQemu(process.pid);
   }
   await removeTap(tapName(labName, nodeName));
   await rm(files.dir, { recursive: true, force: true });
@@ -21,7 +21,7 @@ export async function destroyQemuVm(labName: string, nodeName: string, stateDir:
 
 /** QEMU processes of this lab: labelled with its name, or using files under its state dir. */
 async function labQemuProcesses(labName: string, stateDir: string) {
-  const label = `guest=${qemuGuestLabel(labName, '')}`;
+  const label = qemuNameArg(qemuGuestLabel(labName, ''));
   const filesRoot = `${join(stateDir, 'qemu')}/`;
   return (await listQemuProcesses()).filter((process) => process.argv.some((arg) => arg.startsWith(label) || arg.includes(filesRoot)));
 }

@@ -87,8 +87,13 @@ async function unpackKernel(name: string, version: string): Promise<GuestKernel>
     await writeFile(join(staged, 'complete'), `${id}\n`);
     await mkdir(kernelRoot(), { recursive: true });
     const dir = join(kernelRoot(), id);
-    await rm(dir, { recursive: true, force: true });
-    await rename(staged, dir);
+    // Another process may have finished the same kernel meanwhile: keep its copy, drop ours.
+    if (!existsSync(join(dir, 'complete'))) {
+      await rm(dir, { recursive: true, force: true });
+      await rename(staged, dir).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
+      });
+    }
     return describeKernelDir(id, dir);
   } finally {
     await rm(work, { recursive: true, force: true });

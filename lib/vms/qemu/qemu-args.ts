@@ -29,9 +29,14 @@ export function vmFiles(stateDir: string, nodeName: string): VmFiles {
   return files;
 }
 
-/** Value of QEMU's -name: labels the process with lab and node so leftovers can be found by cmdline. */
+/** Label of a lab VM's QEMU process: lab and node, so leftovers can be found by cmdline. */
 export function qemuGuestLabel(labName: string, nodeName: string): string {
   return `hybrid-lab:${labName}:${nodeName}`;
+}
+
+/** The exact -name argument carrying the label (matched whole, so vm1 never matches vm10). */
+export function qemuNameArg(label: string): string {
+  return `guest=${label}`;
 }
 
 export interface QemuLaunch {
@@ -70,7 +75,7 @@ export function accelArgs(accel: AccelMode, tbSizeMb = tcgTbSizeMb()): string[] 
 export function renderQemuArgs(launch: QemuLaunch): string[] {
   const { files } = launch;
   const args = [
-    '-name', `guest=${qemuGuestLabel(launch.labName, launch.nodeName)}`,
+    '-name', qemuNameArg(qemuGuestLabel(launch.labName, launch.nodeName)),
     '-machine', 'pc',
     ...accelArgs(launch.accel),
     '-bios', QBOOT_ROM,

@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { run } from '../../common/run.ts';
 import { sleep } from '../../common/time.ts';
 import { qmpCommand } from './qmp.ts';
-import { QEMU_BINARY } from './qemu-args.ts';
+import { QEMU_BINARY, qemuNameArg } from './qemu-args.ts';
 
 /** A running QEMU process and the arguments it was started with. */
 export interface QemuProcess {
@@ -49,7 +49,7 @@ export async function runningQemuPid(pidFile: string, label: string): Promise<nu
 
 export async function isQemuWithLabel(pid: number, label: string): Promise<boolean> {
   const argv = await processArgv(pid);
-  return argv !== undefined && argv[0]?.includes('qemu-system') === true && argv.some((arg) => arg.includes(label));
+  return argv !== undefined && argv[0]?.includes('qemu-system') === true && argv.includes(qemuNameArg(label));
 }
 
 function isAlive(pid: number): boolean {
