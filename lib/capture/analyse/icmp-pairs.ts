@@ -62,6 +62,8 @@ export class IcmpPairAnalyser implements PacketAnalyser<IcmpSummary> {
     const version = v4 ? 4 : 6;
     if (isRequest) {
       this.requests++;
+      // Echoes to broadcast/multicast are answered by others (or nobody by design): not pairs.
+      if (packet.dstBroadcast || (v4 ? packet.dstV4 >>> 28 >= 14 : packet.dst.startsWith('ff'))) return;
       const key = `${version}|${packet.src}|${packet.dst}|${packet.icmpId}|${packet.icmpSeq}`;
       this.pending.set(key, { ipVersion: version, from: packet.src, to: packet.dst, id: packet.icmpId, seq: packet.icmpSeq, requestFrame: packet.index, timeSec: packet.timeSec });
       return;

@@ -1,5 +1,5 @@
 import { summarize } from '../../report/measurement.ts';
-import { labelIp, listSome, nodeByIp, type Finding, type FindingRule } from './finding.ts';
+import { count, labelIp, listSome, nodeByIp, type Finding, type FindingRule } from './finding.ts';
 
 /** Capture quality: empty, cut short, snaplen-cut or malformed frames. */
 export const captureQualityRule: FindingRule = ({ analysis }) => {
@@ -12,10 +12,10 @@ export const captureQualityRule: FindingRule = ({ analysis }) => {
     findings.push({ id: 'capture-truncated', severity: 'warning', title: 'the capture file is truncated or damaged: results cover only the packets before the damage', evidence: [analysis.file.truncationReason ?? 'truncated'], fix: 'stop tcpdump cleanly (SIGINT) and capture with -U so every packet is flushed' });
   }
   if (analysis.mix.snapCutPackets > 0) {
-    findings.push({ id: 'capture-snaplen-cut', severity: 'info', title: `${analysis.mix.snapCutPackets} packets were cut by the capture snaplen (${analysis.file.snapshotLength} bytes)`, evidence: [`snaplen ${analysis.file.snapshotLength}`], fix: 'capture with a larger snaplen (tcpdump -s 0) to decode payloads' });
+    findings.push({ id: 'capture-snaplen-cut', severity: 'info', title: `${count(analysis.mix.snapCutPackets, 'packet')} ${analysis.mix.snapCutPackets === 1 ? 'was' : 'were'} cut by the capture snaplen (${analysis.file.snapshotLength} bytes)`, evidence: [`snaplen ${analysis.file.snapshotLength}`], fix: 'capture with a larger snaplen (tcpdump -s 0) to decode payloads' });
   }
   if (analysis.mix.malformedPackets > 0) {
-    findings.push({ id: 'capture-malformed', severity: 'info', title: `${analysis.mix.malformedPackets} malformed packets`, evidence: analysis.dns.malformed.slice(0, 5).map((m) => `frame ${m.frame} ${m.src} -> ${m.dst}: ${m.error}`), fix: 'a node sends broken packets, or non-DNS traffic uses port 53' });
+    findings.push({ id: 'capture-malformed', severity: 'info', title: count(analysis.mix.malformedPackets, 'malformed packet'), evidence: analysis.dns.malformed.slice(0, 5).map((m) => `frame ${m.frame} ${m.src} -> ${m.dst}: ${m.error}`), fix: 'a node sends broken packets, or non-DNS traffic uses port 53' });
   }
   return findings;
 };
@@ -33,7 +33,7 @@ export const dnsRule: FindingRule = (input) => {
       id: 'dns-unanswered',
       severity: lab ? 'critical' : 'warning',
       title: `DNS queries for ${lab ? domain : listSome([...new Set(names)], 3)} unanswered by ${labelIp(input, server)}`,
-      evidence: [`${names.length} queries without a response: ${listSome([...new Set(names)])}`],
+      evidence: [`${count(names.length, 'query', 'queries')} without a response: ${listSome([...new Set(names)])}`],
       fix: `check the DNS container is running and reachable on ${server}:53 (docker logs; ARP for ${server}; iptables counters)`,
       weight: names.length,
     });
@@ -65,7 +65,7 @@ export const arpRule: FindingRule = (input) => {
       id: 'arp-unanswered',
       severity: node ? 'critical' : 'info',
       title: node ? `ARP for ${entry.targetIp} unanswered: ${node.kind === 'vm' ? 'VM' : node.kind} ${node.name} NIC not on the bridge, or the node is down` : `ARP for ${entry.targetIp} unanswered (no lab node has this address)`,
-      evidence: [`${entry.requests} requests from ${listSome(entry.requesters)}, first at frame ${entry.firstFrame}`],
+      evidence: [`${count(entry.requests, 'request')} from ${listSome(entry.requesters)}, first at frame ${entry.firstFrame}`],
       fix: node ? `check ${node.name} is running and its interface is a port of ${bridge} (bridge link show)` : 'something looks for an address the lab does not use: a stale config or a typo',
       nodes: node ? [node.name] : undefined,
       weight: entry.requests,
@@ -84,9 +84,9 @@ export const icmpRule: FindingRule = (input) => {
   const findings: Finding[] = [];
   const lost = new Map<string, number>();
   for (const echo of analysis.icmp.unanswered) lost.set(`${echo.from}|${echo.to}`, (lost.get(`${echo.from}|${echo.to}`) ?? 0) + 1);
-  for (const [pair, count] of lost) {
+  for (const [pair, lostCount] of lost) {
     const [from, to] = pair.split('|');
-    findings.push({ id: 'icmp-unanswered', severity: 'warning', title: `${count} pings from ${labelIp(input, from)} to ${labelIp(input, to)} got no reply`, evidence: [`${count} echo requests unanswered in the capture`], fix: `check ${to} is up and on the bridge, and iptables counters for drops`, weight: count });
+    findings.push({ id: 'icmp-unanswered', severity: 'warning', title: `${count(lostCount, 'ping')} from ${labelIp(input, from)} to ${labelIp(input, to)} got no reply`, evidence: [`${count(lostCount, 'echo request')} unanswered in the capture`], fix: `check ${to} is up and on the bridge, and iptables counters for drops`, weight: lostCount });
   }
   for (const error of analysis.icmp.errors) {
     findings.push({ id: 'icmp-error', severity: 'warning', title: `${error.count} ICMP ${error.kind} from ${labelIp(input, error.from)} to ${labelIp(input, error.to)}`, evidence: [`ICMP ${error.kind} x${error.count}`], fix: 'unreachable: port closed or no route; time exceeded: a routing loop', weight: error.count });
@@ -102,7 +102,7 @@ export const tcpRule: FindingRule = (input) => {
   const refused = new Map<string, number>();
   for (const reset of analysis.tcp.resets) refused.set(`${reset.src}:${reset.srcPort}`, (refused.get(`${reset.src}:${reset.srcPort}`) ?? 0) + 1);
   if (refused.size > 0) {
-    findings.push({ id: 'tcp-resets', severity: 'info', title: `${analysis.tcp.resets.length} TCP resets`, evidence: [...refused].slice(0, 5).map(([endpoint, count]) => `${count} from ${endpoint}`), fix: 'a reset right after a SYN means nothing listens on that port in the node', weight: analysis.tcp.resets.length });
+    findings.push({ id: 'tcp-resets', severity: 'info', title: count(analysis.tcp.resets.length, 'TCP reset'), evidence: [...refused].slice(0, 5).map(([endpoint, count]) => `${count} from ${endpoint}`), fix: 'a reset right after a SYN means nothing listens on that port in the node', weight: analysis.tcp.resets.length });
   }
   const share = analysis.tcp.segments === 0 ? 0 : analysis.tcp.retransmissions.length / analysis.tcp.segments;
   if (analysis.tcp.retransmissions.length > 0 && share > 0.01) {
@@ -110,7 +110,7 @@ export const tcpRule: FindingRule = (input) => {
   }
   if (analysis.tcp.unansweredSyns.length > 0) {
     const targets = [...new Set(analysis.tcp.unansweredSyns.map((s) => `${labelIp(input, s.dst)}:${s.dstPort}`))];
-    findings.push({ id: 'tcp-syn-unanswered', severity: 'warning', title: `TCP connection attempts got no answer: ${listSome(targets, 3)}`, evidence: [`${analysis.tcp.unansweredSyns.length} SYNs without SYN-ACK or reset`], fix: 'silence (not a reset) usually means a firewall drop or the node is not on the bridge', weight: analysis.tcp.unansweredSyns.length });
+    findings.push({ id: 'tcp-syn-unanswered', severity: 'warning', title: `TCP connection attempts got no answer: ${listSome(targets, 3)}`, evidence: [`${count(analysis.tcp.unansweredSyns.length, 'SYN')} without SYN-ACK or reset`], fix: 'silence (not a reset) usually means a firewall drop or the node is not on the bridge', weight: analysis.tcp.unansweredSyns.length });
   }
   return findings;
 };
@@ -120,7 +120,7 @@ export const trafficRule: FindingRule = ({ analysis, subnet }) => {
   if (!analysis) return [];
   const findings: Finding[] = [];
   if (analysis.outsideLab.packets > 0) {
-    findings.push({ id: 'outside-lab-traffic', severity: 'warning', title: `${analysis.outsideLab.packets} packets to or from addresses outside ${subnet}`, evidence: analysis.outsideLab.addresses.slice(0, 5).map((a) => `${a.address}: ${a.packetsFrom} from, ${a.packetsTo} to`), fix: 'a node resolves or routes outside the lab (upstream DNS, default route); lab tests must stay inside the lab', weight: analysis.outsideLab.packets });
+    findings.push({ id: 'outside-lab-traffic', severity: 'warning', title: `${count(analysis.outsideLab.packets, 'packet')} to or from addresses outside ${subnet}`, evidence: analysis.outsideLab.addresses.slice(0, 5).map((a) => `${a.address}: ${a.packetsFrom} from, ${a.packetsTo} to`), fix: 'a node resolves or routes outside the lab (upstream DNS, default route); lab tests must stay inside the lab', weight: analysis.outsideLab.packets });
   }
   if (analysis.mix.packets >= 50 && analysis.mix.broadcastPercent > 20) {
     findings.push({ id: 'broadcast-heavy', severity: 'warning', title: `${analysis.mix.broadcastPercent}% of frames are broadcast`, evidence: [`${analysis.mix.broadcastPackets} broadcast frames of ${analysis.mix.packets}`], fix: 'repeated unanswered ARP (see above) or a loop between bridges; check STP and duplicate links' });

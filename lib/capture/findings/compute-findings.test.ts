@@ -75,7 +75,7 @@ describe('computeFindings', () => {
     expect(titles).toContain('ARP for 10.66.0.10 unanswered: VM vm1 NIC not on the bridge, or the node is down');
     expect(findings.find((f) => f.id === 'dns-nxdomain-lab')?.title).toMatch(/nope\.hybrid\.local/);
     expect(findings.find((f) => f.id === 'outside-lab-traffic')?.evidence.join()).toMatch(/192\.0\.2\.7/);
-    expect(findings.find((f) => f.id === 'icmp-unanswered')?.title).toMatch(/^1 pings from 10\.66\.0\.1 to 10\.66\.0\.2 \(web\)/);
+    expect(findings.find((f) => f.id === 'icmp-unanswered')?.title).toMatch(/^1 ping from 10\.66\.0\.1 to 10\.66\.0\.2 \(web\)/);
     expect(findings.find((f) => f.id === 'capture-snaplen-cut')).toBeDefined();
     expect(findings[0].severity).toBe('critical');
   });

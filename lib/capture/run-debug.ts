@@ -1,0 +1,98 @@
+import { join } from 'node:path';
+import type { DebugReport, DebugSource } from '../report/debug/debug-report.ts';
+import { debugReportDirName, writeDebugReport, type WrittenDebugReport } from '../report/debug/write-report.ts';
+import { analyseCapture } from './analyse/analyse-capture.ts';
+import { computeFindings } from './findings/compute-findings.ts';
+import { collectSnapshot } from './snapshot/collect-snapshot.ts';
+import type { DnsRecordServed, HostSnapshot, NodeDescription } from './snapshot/host-snapshot.ts';
+import { startCapture, type CaptureProgress } from './tcpdump-capture.ts';
+
+export const DEFAULT_LAB_DOMAIN = 'hybrid.local';
+
+export interface DebugResult {
+  report: DebugReport;
+  written: WrittenDebugReport;
+}
+
+interface ReportTarget {
+  /** Directory for report.html, report.json and the pcap; default reports/debug-<timestamp>. */
+  outDir?: string;
+}
+
+function defaultOutDir(): string {
+  return join(process.cwd(), 'reports', debugReportDirName());
+}
+
+export interface OfflineDebugOptions extends ReportTarget {
+  pcapPath: string;
+  subnet: string;
+  bridge?: string;
+  domain?: string;
+  nodes?: NodeDescription[];
+  snapshot?: HostSnapshot;
+}
+
+/** `hybrid-lab debug --pcap FILE`: decode, analyse, explain and render a capture; needs no lab. */
+export async function debugPcapFile(options: OfflineDebugOptions): Promise<DebugResult> {
+  const source: DebugSource = { kind: 'pcap-file', pcapPath: options.pcapPath };
+  const report = await buildReport(source, options.pcapPath, { ...options, bridge: options.bridge ?? 'hybr0', nodes: options.nodes ?? [] });
+  const written = await writeDebugReport(report, options.outDir ?? defaultOutDir());
+  return { report, written };
+}
+
+async function buildReport(
+  source: DebugSource,
+  pcapPath: string,
+  context: { subnet: string; bridge: string; domain?: string; nodes: NodeDescription[]; snapshot?: HostSnapshot },
+): Promise<DebugReport> {
+  const analysis = await analyseCapture(pcapPath, { subnet: context.subnet });
+  const domain = context.domain ?? DEFAULT_LAB_DOMAIN;
+  const findings = computeFindings({ bridge: context.bridge, subnet: context.subnet, domain, nodes: context.nodes, analysis, snapshot: context.snapshot });
+  return { generatedAtIso: new Date().toISOString(), source, bridge: context.bridge, subnet: context.subnet, domain, nodes: context.nodes, analysis, snapshot: context.snapshot, findings };
+}
+
+export interface LiveDebugOptions extends ReportTarget {
+  /** Interface to capture on: the lab bridge. */
+  interface: string;
+  /** The lab bridge (defaults to `interface`); findings check ports and rules for it. */
+  bridge?: string;
+  subnet: string;
+  domain?: string;
+  durationSec: number;
+  filter?: string;
+  nodes: NodeDescription[];
+  dnsRecords?: DnsRecordServed[];
+  /** Generates evidence while capturing (pings and lookups between nodes); runs once tcpdump listens. */
+  probe?: () => Promise<void>;
+  signal?: AbortSignal;
+  onProgress?: (progress: CaptureProgress) => void;
+}
+
+/**
+ * `hybrid-lab debug` on a live lab: capture on the bridge (probing meanwhile if asked), then
+ * snapshot the host (so iptables counters include the probe traffic), analyse, find, render.
+ */
+export async function runDebug(options: LiveDebugOptions): Promise<DebugResult> {
+  const outDir = options.outDir ?? defaultOutDir();
+  const pcapPath = join(outDir, 'capture.pcap');
+  const capture = startCapture({ interface: options.interface, outputPath: pcapPath, durationSec: options.durationSec, filter: options.filter, signal: options.signal, onProgress: options.onProgress });
+  try {
+    await capture.ready;
+  } catch (error) {
+    await capture.done.catch(() => {});
+    throw error;
+  }
+  let probeError: unknown;
+  const probing = options.probe?.().catch((error: unknown) => {
+    probeError = error;
+  });
+  const captured = await capture.done;
+  await probing;
+  const bridge = options.bridge ?? options.interface;
+  const snapshot = await collectSnapshot({ bridge, subnet: options.subnet, nodes: options.nodes, dnsRecords: options.dnsRecords });
+  if (probeError) snapshot.errors.push({ source: 'probe', message: probeError instanceof Error ? probeError.message : String(probeError) });
+  const source: DebugSource = { kind: 'live-capture', pcapPath: captured.path, interface: options.interface, filter: options.filter, durationSec: captured.durationSec, droppedByKernel: captured.droppedByKernel };
+  const report = await buildReport(source, captured.path, { subnet: options.subnet, bridge, domain: options.domain, nodes: options.nodes, snapshot });
+  const written = await writeDebugReport(report, outDir, { movePcap: true });
+  return { report, written };
+}

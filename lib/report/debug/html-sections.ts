@@ -1,0 +1,112 @@
+import type { Finding } from '../../capture/findings/finding.ts';
+import type { HostSnapshot } from '../../capture/snapshot/host-snapshot.ts';
+import { addressLabel, formatBytes, formatMs, pingPairSummaries, type DebugReport } from './debug-report.ts';
+import { columnChart, escapeHtml as e, histogramBins, horizontalBarChart } from './svg-charts.ts';
+
+/** An HTML table; cells are escaped; numeric columns are right-aligned. */
+export function htmlTable(head: string[], rows: string[][], numeric: number[] = [], rowClass?: (row: number) => string): string {
+  if (rows.length === 0) return '<p class="muted">None.</p>';
+  const body = rows
+    .map((row, r) => `<tr${rowClass?.(r) ? ` class="${rowClass(r)}"` : ''}>${row.map((cell, i) => `<td${numeric.includes(i) ? ' class="num"' : ''}>${e(cell)}</td>`).join('')}</tr>`)
+    .join('\n');
+  return `<table><thead><tr>${head.map((h) => `<th>${e(h)}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+export function tilesSection(report: DebugReport): string {
+  const { mix, icmp, dns, arp, outsideLab, flows } = report.analysis;
+  const rtts = icmp.pairs.map((p) => p.rttMs).sort((a, b) => a - b);
+  const tiles: Array<[string, string, boolean]> = [
+    [String(mix.packets), `packets · ${formatBytes(mix.bytes)}`, false],
+    [`${mix.durationSec.toFixed(1)} s`, 'captured', false],
+    [String(flows.flowCount), 'flows', false],
+    [rtts.length ? formatMs(rtts[Math.floor(rtts.length / 2)]) : '—', `median ping RTT (${icmp.pairs.length} pairs)`, false],
+    [String(icmp.unanswered.length), 'pings unanswered', icmp.unanswered.length > 0],
+    [String(dns.transactions.length), 'DNS queries', false],
+    [String(dns.unanswered.length), 'DNS unanswered', dns.unanswered.length > 0],
+    [String(arp.unanswered.length), 'ARP targets unanswered', arp.unanswered.length > 0],
+    [String(outsideLab.packets), 'packets outside the lab', outsideLab.packets > 0],
+    [`${mix.broadcastPercent}%`, 'broadcast', mix.broadcastPercent > 20],
+  ];
+  return `<div class="tiles">${tiles.map(([value, label, bad]) => `<div class="tile${bad ? ' bad' : ''}"><div class="value">${e(value)}</div><div class="label">${e(label)}</div></div>`).join('')}</div>`;
+}
+
+function findingCard(finding: Finding): string {
+  const evidence = finding.evidence.map((line) => `<li>${e(line)}</li>`).join('');
+  return `<section class="finding ${finding.severity}" data-finding="${e(finding.id)}"><h3><span class="sev">${finding.severity}</span>${e(finding.title)}</h3>${evidence ? `<ul>${evidence}</ul>` : ''}<p class="fix"><b>Fix</b><code>${e(finding.fix)}</code></p></section>`;
+}
+
+export function findingsSection(report: DebugReport): string {
+  if (report.findings.length === 0) return '<h2>Findings</h2><p>No findings: nothing looks wrong in this capture and snapshot.</p>';
+  return `<h2>Findings</h2>${report.findings.map(findingCard).join('\n')}`;
+}
+
+function chartCard(title: string, svg: string | undefined, empty: string, legend = ''): string {
+  return `<div class="card"><h3>${e(title)}</h3>${legend}${svg ?? `<div class="empty">${e(empty)}</div>`}</div>`;
+}
+
+export function chartsSection(report: DebugReport): string {
+  const { mix, icmp, dns, talkers } = report.analysis;
+  const timeline = mix.timeline.map((b) => ({ label: `${b.startSec}s`, value: b.packets, title: `${b.startSec}–${b.startSec + mix.timelineBucketSec} s: ${b.packets} packets, ${formatBytes(b.bytes)}` }));
+  const timelineSvg = timeline.length ? columnChart(timeline, { className: 'chart-timeline', ariaLabel: 'packets over time', xLabel: `seconds since first packet (${mix.timelineBucketSec} s bars)`, yLabel: 'packets' }) : undefined;
+  const rttBins = histogramBins(icmp.pairs.map((p) => p.rttMs));
+  const rttSvg = rttBins.length ? columnChart(rttBins, { className: 'chart-rtt', ariaLabel: 'ping RTT distribution', xLabel: 'round-trip time (ms)', yLabel: 'echo pairs' }) : undefined;
+  const dnsBins = histogramBins(dns.transactions.flatMap((t) => (t.responseTimeMs === undefined ? [] : [t.responseTimeMs])));
+  const dnsSvg = dnsBins.length ? columnChart(dnsBins, { className: 'chart-dns', ariaLabel: 'DNS response time distribution', xLabel: 'response time (ms)', yLabel: 'queries' }) : undefined;
+  const top = talkers.slice(0, 10).map((t) => ({ label: addressLabel(report, t.address), values: [t.bytesSent, t.bytesReceived], title: `${t.address}: sent ${formatBytes(t.bytesSent)}, received ${formatBytes(t.bytesReceived)}` }));
+  const talkersSvg = top.length ? horizontalBarChart(top, { className: 'chart-talkers', ariaLabel: 'top talkers by bytes', seriesClasses: ['sent', 'received'], valueFormat: formatBytes }) : undefined;
+  const legend = '<div class="legend"><i style="background:var(--accent)"></i>sent<i style="background:var(--accent2)"></i>received</div>';
+  return `<h2>Traffic</h2><div class="charts">${[
+    chartCard('Packets over time', timelineSvg, 'no packets'),
+    chartCard('Ping RTT distribution', rttSvg, 'no ICMP echo pairs in this capture'),
+    chartCard('Top talkers (bytes)', talkersSvg, 'no IP traffic', legend),
+    chartCard('DNS response time', dnsSvg, 'no answered DNS queries'),
+  ].join('')}</div>`;
+}
+
+export function evidenceTables(report: DebugReport): string {
+  const { dns, flows, arp, tcp, outsideLab } = report.analysis;
+  const pings = pingPairSummaries(report).map((p) => [addressLabel(report, p.from), addressLabel(report, p.to), String(p.replies), String(p.lost), formatMs(p.rttMs.min), formatMs(p.rttMs.p50), formatMs(p.rttMs.p95), formatMs(p.rttMs.max)]);
+  const pingRows = pingPairSummaries(report);
+  const dnsRows = dns.transactions.slice(0, 300).map((t) => [String(t.queryFrame), addressLabel(report, t.client), addressLabel(report, t.server), `${t.name} ${t.queryType}`, t.rcode ?? 'no response', t.answers.join(', ') || '—', formatMs(t.responseTimeMs)]);
+  const flowRows = flows.flows.slice(0, 30).map((f) => [f.protocol, `${addressLabel(report, f.src)}${f.srcPort >= 0 ? `:${f.srcPort}` : ''}`, `${addressLabel(report, f.dst)}${f.dstPort >= 0 ? `:${f.dstPort}` : ''}`, String(f.packets), formatBytes(f.bytes), `${(f.lastSec - f.firstSec).toFixed(2)} s`]);
+  const arpRows = arp.unanswered.map((a) => [addressLabel(report, a.targetIp), a.requesters.join(', '), String(a.requests), String(a.firstFrame)]);
+  const tcpRows = [...tcp.resets.map((r) => ['reset', r]), ...tcp.retransmissions.map((r) => ['retransmission', r])].slice(0, 100).map(([kind, ev]) => {
+    const event = ev as (typeof tcp.resets)[number];
+    return [kind as string, String(event.frame), `${addressLabel(report, event.src)}:${event.srcPort}`, `${addressLabel(report, event.dst)}:${event.dstPort}`];
+  });
+  const outsideRows = outsideLab.addresses.slice(0, 30).map((a) => [a.address, String(a.packetsFrom), String(a.packetsTo)]);
+  return [
+    '<h2>Evidence</h2>',
+    '<h3>Pings</h3>',
+    htmlTable(['from', 'to', 'replies', 'lost', 'min', 'p50', 'p95', 'max'], pings, [2, 3, 4, 5, 6, 7], (r) => (pingRows[r].lost > 0 ? 'bad' : '')),
+    `<h3>DNS transactions${dns.transactions.length > 300 ? ` (first 300 of ${dns.transactions.length})` : ''}</h3>`,
+    htmlTable(['frame', 'client', 'server', 'query', 'rcode', 'answers', 'time'], dnsRows, [0, 6], (r) => (dns.transactions[r].rcode === undefined || dns.transactions[r].rcode === 'NXDOMAIN' ? 'bad' : '')),
+    '<h3>ARP requests without reply</h3>',
+    htmlTable(['address', 'asked by', 'requests', 'first frame'], arpRows, [2, 3]),
+    '<h3>TCP resets and retransmissions</h3>',
+    htmlTable(['kind', 'frame', 'from', 'to'], tcpRows, [1]),
+    `<h3>Top flows (${flows.flowCount} in all)</h3>`,
+    htmlTable(['proto', 'from', 'to', 'packets', 'bytes', 'lasted'], flowRows, [3, 4, 5]),
+    `<h3>Outside ${e(outsideLab.subnet)}</h3>`,
+    htmlTable(['address', 'packets from', 'packets to'], outsideRows, [1, 2]),
+  ].join('\n');
+}
+
+export function snapshotSection(snapshot: HostSnapshot | undefined): string {
+  if (!snapshot) return '<h2>Host</h2><p class="muted">No host snapshot: offline analysis of a capture file.</p>';
+  const forward = snapshot.iptables.chains.filter?.FORWARD;
+  const rules = snapshot.iptables.rules.filter((r) => r.table === 'filter' && (r.chain === 'FORWARD' || r.chain.startsWith('DOCKER-USER') || r.inInterface === snapshot.bridgeName || r.outInterface === snapshot.bridgeName));
+  const sysctls = Object.entries(snapshot.sysctls).map(([k, v]) => [k, v === undefined ? 'unset' : String(v)]);
+  return [
+    `<h2>Host snapshot <span class="muted">${e(snapshot.takenAtIso)}</span></h2>`,
+    `<details open><summary>Nodes (${snapshot.nodes.length})</summary>${htmlTable(['name', 'kind', 'ip', 'state', 'attached to'], snapshot.nodes.map((n) => [n.name, n.kind, n.ip, n.state, n.attachedBridges.join(', ') || '—']), [], (r) => (snapshot.nodes[r].state !== 'running' || !snapshot.nodes[r].attachedBridges.includes(snapshot.bridgeName) ? 'bad' : ''))}</details>`,
+    `<details open><summary>Bridge ${e(snapshot.bridgeName)}: ${snapshot.bridge.exists ? `${e(snapshot.bridge.operState ?? '?')}, ${snapshot.bridge.ports.length} ports` : 'missing'}</summary>${htmlTable(['port', 'state', 'link', 'mac'], snapshot.bridge.ports.map((p) => [p.name, p.state, p.operState, p.mac ?? '']))}</details>`,
+    `<details><summary>Sysctls</summary>${htmlTable(['sysctl', 'value'], sysctls)}</details>`,
+    `<details open><summary>iptables filter: FORWARD policy ${e(forward?.policy ?? '?')} [${forward?.packets ?? 0} packets]</summary>${htmlTable(['packets', 'bytes', 'rule'], rules.map((r) => [String(r.packets), String(r.bytes), `-A ${r.chain} ${r.text}`]), [0, 1])}</details>`,
+    `<details><summary>Forwarding database (${snapshot.fdb.length})</summary>${htmlTable(['mac', 'port', 'permanent'], snapshot.fdb.map((f) => [f.mac, f.port, f.permanent ? 'yes' : '']))}</details>`,
+    `<details><summary>Addresses and routes</summary>${htmlTable(['interface', 'address', 'state'], snapshot.addresses.map((a) => [a.interface, a.cidr, a.operState]))}${htmlTable(['destination', 'device', 'gateway'], snapshot.routes.map((r) => [r.destination, r.device ?? '', r.gateway ?? '']))}</details>`,
+    `<details><summary>Docker networks (${snapshot.dockerNetworks.length})</summary>${htmlTable(['network', 'bridge', 'subnets', 'containers'], snapshot.dockerNetworks.map((n) => [n.name, n.bridgeName ?? n.driver, n.subnets.join(', '), n.containers.map((c) => c.name).join(', ')]))}</details>`,
+    `<details><summary>DNS records served (${snapshot.dnsRecords.length})</summary>${htmlTable(['name', 'address'], snapshot.dnsRecords.map((r) => [r.name, r.ip]))}</details>`,
+    snapshot.errors.length ? `<p class="muted">Partial snapshot: ${e(snapshot.errors.map((x) => `${x.source}: ${x.message}`).join('; '))}</p>` : '',
+  ].join('\n');
+}

@@ -1,0 +1,60 @@
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DebugResult } from '../../capture/run-debug.ts';
+import { fixtureDebugReport } from './report-fixture.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+// Real headless Chromium (the Debian one; playwright-core downloads nothing): the report must
+// render offline with its four charts, fetch nothing and log no errors, in light and dark.
+describe.skipIf(!existsSync(CHROMIUM))('debug HTML report in headless Chromium', () => {
+  let browser: Browser;
+  let result: DebugResult;
+  beforeAll(async () => {
+    result = await fixtureDebugReport();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  for (const colorScheme of ['light', 'dark'] as const) {
+    it(`renders findings and charts without console errors (${colorScheme})`, async () => {
+      const url = pathToFileURL(result.written.htmlPath).href;
+      const tab = await browser.newPage({ colorScheme, viewport: { width: 1300, height: 900 } });
+      const problems: string[] = [];
+      const requests: string[] = [];
+      tab.on('console', (message) => {
+        if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
+      });
+      tab.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+      tab.on('request', (request) => requests.push(request.url()));
+      await tab.goto(url, { waitUntil: 'load' });
+
+      expect(await tab.title()).toMatch(/^hybrid-lab debug — hybr0/);
+      expect(await tab.locator('.verdict.critical').textContent()).toBe('2 critical');
+      for (const chart of ['chart-timeline', 'chart-rtt', 'chart-talkers', 'chart-dns']) {
+        const svg = tab.locator(`svg.${chart}`);
+        expect(await svg.count()).toBe(1);
+        const box = await svg.boundingBox();
+        expect(box?.width).toBeGreaterThan(400);
+        expect(box?.height).toBeGreaterThan(100);
+        expect(await svg.locator('rect.bar').count()).toBeGreaterThan(0);
+      }
+      // Packets-over-time bars add up to every packet in the capture.
+      const titles = await tab.locator('svg.chart-timeline rect.bar title').allTextContents();
+      const total = titles.reduce((sum, t) => sum + Number(/: (\d+) packets/.exec(t)?.[1] ?? 0), 0);
+      expect(total).toBe(result.report.analysis.mix.packets);
+      const critical = tab.locator('section.finding.critical');
+      expect(await critical.count()).toBe(2);
+      expect(await tab.locator('[data-finding="arp-unanswered"] h3').first().textContent()).toContain('ARP for 10.66.0.10 unanswered');
+      const stripe = await critical.first().evaluate((el) => getComputedStyle(el).borderLeftWidth);
+      expect(stripe).toBe('5px');
+      expect(problems).toEqual([]);
+      expect(requests).toEqual([url]);
+      await tab.close();
+    });
+  }
+});

@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { DebugResult } from '../../capture/run-debug.ts';
+import { renderDebugTables } from './render-table.ts';
+import { fixtureDebugReport } from './report-fixture.ts';
+import { histogramBins } from './svg-charts.ts';
+
+let result: DebugResult;
+beforeAll(async () => {
+  result = await fixtureDebugReport();
+});
+
+describe('debug report rendering', () => {
+  it('writes html, json and the pcap side by side', () => {
+    const { written } = result;
+    expect(written.pcapPath.startsWith(written.directory)).toBe(true);
+    const json = JSON.parse(readFileSync(written.jsonPath, 'utf8'));
+    expect(json.schema).toBe('hybrid-lab/debug-report@1');
+    expect(json.analysis.mix.packets).toBe(3018);
+    expect(json.source.pcapPath).toBe(written.pcapPath);
+    expect(json.findings[0].severity).toBe('critical');
+  });
+
+  it('has no external references in the HTML', () => {
+    const html = readFileSync(result.written.htmlPath, 'utf8');
+    expect(html).not.toMatch(/(src|href)=["']?https?:/);
+    expect(html).not.toMatch(/<script/);
+    expect(html.match(/<svg /g)?.length).toBe(4);
+  });
+
+  it('prints summary, findings and evidence tables for the terminal', () => {
+    const text = renderDebugTables(result.report);
+    expect(text).toMatch(/packets\s+│ 3018/);
+    expect(text).toContain('Findings: 2 critical');
+    expect(text).toMatch(/ARP for 10\.66\.0\.10 unanswered: VM vm1/);
+    expect(text).toMatch(/db\.hybrid\.local A\s+│ NO RESPONSE/);
+  });
+
+  it('bins RTT samples into a histogram that keeps every sample', () => {
+    const bins = histogramBins([0.1, 0.1, 0.2, 1.5, 3], 10);
+    expect(bins).toHaveLength(5);
+    expect(bins.reduce((sum, b) => sum + b.value, 0)).toBe(5);
+    expect(histogramBins([])).toEqual([]);
+  });
+});

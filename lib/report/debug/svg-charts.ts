@@ -1,0 +1,125 @@
+/**
+ * Small inline SVG charts for the debug report: no script, no external fetch, styled by the
+ * page's CSS classes so light and dark themes both work.
+ */
+
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
+
+/** Rounds an axis maximum up to 1, 2 or 5 times a power of ten. */
+function niceMax(value: number): number {
+  if (value <= 0) return 1;
+  const power = 10 ** Math.floor(Math.log10(value));
+  for (const step of [1, 2, 5, 10]) if (step * power >= value) return step * power;
+  return 10 * power;
+}
+
+function shortNumber(n: number): string {
+  if (n >= 1e6) return `${fmt(n / 1e6)}M`;
+  if (n >= 1e3) return `${fmt(n / 1e3)}k`;
+  return fmt(n);
+}
+
+export interface BarDatum {
+  label: string;
+  value: number;
+  /** Tooltip text (SVG <title>). */
+  title?: string;
+}
+
+interface ColumnChartOptions {
+  className: string;
+  ariaLabel: string;
+  xLabel: string;
+  yLabel: string;
+  width?: number;
+  height?: number;
+}
+
+/** Vertical bars along an axis: packets over time, histograms. */
+export function columnChart(data: BarDatum[], options: ColumnChartOptions): string {
+  const width = options.width ?? 640;
+  const height = options.height ?? 240;
+  const left = 52;
+  const right = 12;
+  const top = 14;
+  const bottom = 42;
+  const plotW = width - left - right;
+  const plotH = height - top - bottom;
+  const max = niceMax(Math.max(0, ...data.map((d) => d.value)));
+  const slot = plotW / Math.max(1, data.length);
+  const barW = Math.max(1, slot * 0.8);
+  const grid = [0, 0.25, 0.5, 0.75, 1]
+    .map((f) => {
+      const y = top + plotH - f * plotH;
+      return `<line class="grid" x1="${left}" x2="${width - right}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}"/><text class="tick" x="${left - 6}" y="${(y + 4).toFixed(1)}" text-anchor="end">${shortNumber(max * f)}</text>`;
+    })
+    .join('');
+  const labelEvery = Math.max(1, Math.ceil(data.length / 10));
+  const bars = data
+    .map((d, i) => {
+      // A non-zero count stays visible even beside a tall bar.
+      const h = d.value > 0 ? Math.max(2, (d.value / max) * plotH) : 0;
+      const x = left + i * slot + (slot - barW) / 2;
+      const label = i % labelEvery === 0 ? `<text class="tick" x="${(x + barW / 2).toFixed(1)}" y="${height - bottom + 16}" text-anchor="middle">${escapeHtml(d.label)}</text>` : '';
+      return `<rect class="bar" x="${x.toFixed(1)}" y="${(top + plotH - h).toFixed(1)}" width="${barW.toFixed(1)}" height="${h.toFixed(1)}"><title>${escapeHtml(d.title ?? `${d.label}: ${d.value}`)}</title></rect>${label}`;
+    })
+    .join('');
+  const axes = `<text class="axis-label" x="${left + plotW / 2}" y="${height - 6}" text-anchor="middle">${escapeHtml(options.xLabel)}</text><text class="axis-label" transform="translate(12 ${top + plotH / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(options.yLabel)}</text>`;
+  return `<svg class="chart ${options.className}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(options.ariaLabel)}" xmlns="http://www.w3.org/2000/svg">${grid}${bars}${axes}</svg>`;
+}
+
+export interface StackedBarDatum {
+  label: string;
+  values: number[];
+  title?: string;
+}
+
+/** Horizontal stacked bars (top talkers: sent + received). */
+export function horizontalBarChart(data: StackedBarDatum[], options: { className: string; ariaLabel: string; seriesClasses: string[]; width?: number; valueFormat?: (n: number) => string }): string {
+  const width = options.width ?? 640;
+  const rowH = 26;
+  const labelW = 190;
+  const valueW = 80;
+  const height = Math.max(1, data.length) * rowH + 8;
+  const plotW = width - labelW - valueW;
+  const max = Math.max(1, ...data.map((d) => d.values.reduce((a, b) => a + b, 0)));
+  const format = options.valueFormat ?? shortNumber;
+  const rows = data
+    .map((d, i) => {
+      const y = 4 + i * rowH;
+      let x = labelW;
+      const segments = d.values
+        .map((v, s) => {
+          const w = (v / max) * plotW;
+          const rect = `<rect class="bar ${options.seriesClasses[s] ?? ''}" x="${x.toFixed(1)}" y="${y + 4}" width="${Math.max(0, w).toFixed(1)}" height="${rowH - 10}"><title>${escapeHtml(d.title ?? d.label)}</title></rect>`;
+          x += w;
+          return rect;
+        })
+        .join('');
+      const total = d.values.reduce((a, b) => a + b, 0);
+      return `<text class="row-label" x="${labelW - 8}" y="${y + rowH / 2 + 3}" text-anchor="end">${escapeHtml(d.label)}</text>${segments}<text class="tick" x="${(x + 6).toFixed(1)}" y="${y + rowH / 2 + 3}">${escapeHtml(format(total))}</text>`;
+    })
+    .join('');
+  return `<svg class="chart ${options.className}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(options.ariaLabel)}" xmlns="http://www.w3.org/2000/svg">${rows}</svg>`;
+}
+
+/** Bins samples into at most `binCount` equal-width bins for a histogram. */
+export function histogramBins(samples: readonly number[], binCount = 20): BarDatum[] {
+  if (samples.length === 0) return [];
+  const min = Math.min(...samples);
+  const max = Math.max(...samples);
+  const span = max - min || Math.max(0.001, max * 0.1);
+  const bins = Math.min(binCount, Math.max(1, samples.length));
+  const width = span / bins;
+  const counts = new Array<number>(bins).fill(0);
+  for (const s of samples) counts[Math.min(bins - 1, Math.floor((s - min) / width))]++;
+  const digits = width < 0.01 ? 3 : width < 1 ? 2 : 1;
+  return counts.map((count, i) => {
+    const from = min + i * width;
+    return { label: from.toFixed(digits), value: count, title: `${from.toFixed(digits)}–${(from + width).toFixed(digits)} ms: ${count}` };
+  });
+}

@@ -1,0 +1,39 @@
+import { copyFile, mkdir, rename } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { writeFileAtomic } from '../../common/atomic-write.ts';
+import type { DebugReport } from './debug-report.ts';
+import { renderDebugHtml } from './render-html.ts';
+import { renderDebugJson } from './render-json.ts';
+
+export interface WrittenDebugReport {
+  directory: string;
+  htmlPath: string;
+  jsonPath: string;
+  pcapPath: string;
+}
+
+/** reports/debug-2026-11-22T06-50-01Z: sortable and safe in file names. */
+export function debugReportDirName(date = new Date()): string {
+  return `debug-${date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')}`;
+}
+
+/**
+ * Writes report.html and report.json into `directory`, with the pcap beside them: a capture we
+ * took is moved there; a file given with --pcap is copied (the user's file stays where it was).
+ */
+export async function writeDebugReport(report: DebugReport, directory: string, options: { movePcap?: boolean } = {}): Promise<WrittenDebugReport> {
+  const dir = resolve(directory);
+  await mkdir(dir, { recursive: true });
+  const source = resolve(report.source.pcapPath);
+  const pcapPath = join(dir, basename(source).endsWith('.pcap') ? basename(source) : 'capture.pcap');
+  if (source !== pcapPath) {
+    if (options.movePcap) await rename(source, pcapPath).catch(() => copyFile(source, pcapPath));
+    else await copyFile(source, pcapPath);
+  }
+  const placed: DebugReport = { ...report, source: { ...report.source, pcapPath }, analysis: { ...report.analysis, file: { ...report.analysis.file, path: pcapPath } } };
+  const htmlPath = join(dir, 'report.html');
+  const jsonPath = join(dir, 'report.json');
+  await writeFileAtomic(htmlPath, renderDebugHtml(placed));
+  await writeFileAtomic(jsonPath, renderDebugJson(placed));
+  return { directory: dir, htmlPath, jsonPath, pcapPath };
+}
