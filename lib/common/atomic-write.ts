@@ -1,11 +1,12 @@
 import { mkdir, open, rename } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { dirname, basename, join } from 'node:path';
 
 /** Writes a file so readers see the old or the new content, never half: temp file, fsync, rename. */
 export async function writeFileAtomic(path: string, content: string | Buffer): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   // A leading dot keeps watchers such as dnsmasq's hostsdir from reading the temp file.
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(temp, 'w', 0o644);
   try {
     await handle.writeFile(content);

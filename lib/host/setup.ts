@@ -1,20 +1,16 @@
 import { SetupError } from '../common/errors.ts';
 import { step, type ProgressReporter } from '../common/progress.ts';
-import { run, succeeds } from '../common/run.ts';
+import { run } from '../common/run.ts';
 import { ensureDockerEngine } from './docker-engine.ts';
 import { HOST_PACKAGES, type HostPackage } from './packages.ts';
 
-/** Packages of the given features that are not installed (dpkg's view). */
+/** Packages of the given features that are not installed (dpkg's view, one query for all). */
 export async function missingPackages(features: ReadonlyArray<HostPackage['neededFor']>): Promise<string[]> {
-  const wanted = HOST_PACKAGES.filter((pkg) => features.includes(pkg.neededFor));
-  const missing: string[] = [];
-  for (const pkg of wanted) {
-    const installed = await succeeds('dpkg-query', ['-W', '-f=${Status}', pkg.name]).then(async (ok) =>
-      ok ? (await run('dpkg-query', ['-W', '-f=${Status}', pkg.name])).stdout.includes('install ok installed') : false,
-    );
-    if (!installed) missing.push(pkg.name);
-  }
-  return missing;
+  const wanted = HOST_PACKAGES.filter((pkg) => features.includes(pkg.neededFor)).map((pkg) => pkg.name);
+  // dpkg-query prints the status of the known ones and exits 1 when some are unknown: both are answers.
+  const result = await run('dpkg-query', ['-W', '-f=${Package} ${Status}\n', ...wanted], { allowFailure: true });
+  const installed = new Set(result.stdout.split('\n').filter((line) => line.endsWith('install ok installed')).map((line) => line.split(' ')[0]));
+  return wanted.filter((name) => !installed.has(name));
 }
 
 /** Installs missing Debian packages and starts the Docker engine. Safe to run again. */

@@ -128,10 +128,11 @@ export async function removeStaleNodes(topology: Topology, store: StateStore, re
   return stale.map(describeResource);
 }
 
+/** Node containers, started concurrently (each is independent once the network and DNS exist). */
 export async function ensureContainers(topology: Topology, store: StateStore, image: string, reporter: ProgressReporter, track: Track): Promise<void> {
   const running = await runningContainers(topology.name);
-  for (const node of topology.nodes) {
-    if (node.kind !== 'container') continue;
+  const containers = topology.nodes.filter((node) => node.kind === 'container');
+  const results = await Promise.allSettled(containers.map(async (node) => {
     const name = containerName(topology.name, node.name);
     await ensureResource(
       store,
@@ -156,5 +157,7 @@ export async function ensureContainers(topology: Topology, store: StateStore, im
       reporter,
       track,
     );
-  }
+  }));
+  const failure = results.find((result) => result.status === 'rejected');
+  if (failure) throw (failure as PromiseRejectedResult).reason;
 }

@@ -30,6 +30,8 @@ export async function upLab(topology: Topology, options: UpOptions): Promise<UpR
   const started = nowMs();
   const { reporter } = options;
   const lock = await acquireLabLock(topology.name, 'up');
+  // testcontainers takes ~1 s to load: start loading it while the host is checked.
+  void import('../containers/start-container.ts').catch(() => undefined);
   const created: LabResource[] = [];
   let store: StateStore | undefined;
   try {
