@@ -6,9 +6,9 @@ import { terminalReporter } from '../../lib/common/progress.ts';
 import { downLab } from '../../lib/lab/down.ts';
 import { readState } from '../../lib/lab/state.ts';
 import { upLab } from '../../lib/lab/up.ts';
-import { appendRun, collectRunContext } from '../../lib/report/history/index.ts';
+import { recordRun } from '../../lib/report/history/record-run.ts';
+import { labAccelMode } from '../../lib/lab/accel-mode.ts';
 import { junitForSetupFailure } from '../../lib/report/junit.ts';
-import type { AccelMode } from '../../lib/report/measurement.ts';
 import { loadTopology } from '../../lib/topology/load.ts';
 import type { Topology } from '../../lib/topology/topology.ts';
 import { measurementsDir, readAllMeasurements } from './measurements.ts';
@@ -20,6 +20,7 @@ import { measurementsDir, readAllMeasurements } from './measurements.ts';
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const topology = await loadTopology(process.env.HYBRID_LAB_TOPOLOGY);
+  const startedAt = new Date();
   project.provide('labName', topology.name);
   await rm(measurementsDir(), { recursive: true, force: true });
   await rm(join(reportsDir(), 'junit-setup.xml'), { force: true });
@@ -40,23 +41,20 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }
   }
   return async () => {
-    await recordHistory(topology);
+    await recordHistory(topology, startedAt);
     if (reuse) return;
     process.stderr.write(`suites: taking lab "${topology.name}" down\n`);
     await downLab(topology.name, topology, terminalReporter());
   };
 }
 
-/** Appends this run's measurements (if the measuring suites ran) to reports/history. */
-async function recordHistory(topology: Topology): Promise<void> {
+/** Appends this run's measurements (if the measuring suites ran) to the latency history. */
+async function recordHistory(topology: Topology, startedAt: Date): Promise<void> {
   const measurements = await readAllMeasurements();
   if (measurements.length === 0) return;
   const state = await readState(topology.name);
-  const modes = state?.resources.flatMap((r) => (r.kind === 'vm' && r.handle ? [r.handle.accel] : [])) ?? [];
-  const accelMode: AccelMode = modes.length === 0 ? 'none' : modes.includes('tcg') ? 'tcg' : 'kvm';
-  const context = await collectRunContext({ topologyName: topology.name, topologyHash: topology.hash, accelMode });
-  const path = await appendRun({ context, measurements });
-  process.stderr.write(`suites: ${measurements.length} measurements appended to ${path} (run ${context.runId})\n`);
+  const { record, path } = await recordRun(measurements, { topology: state?.topology ?? topology, accelMode: labAccelMode(state), startedAt });
+  process.stderr.write(`suites: ${measurements.length} measurements appended to ${path} (run ${record.context.runId})\n`);
 }
 
 declare module 'vitest' {

@@ -2,6 +2,7 @@ import { inject } from 'vitest';
 import { openLab, type LiveLab } from '../../lib/lab/lab-nodes.ts';
 import type { LabNode } from '../../lib/nodes/node.ts';
 import type { AccelMode } from '../../lib/report/measurement.ts';
+import { labAccelMode } from '../../lib/lab/accel-mode.ts';
 
 /** The live lab the global setup made sure is up. */
 export async function liveLab(): Promise<LiveLab> {
@@ -39,9 +40,7 @@ export function pairClass(a: LabNode, b: LabNode): PairClass {
 
 /** How the lab's VMs run: KVM, emulated (TCG), or no VMs. Read from the VM handles, never assumed. */
 export function accelMode(lab: LiveLab): AccelMode {
-  const modes = lab.state.resources.flatMap((r) => (r.kind === 'vm' && r.handle ? [r.handle.accel] : []));
-  if (modes.length === 0) return 'none';
-  return modes.includes('tcg') ? 'tcg' : 'kvm';
+  return labAccelMode(lab.state);
 }
 
 declare module 'vitest' {

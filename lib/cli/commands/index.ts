@@ -2,8 +2,9 @@ import type { Command } from 'commander';
 import { registerDoctor, registerSetup } from './host-commands.ts';
 import { registerDown, registerExec, registerStatus, registerUp } from './lab-commands.ts';
 import { registerBox } from './box.ts';
+import { registerDebug } from './debug.ts';
 import { registerReport } from './report.ts';
-import { registerTest } from './test.ts';
+import { registerBench, registerTest } from './test.ts';
 import { registerValidate } from './validate.ts';
 
 /** Every CLI command registers itself on the program; add new ones here. */
@@ -13,9 +14,11 @@ export const commands: Array<(program: Command) => void> = [
   registerStatus,
   registerExec,
   registerTest,
+  registerBench,
   registerValidate,
   registerDoctor,
   registerSetup,
   registerReport,
   registerBox,
+  registerDebug,
 ];
