@@ -1,0 +1,117 @@
+import type { Command } from 'commander';
+import { HybridLabError } from '../../common/errors.ts';
+import { debugPcapFile, runDebug, type DebugResult } from '../../capture/run-debug.ts';
+import type { DnsRecordServed, NodeDescription } from '../../capture/snapshot/host-snapshot.ts';
+import { parseCidr } from '../../topology/ipv4.ts';
+import { renderDebugTables } from '../../report/debug/render-table.ts';
+import { DEBUG_REPORT_SCHEMA } from '../../report/debug/render-json.ts';
+import { EXIT_CHECK_FAILED, printJson } from '../output.ts';
+
+interface DebugOptions {
+  pcap?: string;
+  json?: boolean;
+  out?: string;
+  subnet: string;
+  bridge: string;
+  interface?: string;
+  duration: string;
+  filter?: string;
+  probe?: boolean;
+}
+
+/** What a live debug knows about the lab; the lab code provides it (nodes, records, a probe). */
+export interface LiveDebugContext {
+  bridge: string;
+  subnet: string;
+  nodes: NodeDescription[];
+  dnsRecords?: DnsRecordServed[];
+  probe?: () => Promise<void>;
+}
+
+/**
+ * Where a live `debug` learns the lab's nodes. Without a lab (or before the lab code sets this)
+ * it captures with no node names: findings then speak in addresses.
+ */
+export let liveDebugContext: (options: { bridge: string; subnet: string; probe: boolean }) => Promise<LiveDebugContext> = async ({ bridge, subnet, probe }) => {
+  if (probe) throw new HybridLabError('--probe needs a running lab to know which nodes to probe; run `hybrid-lab up` first');
+  return { bridge, subnet, nodes: [] };
+};
+
+/** Lets the lab code supply nodes, DNS records and the probe for live debugging. */
+export function setLiveDebugContext(provider: typeof liveDebugContext): void {
+  liveDebugContext = provider;
+}
+
+function checkSubnet(subnet: string): void {
+  if (!parseCidr(subnet)) throw new HybridLabError(`--subnet ${subnet} is not an IPv4 CIDR (e.g. 10.0.1.0/24)`);
+}
+
+async function live(options: DebugOptions): Promise<DebugResult> {
+  const durationSec = Number(options.duration);
+  if (!Number.isFinite(durationSec) || durationSec <= 0) throw new HybridLabError(`--duration ${options.duration} is not a positive number of seconds`);
+  const context = await liveDebugContext({ bridge: options.bridge, subnet: options.subnet, probe: options.probe === true });
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.once('SIGINT', onSigint);
+  const tty = process.stderr.isTTY === true;
+  try {
+    return await runDebug({
+      interface: options.interface ?? context.bridge,
+      bridge: context.bridge,
+      subnet: context.subnet,
+      durationSec,
+      filter: options.filter,
+      nodes: context.nodes,
+      dnsRecords: context.dnsRecords,
+      probe: options.probe ? context.probe : undefined,
+      outDir: options.out,
+      signal: abort.signal,
+      onProgress: (p) => {
+        const line = `capturing on ${options.interface ?? context.bridge}: ${p.secondsLeft ?? '?'} s left, ${p.packets} packets (Ctrl-C to stop early)`;
+        process.stderr.write(tty ? `\x1b[2K${line}\r` : `${line}\n`);
+      },
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+    if (tty) process.stderr.write('\x1b[2K');
+  }
+}
+
+export function registerDebug(program: Command): void {
+  program
+    .command('debug')
+    .description('capture on the lab bridge (or read a pcap), decode, explain what is wrong, and write a report')
+    .option('--pcap <file>', 'analyse an existing capture offline (classic pcap; pcapng is refused with how to convert)')
+    .option('--subnet <cidr>', 'the lab subnet: traffic outside it is reported', '10.0.1.0/24')
+    .option('--bridge <name>', 'the lab bridge, for host checks', 'hybr0')
+    .option('-i, --interface <name>', 'capture interface for a live capture (default: the bridge)')
+    .option('-d, --duration <seconds>', 'live capture length; Ctrl-C stops early', '10')
+    .option('-f, --filter <bpf>', 'tcpdump filter for the live capture, e.g. "icmp or port 53"')
+    .option('--probe', 'ping and look up between every pair of nodes while capturing (needs a running lab)')
+    .option('-o, --out <dir>', 'report directory (default: reports/debug-<timestamp>)')
+    .option('--json', 'print the report as JSON instead of tables')
+    .addHelpText(
+      'after',
+      `
+Writes report.html, report.json and the pcap into the report directory.
+Exit code 1 when a critical finding is reported.
+
+Examples:
+  npx hybrid-lab debug --pcap capture.pcap                 explain a capture, no lab needed
+  npx hybrid-lab debug --pcap capture.pcap --subnet 10.66.0.0/24 --json
+  npx hybrid-lab debug --duration 15 --probe               capture on hybr0 while probing every pair
+  npx hybrid-lab debug -f "port 53" -d 30 -o /tmp/dns-report`,
+    )
+    .action(async (options: DebugOptions) => {
+      checkSubnet(options.subnet);
+      const result = options.pcap
+        ? await debugPcapFile({ pcapPath: options.pcap, subnet: options.subnet, bridge: options.bridge, outDir: options.out })
+        : await live(options);
+      if (options.json) printJson({ schema: DEBUG_REPORT_SCHEMA, files: result.written, ...result.report });
+      else {
+        process.stdout.write(renderDebugTables(result.report));
+        process.stdout.write(`\nreport: ${result.written.htmlPath}\njson:   ${result.written.jsonPath}\npcap:   ${result.written.pcapPath}\n`);
+      }
+      if (result.report.findings.some((finding) => finding.severity === 'critical')) process.exitCode = EXIT_CHECK_FAILED;
+    });
+}
