@@ -13,6 +13,8 @@ export default defineConfig({
           name: 'unit',
           include: ['lib/**/*.test.ts'],
           exclude: ['lib/**/*.int.test.ts', 'node_modules/**'],
+          // Some unit tests start the real CLI or chromium: seconds each on a loaded 2-core host.
+          testTimeout: 60_000,
           sequence: { groupOrder: 0 },
         },
       },
