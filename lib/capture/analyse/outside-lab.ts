@@ -20,7 +20,8 @@ function isPlumbingV4(ip: number): boolean {
 }
 
 function isPlumbingV6(text: string): boolean {
-  return text === '::' || text.startsWith('fe80:') || text.startsWith('ff');
+  // Link-local, multicast and unique-local (fc00::/7, cannot leave the site) are not "outside".
+  return text === '::' || text.startsWith('fe80:') || text.startsWith('ff') || /^f[cd]/.test(text);
 }
 
 /** Packets to or from addresses outside the lab subnet (IPv4), or non-link-local IPv6. */

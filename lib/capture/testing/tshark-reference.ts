@@ -59,9 +59,9 @@ export function ourDnsTransactions(analysis: CaptureAnalysis): Array<{ key: stri
     .map((t) => ({ key: `${t.queryFrame}->${t.responseFrame} ${t.id} ${t.name} rcode=${RCODE_NUMBERS[t.rcode ?? 'NOERROR'] ?? t.rcode}`, responseTimeMs: t.responseTimeMs! }));
 }
 
-/** DNS queries tshark saw no response for (frame numbers). */
+/** DNS queries tshark saw no response for (frame numbers); not the copies quoted inside ICMP errors. */
 export async function tsharkUnansweredDns(path: string): Promise<number[]> {
-  const rows = await fields(path, 'dns.flags.response == 0 && !dns.response_in && !_ws.malformed', ['frame.number']);
+  const rows = await fields(path, 'dns.flags.response == 0 && !dns.response_in && !_ws.malformed && !icmp && !icmpv6', ['frame.number']);
   return rows.map(([frame]) => Number(frame));
 }
 
