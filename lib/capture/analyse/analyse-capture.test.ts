@@ -44,7 +44,7 @@ describe('analyseCapture on hand-crafted edge cases', () => {
     expect(analysis.arp.ipToMac[EDGE.server]).toBe(EDGE.serverMac);
     expect(analysis.tcp.resets.map((r) => r.frame)).toEqual([14]);
     expect(analysis.tcp.retransmissions.map((r) => r.frame)).toEqual([13]);
-    expect(analysis.outsideLab.addresses.map((a) => a.address).sort()).toEqual(['192.0.2.7', 'fd00::2']);
+    expect(analysis.outsideLab.addresses.map((a) => a.address).sort()).toEqual(['192.0.2.7', '2001:db8::2']);
   });
 
   it('builds flows and talkers', () => {

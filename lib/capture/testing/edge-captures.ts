@@ -41,8 +41,8 @@ export function edgeCaseRecords(): FrameRecord[] {
     toServer(1000.04, 6, frame.tcp(5000, 80, 100, 0, 0x02), [5]),
     toServer(1000.041, 6, frame.tcp(5000, 80, 100, 0, 0x02), [5]),
     toClient(1000.042, 6, frame.tcp(80, 5000, 0, 101, 0x14)),
-    { timeSec: 1000.05, frame: frame.ethernet('33:33:00:00:00:01', A, 0x86dd, frame.ipv6('fe80::1', 'fd00::2', 58, frame.icmpEcho(128, 9, 1))) },
-    { timeSec: 1000.051, frame: frame.ethernet(A, '02:00:00:00:00:03', 0x86dd, frame.ipv6('fd00::2', 'fe80::1', 58, frame.icmpEcho(129, 9, 1))) },
+    { timeSec: 1000.05, frame: frame.ethernet('33:33:00:00:00:01', A, 0x86dd, frame.ipv6('fe80::1', '2001:db8::2', 58, frame.icmpEcho(128, 9, 1))) },
+    { timeSec: 1000.051, frame: frame.ethernet(A, '02:00:00:00:00:03', 0x86dd, frame.ipv6('2001:db8::2', 'fe80::1', 58, frame.icmpEcho(129, 9, 1))) },
     { timeSec: 1000.06, frame: frame.ethernet(B, A, 0x0800, frame.ipv4(client, '192.0.2.7', 6, frame.tcp(5001, 80, 1, 0, 0x18, Buffer.alloc(500)))), capturedLength: 60 },
     toServer(1000.07, 17, frame.udp(40002, 53, frame.dnsQuery(2, 'db.hybrid.local'))),
   ];
