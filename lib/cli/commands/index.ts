@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { registerDoctor, registerSetup } from './host-commands.ts';
-import { registerDown, registerExec, registerStatus, registerUp } from './lab-commands.ts';
+import { registerDown, registerExec, registerLogs, registerStatus, registerUp } from './lab-commands.ts';
 import { registerBox } from './box.ts';
 import { registerDebug } from './debug.ts';
 import { registerReport } from './report.ts';
@@ -13,6 +13,7 @@ export const commands: Array<(program: Command) => void> = [
   registerDown,
   registerStatus,
   registerExec,
+  registerLogs,
   registerTest,
   registerBench,
   registerValidate,

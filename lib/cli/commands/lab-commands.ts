@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import Table from 'cli-table3';
-import { EXIT_CHECK_FAILED } from '../../common/errors.ts';
+import { EXIT_CHECK_FAILED, SetupError } from '../../common/errors.ts';
+import { formatQueryLogEntry } from '../../dns/query-log.ts';
+import { streamDnsLog } from '../../lab/dns-logs.ts';
 import { terminalReporter } from '../../common/progress.ts';
 import { formatDuration } from '../../common/time.ts';
 import { downLab } from '../../lab/down.ts';
@@ -92,5 +94,27 @@ export function registerExec(program: Command): void {
         process.stderr.write(result.stderr);
       }
       process.exitCode = result.exitCode;
+    });
+}
+
+export function registerLogs(program: Command): void {
+  program
+    .command('logs')
+    .description("a lab service's log; `dns`: every query with the asking node, the name, the answer and the time")
+    .argument('<service>', 'dns')
+    .option('-f, --follow', 'keep printing new queries')
+    .option('--since <when>', 'only queries since then: a duration (10m, 1h) or a timestamp')
+    .option(...topologyOption)
+    .option('--lab <name>', 'lab name (default: from the topology file)')
+    .option('--json', 'print one JSON object per query (JSON lines)')
+    .addHelpText('after', '\nExamples:\n  npx hybrid-lab logs dns\n  npx hybrid-lab logs dns --follow --since 5m')
+    .action(async (service: string, options: { follow?: boolean; since?: string; topology?: string; lab?: string; json?: boolean }) => {
+      if (service !== 'dns') throw new SetupError(`unknown service "${service}". Fix: use \`hybrid-lab logs dns\``);
+      const lab = await openLab(await labNameFrom(options));
+      const abort = new AbortController();
+      process.once('SIGINT', () => abort.abort());
+      await streamDnsLog(lab.state, { follow: options.follow, since: options.since, signal: abort.signal }, (entry) => {
+        process.stdout.write(options.json ? `${JSON.stringify(entry)}\n` : `${formatQueryLogEntry(entry)}\n`);
+      });
     });
 }
