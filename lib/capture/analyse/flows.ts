@@ -39,21 +39,36 @@ function protocolName(ipProto: number): FlowProtocol {
 
 /** Groups IP packets into directional 5-tuple flows. */
 export class FlowAnalyser implements PacketAnalyser<FlowSummary> {
-  private readonly flows = new Map<string, Flow>();
+  // src -> dst -> (protocol, ports) -> flow. Addresses are interned strings and the last key is
+  // a number, so finding a packet's flow builds no key string (the hot path of every capture).
+  private readonly flows = new Map<string, Map<string, Map<number, Flow>>>();
+  private count = 0;
 
   constructor(private readonly keep = 200) {}
 
   onPacket(packet: DecodedPacket): void {
     if (packet.ipVersion === 0) return;
-    const key = `${packet.ipProto}|${packet.src}|${packet.srcPort}|${packet.dst}|${packet.dstPort}`;
-    const flow = this.flows.get(key);
+    let bySrc = this.flows.get(packet.src);
+    if (!bySrc) {
+      bySrc = new Map();
+      this.flows.set(packet.src, bySrc);
+    }
+    let byDst = bySrc.get(packet.dst);
+    if (!byDst) {
+      byDst = new Map();
+      bySrc.set(packet.dst, byDst);
+    }
+    // Ports are -1 when absent: shift by one so the key stays a non-negative integer below 2^53.
+    const key = packet.ipProto * 2 ** 34 + (packet.srcPort + 1) * 2 ** 17 + (packet.dstPort + 1);
+    const flow = byDst.get(key);
     if (flow) {
       flow.packets++;
       flow.bytes += packet.originalLength;
       if (packet.timeSec > flow.lastSec) flow.lastSec = packet.timeSec;
       return;
     }
-    this.flows.set(key, {
+    this.count++;
+    byDst.set(key, {
       protocol: protocolName(packet.ipProto),
       src: packet.src,
       srcPort: packet.srcPort,
@@ -67,7 +82,9 @@ export class FlowAnalyser implements PacketAnalyser<FlowSummary> {
   }
 
   finish(): FlowSummary {
-    const flows = [...this.flows.values()].sort((a, b) => b.bytes - a.bytes || b.packets - a.packets).slice(0, this.keep);
-    return { flowCount: this.flows.size, flows };
+    const all: Flow[] = [];
+    for (const bySrc of this.flows.values()) for (const byDst of bySrc.values()) for (const flow of byDst.values()) all.push(flow);
+    const flows = all.sort((a, b) => b.bytes - a.bytes || b.packets - a.packets).slice(0, this.keep);
+    return { flowCount: this.count, flows };
   }
 }
