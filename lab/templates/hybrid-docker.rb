@@ -7,7 +7,7 @@
       lv.cpus = {{cpus}}
       lv.serial :type => "file", :source => {:path => "{{serialLog}}"}
     end
-    node.vm.network :private_network, libvirt__network_name: "{{hybridNetwork}}", libvirt__mac: "{{mac}}", auto_config: false
+    node.vm.network :private_network, libvirt__network_name: "{{hybridNetwork}}", libvirt__mac: "{{mac}}", libvirt__always_destroy: false, auto_config: false
     node.vm.provision "hybrid-net", type: "shell", path: "{{provisionScript}}"
     node.vm.provision "docker", type: "shell", inline: <<-SHELL
       set -e

@@ -19,13 +19,23 @@ mountpoint -q /dev || mount -t devtmpfs dev /dev
 mkdir -p /dev/pts /dev/shm; mount -t devpts devpts /dev/pts 2>/dev/null
 mount -t tmpfs tmpfs /run; mkdir -p /run/sshd /run/lock; mount -t tmpfs tmpfs /tmp
 mount -o remount,rw /
+# Stage times on the serial console (the VM's serial log): where a slow boot spends its time.
+stage() { echo "hl-init: $1 uptime=$(cut -d' ' -f1 /proc/uptime)" > /dev/console; }
+stage "root mounted"
 hostname -F /etc/hostname; ip link set lo up
 for n in /sys/class/net/eth*; do ip link set "\${n##*/}" up; done
+# virtio-rng (lv.random in the Vagrantfile): without it sshd blocks ~6 s under TCG waiting for
+# the kernel's random pool.
+modprobe virtio_rng 2>/dev/null
+# sshd before the DHCP lease: Vagrant connects as soon as it sees the lease, and a refused
+# connection costs it a ~10 s retry.
+/usr/sbin/sshd
+stage "sshd started"
 # Management NIC (first NIC, as vagrant-libvirt attaches it): DHCP address only, no default route
 # and no DNS from it, so lab traffic can never leave through it.
 busybox udhcpc -i eth0 -b -t 20 -T 1 -s /etc/hybrid-lab/udhcpc.sh >/dev/null 2>&1
+stage "management lease"
 [ -f ${GUEST_NET_CONF} ] && hl-net >/dev/null 2>&1
-/usr/sbin/sshd
 hl-services
 echo "${BOOT_MARKER} $(hostname) uptime=$(cut -d' ' -f1 /proc/uptime)" > /dev/console
 # A shell on the serial port for diagnosis when the network is broken.
@@ -57,12 +67,14 @@ echo "$IFACE"
 `;
 
 const SERVICES = `#!/bin/sh
-# Test services every lab node offers: HTTP :80, TCP/UDP echo :7, iperf3 :5201. Idempotent.
+# Test services every lab node offers: HTTP :80, TCP/UDP echo :7, iperf3 :5201. Idempotent:
+# a service whose port already listens is left alone (busybox-static has no pgrep).
+listening() { ss -Hln "sport = :$1" | grep -q .; }
 mkdir -p /var/www
 [ -f /var/www/index.html ] || echo "hello from $(hostname)" > /var/www/index.html
-busybox pgrep -f 'httpd -p 80' >/dev/null || busybox httpd -p 80 -h /var/www
-busybox pgrep -f 'hl-echo serve' >/dev/null || { hl-echo serve 7 </dev/null >/dev/null 2>&1 & }
-busybox pgrep -x iperf3 >/dev/null || iperf3 -s -D >/dev/null 2>&1
+listening 80 || busybox httpd -p 80 -h /var/www
+listening 7 || { hl-echo serve 7 </dev/null >/dev/null 2>&1 & }
+listening 5201 || iperf3 -s -D >/dev/null 2>&1
 true
 `;
 

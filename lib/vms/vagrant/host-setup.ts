@@ -9,7 +9,7 @@ import { waitFor } from '../../common/time.ts';
 import { LIBVIRT_URI } from './env.ts';
 
 /** Programs the vagrant provider calls; each comes from a package in lib/host/packages.ts. */
-const REQUIRED_PROGRAMS = ['vagrant', 'virsh', 'libvirtd', 'virtlogd', 'debootstrap', 'qemu-img', 'mkfs.ext4', 'cpio'];
+const REQUIRED_PROGRAMS = ['vagrant', 'virsh', 'libvirtd', 'virtlogd', 'debootstrap', 'qemu-img', 'mkfs.ext4', 'cpio', 'busybox', 'ssh'];
 
 /** Throws a SetupError naming the missing programs and the install command. */
 export async function checkVagrantPrograms(): Promise<void> {
@@ -17,7 +17,7 @@ export async function checkVagrantPrograms(): Promise<void> {
   for (const program of REQUIRED_PROGRAMS) if (!(await hasProgram(program))) missing.push(program);
   if (missing.length > 0) {
     throw new SetupError(
-      `the vagrant provider needs ${missing.join(', ')}. Fix: apt-get install --no-install-recommends vagrant vagrant-libvirt libvirt-daemon-system libvirt-clients debootstrap qemu-utils cpio`,
+      `the vagrant provider needs ${missing.join(', ')}. Fix: apt-get install --no-install-recommends vagrant vagrant-libvirt libvirt-daemon-system libvirt-clients debootstrap qemu-utils cpio busybox-static openssh-client`,
     );
   }
 }

@@ -15,6 +15,7 @@ import { domainState, listDomains, listVolumes, removeDomain, removeVolume, virs
 import { loadMachines, saveMachines, serializedForLab, withMachine } from './machines.ts';
 import { domainName } from './names.ts';
 import { tailOfFile, vagrant } from './vagrant-cli.ts';
+import { closeSshMaster } from './ssh-exec.ts';
 import { serialLogPath, writeLabProject, type VagrantLab, type VagrantMachine } from './vagrantfile.ts';
 import { VagrantVmNode } from './vm-node.ts';
 
@@ -99,6 +100,7 @@ async function destroyVm(handle: VmHandle, ctx: Omit<VmLabContext, 'reporter'>):
   const projectDir = String(handle.details.projectDir ?? projectDirOf(ctx.stateDir));
   const domain = String(handle.details.domain ?? domainName(ctx.labName, handle.name));
   const machines = await loadMachines(projectDir).catch(() => [] as VagrantMachine[]);
+  if (handle.details.managementIp) await closeSshMaster(String(handle.details.managementIp));
   if (existsSync(join(projectDir, 'Vagrantfile')) && machines.some((machine) => machine.name === handle.name)) {
     // vagrant's own destroy also clears its machine index; failures fall through to virsh below.
     await vagrant(projectDir, ['destroy', '-f', handle.name], join(projectDir, `${handle.name}.vagrant.log`), { allowFailure: true, timeoutMs: 5 * 60_000 }).catch(() => undefined);

@@ -38,9 +38,10 @@ describe('lab Vagrantfile', () => {
     expect(text).toContain('lv.management_network_name = "hl_vagrantlab_mgmt"');
     expect(text).toContain('lv.management_network_address = "192.168.121.0/24"');
     expect(text).toContain('lv.default_prefix = "hl_vagrantlab_"');
+    expect(text).toContain('lv.management_network_keep = true'); // the lab owns its networks, not vagrant destroy
     expect(text).toMatch(/config\.vm\.define "vagrant-vm" do/);
     expect(text).toContain('node.vm.box = "hybrid-lab/debian-base"');
-    expect(text).toMatch(/:private_network, libvirt__network_name: "hl_vagrantlab_hybrid", libvirt__mac: "52:54:00:[0-9a-f:]{8}", auto_config: false/);
+    expect(text).toMatch(/:private_network, libvirt__network_name: "hl_vagrantlab_hybrid", libvirt__mac: "52:54:00:[0-9a-f:]{8}", libvirt__always_destroy: false, auto_config: false/);
     expect(text).not.toMatch(/\{\{/);
   });
 
