@@ -35,7 +35,10 @@ const FORMATS = ['table', 'markdown', 'html', 'json'] as const;
 export function reportCommand(program: Command): Command {
   return (
     program.commands.find((command) => command.name() === 'report') ??
-    program.command('report').description('reports built from recorded runs (latency history, ...)')
+    program
+      .command('report')
+      .description('reports built from recorded runs (latency history, ...)')
+      .addHelpText('after', '\nExamples:\n  npx hybrid-lab report latency\n  npx hybrid-lab report latency --baseline git:main --format markdown --out reports/latency.md')
   );
 }
 
