@@ -3,6 +3,7 @@ import { hasProgram } from '../common/run.ts';
 import { dockerEngineReachable } from './docker-engine.ts';
 import { HOST_PACKAGES, type HostPackage } from './packages.ts';
 import { readSysctl } from './sysctl.ts';
+import { cachedAccelDecision } from '../vms/accel.ts';
 
 export interface DoctorCheck {
   name: string;
@@ -51,5 +52,13 @@ async function kvmCheck(): Promise<DoctorCheck> {
   } catch {
     return { name: '/dev/kvm', ok: false, detail: 'absent or not accessible: VMs run under QEMU emulation (TCG), slower', required: false, fix: 'enable virtualisation in the BIOS / use a KVM-capable runner' };
   }
-  return { name: '/dev/kvm', ok: true, detail: 'present (whether guests really run under it is probed when a VM starts)', required: false };
+  const decision = await cachedAccelDecision();
+  if (!decision) return { name: '/dev/kvm', ok: true, detail: 'present; whether guests really run under it is probed at the first VM start', required: false };
+  return {
+    name: '/dev/kvm',
+    ok: decision.mode === 'kvm',
+    detail: decision.mode === 'kvm' ? 'usable: VMs run under KVM' : `present but not usable (${decision.reason}): VMs run under QEMU emulation (TCG), slower`,
+    fix: decision.mode === 'kvm' ? undefined : 'use a KVM-capable runner for KVM speed; everything works under TCG',
+    required: false,
+  };
 }

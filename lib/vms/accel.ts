@@ -30,7 +30,7 @@ const PROBE_TIMEOUT_MS = 15_000;
 export async function detectAccel(guest: ProbeGuest, reporter: ProgressReporter): Promise<AccelDecision> {
   const forced = process.env.HYBRID_LAB_ACCEL;
   if (forced === 'kvm' || forced === 'tcg') return { mode: forced, reason: `HYBRID_LAB_ACCEL=${forced}` };
-  const cacheFile = join(cacheDir(), 'vm', `accel-${await bootId()}.json`);
+  const cacheFile = await accelCacheFile();
   let decision = await readCachedDecision(cacheFile);
   if (!decision) {
     decision = await probeKvm(guest);
@@ -38,6 +38,15 @@ export async function detectAccel(guest: ProbeGuest, reporter: ProgressReporter)
   }
   if (decision.mode === 'tcg') reporter.note(`KVM not usable (${decision.reason}): VMs run under QEMU software emulation (TCG), slower`);
   return decision;
+}
+
+async function accelCacheFile(): Promise<string> {
+  return join(cacheDir(), 'vm', `accel-${await bootId()}.json`);
+}
+
+/** The decision made since this host booted, if a VM start has probed already (doctor reads it; it never probes). */
+export async function cachedAccelDecision(): Promise<AccelDecision | undefined> {
+  return readCachedDecision(await accelCacheFile());
 }
 
 async function bootId(): Promise<string> {
