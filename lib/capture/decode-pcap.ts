@@ -1,13 +1,14 @@
+import type { Readable } from 'node:stream';
 import { assertSupportedLinkType, decodeFrame } from './decode/decode-frame.ts';
 import { DecodedPacket } from './decode/packet.ts';
-import { readPcap, type PcapReadResult } from './pcap-reader.ts';
+import { readPcap, readPcapStream, type PcapHandlers, type PcapReadResult } from './pcap-reader.ts';
 
-/** Reads and decodes a pcap file, calling `onPacket` with one reused DecodedPacket per frame. */
-export async function decodePcap(path: string, onPacket: (packet: DecodedPacket) => void): Promise<PcapReadResult> {
+/** Reader callbacks that decode each record into one reused DecodedPacket. */
+function decodingHandlers(onPacket: (packet: DecodedPacket) => void): PcapHandlers {
   const packet = new DecodedPacket();
   let linkType = -1;
   let index = 0;
-  return readPcap(path, {
+  return {
     onHeader(header) {
       assertSupportedLinkType(header.linkLayerType);
       linkType = header.linkLayerType;
@@ -18,5 +19,15 @@ export async function decodePcap(path: string, onPacket: (packet: DecodedPacket)
       packet.timeSec = record.timeSec;
       onPacket(packet);
     },
-  });
+  };
+}
+
+/** Reads and decodes a pcap file, calling `onPacket` with one reused DecodedPacket per frame. */
+export async function decodePcap(path: string, onPacket: (packet: DecodedPacket) => void): Promise<PcapReadResult> {
+  return readPcap(path, decodingHandlers(onPacket));
+}
+
+/** The same over a live pcap stream (tcpdump -w -), for the monitor. */
+export async function decodePcapStream(stream: Readable, label: string, onPacket: (packet: DecodedPacket) => void): Promise<PcapReadResult> {
+  return readPcapStream(stream, label, decodingHandlers(onPacket));
 }

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { Transform } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import pcapParser from 'pcap-parser';
 import { PcapFormatError } from './errors.ts';
 
@@ -97,9 +97,21 @@ export interface PcapHandlers {
 }
 
 export async function readPcap(path: string, handlers: PcapHandlers): Promise<PcapReadResult> {
-  const { onRecord } = handlers;
   const magic = await inspectMagic(path);
   const fileStream = createReadStream(path, { highWaterMark: 1 << 20 });
+  return readPcapFrom(fileStream, path, magic, handlers);
+}
+
+/**
+ * Reads pcap from a live stream (tcpdump -w - stdout). tcpdump writes microsecond pcap, so no
+ * magic check ahead: pcap-parser rejects anything else.
+ */
+export function readPcapStream(stream: Readable, label: string, handlers: PcapHandlers): Promise<PcapReadResult> {
+  return readPcapFrom(stream, label, { nanosecond: false }, handlers);
+}
+
+function readPcapFrom(fileStream: Readable, path: string, magic: MagicInfo, handlers: PcapHandlers): Promise<PcapReadResult> {
+  const { onRecord } = handlers;
   const input = magic.nanosecond ? fileStream.pipe(nanosecondMagicRewriter()) : fileStream;
   const parser = pcapParser.parse(input);
   const fractionScale = magic.nanosecond ? 1e-9 : 1e-6;
