@@ -3,6 +3,7 @@ import { registerDoctor, registerSetup } from './host-commands.ts';
 import { registerDown, registerExec, registerLogs, registerStatus, registerUp } from './lab-commands.ts';
 import { registerBox } from './box.ts';
 import { registerDebug } from './debug.ts';
+import { registerMonitor } from './monitor.ts';
 import { registerReport } from './report.ts';
 import { registerBench, registerTest } from './test.ts';
 import { registerValidate } from './validate.ts';
@@ -22,4 +23,5 @@ export const commands: Array<(program: Command) => void> = [
   registerReport,
   registerBox,
   registerDebug,
+  registerMonitor,
 ];
