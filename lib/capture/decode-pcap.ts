@@ -14,7 +14,12 @@ function decodingHandlers(onPacket: (packet: DecodedPacket) => void): PcapHandle
       linkType = header.linkLayerType;
     },
     onRecord(record) {
-      decodeFrame(linkType, record.data, record.capturedLength, record.originalLength, packet);
+      try {
+        decodeFrame(linkType, record.data, record.capturedLength, record.originalLength, packet);
+      } catch {
+        // Decoders check bounds; this is the last line of defence: a bad frame must not end the read.
+        packet.malformed = true;
+      }
       packet.index = ++index;
       packet.timeSec = record.timeSec;
       onPacket(packet);
