@@ -5,7 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyseCapture, type CaptureAnalysis } from './analyse/analyse-capture.ts';
 import { runDebug } from './run-debug.ts';
 import type { NodeDescription } from './snapshot/host-snapshot.ts';
-import { startCapture } from './tcpdump-capture.ts';
+import { CaptureError, capturePackets, startCapture } from './tcpdump-capture.ts';
+import { main } from '../cli/main.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { vi } from 'vitest';
 import { TEST_NET, TestNetwork } from './testing/test-network.ts';
 import * as tshark from './testing/tshark-reference.ts';
 
@@ -115,5 +118,41 @@ describe.skipIf(!isRoot)('capture on a real bridge', () => {
     } finally {
       await net.setAcceptRule(true);
     }
+  });
+
+  it('stops on abort (Ctrl-C) with every packet flushed, and refuses a bad filter clearly', async () => {
+    const abort = new AbortController();
+    const progress: number[] = [];
+    const capturing = capturePackets({ interface: TEST_NET.bridge, outputPath: join(dir, 'abort.pcap'), signal: abort.signal, filter: 'icmp', onProgress: (p) => progress.push(p.packets) });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await net.exec('client', ['ping', '-c', '4', '-i', '0.2', web.ip]);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    abort.abort();
+    const result = await capturing;
+    expect(result.stoppedBy).toBe('stop');
+    expect(result.packets).toBe(8);
+    expect(progress.at(-1)).toBe(8);
+    expect((await analyseCapture(result.path, { subnet: TEST_NET.subnet })).icmp.pairs).toHaveLength(4);
+    await expect(capturePackets({ interface: TEST_NET.bridge, outputPath: join(dir, 'bad.pcap'), durationSec: 1, filter: 'port nope' })).rejects.toBeInstanceOf(CaptureError);
+  });
+
+  it('hybrid-lab debug (live CLI) captures, explains and writes the report', async () => {
+    const out = join(dir, 'cli-live');
+    let stdout = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const traffic = new Promise((resolve) => setTimeout(resolve, 800)).then(() => net.generateTraffic());
+    const code = await main(['node', 'hybrid-lab', 'debug', '--bridge', TEST_NET.bridge, '--subnet', TEST_NET.subnet, '--duration', '4', '--out', out]);
+    await traffic;
+    vi.restoreAllMocks();
+    process.exitCode = undefined;
+    // The traffic asks web (no DNS server) for a lab name: a critical finding, so exit 1.
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/DNS queries for hybrid\.local unanswered by 10\.66\.0\.11/);
+    expect(stdout).toMatch(/ARP for 10\.66\.0\.99 unanswered/);
+    expect(existsSync(join(out, 'capture.pcap'))).toBe(true);
+    const json = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(json.source).toMatchObject({ kind: 'live-capture', interface: TEST_NET.bridge });
+    expect(json.snapshot.bridge.exists).toBe(true);
   });
 });
