@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EDGE, edgeCaseRecords } from '../testing/edge-captures.ts';
 import { buildPcap } from '../testing/pcap-writer.ts';
+import * as frame from '../testing/frames.ts';
 import { analyseCapture, type CaptureAnalysis } from './analyse-capture.ts';
 
 let analysis: CaptureAnalysis;
@@ -44,11 +45,25 @@ describe('analyseCapture on hand-crafted edge cases', () => {
     expect(analysis.arp.ipToMac[EDGE.server]).toBe(EDGE.serverMac);
     expect(analysis.tcp.resets.map((r) => r.frame)).toEqual([14]);
     expect(analysis.tcp.retransmissions.map((r) => r.frame)).toEqual([13]);
+    // The SYNs were answered by a reset: refused, not silently dropped.
+    expect(analysis.tcp.unansweredSyns).toEqual([]);
     expect(analysis.outsideLab.addresses.map((a) => a.address).sort()).toEqual(['192.0.2.7', '2001:db8::2']);
   });
 
   it('builds flows and talkers', () => {
     expect(analysis.flows.flows[0]).toMatchObject({ protocol: 'tcp', dst: '192.0.2.7', bytes: 554 });
     expect(analysis.talkers[0].address).toBe(EDGE.client);
+  });
+});
+
+describe('TCP connection attempts into silence', () => {
+  it('reports a SYN that got neither SYN-ACK nor reset', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'hl-syn-')), 'syn.pcap');
+    const syn = frame.ethernet(EDGE.serverMac, EDGE.clientMac, 0x0800, frame.ipv4(EDGE.client, EDGE.server, 6, frame.tcp(40000, 443, 7, 0, 0x02)));
+    const answeredSyn = frame.ethernet(EDGE.serverMac, EDGE.clientMac, 0x0800, frame.ipv4(EDGE.client, EDGE.server, 6, frame.tcp(40001, 22, 9, 0, 0x02)));
+    const synAck = frame.ethernet(EDGE.clientMac, EDGE.serverMac, 0x0800, frame.ipv4(EDGE.server, EDGE.client, 6, frame.tcp(22, 40001, 100, 10, 0x12)));
+    writeFileSync(path, buildPcap([{ timeSec: 1, frame: syn }, { timeSec: 2, frame: answeredSyn }, { timeSec: 2.001, frame: synAck }]));
+    const result = await analyseCapture(path, { subnet: EDGE.subnet });
+    expect(result.tcp.unansweredSyns.map((s) => `${s.dst}:${s.dstPort}`)).toEqual([`${EDGE.server}:443`]);
   });
 });

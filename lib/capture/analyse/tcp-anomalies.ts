@@ -38,6 +38,8 @@ export class TcpAnomalyAnalyser implements PacketAnalyser<TcpSummary> {
     const flags = packet.tcpFlags;
     if (flags & TcpFlag.rst) {
       this.resets.push(this.event(packet));
+      // A reset answers a SYN too ("connection refused"): that attempt was not met with silence.
+      this.openSyns.delete(`${packet.dst}|${packet.dstPort}|${packet.src}|${packet.srcPort}`);
       return;
     }
     const key = `${packet.src}|${packet.srcPort}|${packet.dst}|${packet.dstPort}`;
