@@ -21,6 +21,7 @@ export interface ProbeGuest {
 
 export const PROBE_MARKER = 'HYBRID-LAB-PROBE-OK';
 const PROBE_TIMEOUT_MS = 15_000;
+const QBOOT = '/usr/share/qemu/qboot.rom';
 
 /**
  * Decides KVM or TCG. HYBRID_LAB_ACCEL=kvm|tcg wins; otherwise KVM is *tried* (a guest must
@@ -82,7 +83,7 @@ export async function guestBootsUnder(accel: AccelMode, guest: ProbeGuest, timeo
   const started = Date.now();
   const cpu = accel === 'kvm' ? ['-accel', 'kvm', '-cpu', 'host'] : ['-accel', 'tcg,tb-size=16', '-cpu', 'qemu64'];
   const result = await run('qemu-system-x86_64', [
-    ...cpu, '-machine', 'pc', '-bios', '/usr/share/qemu/qboot.rom', '-m', '128',
+    ...cpu, '-machine', 'pc', ...(existsSync(QBOOT) ? ['-bios', QBOOT] : []), '-m', '128',
     '-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot', '-serial', 'stdio',
     '-kernel', guest.kernel, '-initrd', guest.initrd,
     '-append', 'console=ttyS0 quiet panic=-1 hl.probe=1',

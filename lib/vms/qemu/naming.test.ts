@@ -54,7 +54,7 @@ describe('renderQemuArgs', () => {
   const files = vmFiles('/var/lib/hybrid-lab/hybrid', 'base-vm');
   const launch = {
     labName: 'hybrid', nodeName: 'base-vm', accel: 'tcg' as const, memoryMb: 128, cpus: 1, kernel: '/k', initrd: '/i',
-    cmdline: 'console=ttyS0', tap: 'hlt-0123456789', mac: '52:54:00:00:00:01', files,
+    cmdline: 'console=ttyS0', tap: 'hlt-0123456789', mac: '52:54:00:00:00:01', bios: '/usr/share/qemu/qboot.rom', files,
   };
 
   function valueAfter(args: string[], flag: string): string[] {
@@ -73,6 +73,8 @@ describe('renderQemuArgs', () => {
     expect(valueAfter(args, '-pidfile')).toEqual([files.pidFile]);
     expect(args).toContain('-daemonize');
     expect(args).toContain('-no-reboot');
+    expect(valueAfter(args, '-bios')).toEqual(['/usr/share/qemu/qboot.rom']);
+    expect(renderQemuArgs({ ...launch, bios: undefined })).not.toContain('-bios');
   });
 
   it('uses KVM flags in kvm mode and adds a restricted user-mode management NIC only when asked', () => {

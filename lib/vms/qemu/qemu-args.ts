@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProvisionError } from '../../common/errors.ts';
 import type { AccelMode } from '../provider.ts';
@@ -51,11 +52,18 @@ export interface QemuLaunch {
   tap: string;
   mac: string;
   managementMac?: string;
+  /** Firmware image; qboot boots a -kernel guest faster than SeaBIOS. Omitted: QEMU's default BIOS. */
+  bios?: string;
   files: VmFiles;
 }
 
 export const QEMU_BINARY = 'qemu-system-x86_64';
 export const QBOOT_ROM = '/usr/share/qemu/qboot.rom';
+
+/** qboot when the QEMU package ships it, else undefined (SeaBIOS, a little slower). */
+export function preferredBios(): string | undefined {
+  return existsSync(QBOOT_ROM) ? QBOOT_ROM : undefined;
+}
 
 /** TCG translation-cache size in MiB: QEMU's 1 GiB default costs RSS; HYBRID_LAB_TCG_TB_MB overrides. */
 export function tcgTbSizeMb(): number {
@@ -78,7 +86,7 @@ export function renderQemuArgs(launch: QemuLaunch): string[] {
     '-name', qemuNameArg(qemuGuestLabel(launch.labName, launch.nodeName)),
     '-machine', 'pc',
     ...accelArgs(launch.accel),
-    '-bios', QBOOT_ROM,
+    ...(launch.bios ? ['-bios', launch.bios] : []),
     '-m', String(launch.memoryMb),
     '-smp', String(launch.cpus),
     '-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot',

@@ -7,7 +7,7 @@ import type { GuestArtefacts } from './artefacts.ts';
 import { renderKernelCmdline } from './cmdline.ts';
 import { BootFailure, consoleTail, waitForBootMarker } from './console-log.ts';
 import { vmMac } from './mac.ts';
-import { qemuGuestLabel, renderQemuArgs, vmFiles } from './qemu-args.ts';
+import { preferredBios, qemuGuestLabel, renderQemuArgs, vmFiles } from './qemu-args.ts';
 import { isQemuWithLabel, launchQemu, residentKb } from './qemu-process.ts';
 import { createTap, tapAlias, tapName } from './tap.ts';
 
@@ -32,7 +32,7 @@ export async function startQemuVm(spec: VmNodeSpec & { ip: string }, ctx: VmLabC
   });
   const args = renderQemuArgs({
     labName: ctx.labName, nodeName: spec.name, accel: artefacts.accel.mode, memoryMb: spec.memoryMb, cpus: spec.cpus,
-    kernel: artefacts.kernel.vmlinuz, initrd: artefacts.initrd, cmdline, tap, mac, managementMac, files,
+    kernel: artefacts.kernel.vmlinuz, initrd: artefacts.initrd, cmdline, tap, mac, managementMac, bios: preferredBios(), files,
   });
   const started = Date.now();
   const pid = await launchQemu(args, files.pidFile);
