@@ -8,6 +8,7 @@ import type { VmNodeSpec } from '../../topology/schema.ts';
 import { detectAccel } from '../accel.ts';
 import type { AccelMode, VmHandle, VmLabContext, VmLeftover, VmProvider } from '../provider.ts';
 import { buildBox } from './box-build.ts';
+import { BOX_ROLES, type BoxRole } from './box-recipe.ts';
 import { checkVagrantPrograms, ensureKvmPermissions, ensureLibvirtDaemons } from './host-setup.ts';
 import { ensureHybridNetwork, ensureManagementNetwork, removeLabNetworks, type ManagementNetwork } from './lab-networks.ts';
 import { findLabLeftovers } from './leftovers.ts';
@@ -25,22 +26,36 @@ export function projectDirOf(stateDir: string): string {
 }
 
 /** Host programs, libvirt daemons, /dev/kvm access and the box: everything before the first `vagrant up`. */
-async function prepareHost(reporter: ProgressReporter): Promise<AccelMode> {
+async function prepareHost(reporter: ProgressReporter, role: BoxRole = 'base'): Promise<AccelMode> {
   await checkVagrantPrograms();
   await step(reporter, 'start libvirt (virtlogd, libvirtd)', async () => {
     await ensureLibvirtDaemons();
     await ensureKvmPermissions();
   });
-  const box = await buildBox({ reporter });
+  const box = await buildBox({ reporter, role });
   return (await detectAccel({ kernel: box.kernel, initrd: box.initrd }, reporter)).mode;
 }
 
+/**
+ * The seeds' role of a VM (hybrid-base or hybrid-docker). The topology schema has no `role`
+ * field yet: a node spec that carries one (a future schema, or the API) is honoured.
+ */
+export function roleOf(spec: VmNodeSpec): BoxRole {
+  const role = (spec as VmNodeSpec & { role?: unknown }).role ?? 'base';
+  if (!(BOX_ROLES as readonly unknown[]).includes(role)) {
+    throw new ProvisionError(`VM ${spec.name}: unknown role ${JSON.stringify(role)}. Fix: use one of ${BOX_ROLES.join(', ')}`);
+  }
+  return role as BoxRole;
+}
+
 async function startVm(spec: VmNodeSpec & { ip: string }, ctx: VmLabContext): Promise<VmHandle> {
-  const accel = await prepareHost(silentReporter);
+  const role = roleOf(spec);
+  // The box of a non-default role is built here, lazily (prepare() builds the base box).
+  const accel = await prepareHost(role === 'base' ? silentReporter : ctx.reporter, role);
   const projectDir = projectDirOf(ctx.stateDir);
   await mkdir(projectDir, { recursive: true });
   const lab = await step(ctx.reporter, `libvirt networks for lab ${ctx.labName}`, () => labNetworks(ctx, projectDir, accel));
-  const machine: VagrantMachine = { name: spec.name, role: 'base', ip: spec.ip, memoryMb: spec.memoryMb, cpus: spec.cpus };
+  const machine: VagrantMachine = { name: spec.name, role, ip: spec.ip, memoryMb: spec.memoryMb, cpus: spec.cpus };
   const machines = withMachine(await loadMachines(projectDir), machine);
   await saveMachines(projectDir, machines);
   await writeLabProject(lab, machines);
