@@ -61,6 +61,7 @@ describe.skipIf(!isRoot)('capture on a real bridge', () => {
     expect(ourIcmp.map((p) => p.key)).toEqual(theirIcmp.map((p) => p.key));
     ourIcmp.forEach((p, i) => expect(p.rttMs).toBeCloseTo(theirIcmp[i].rttMs, 3));
     expect(analysis.dns.unanswered.map((t) => t.queryFrame)).toEqual(await tshark.tsharkUnansweredDns(pcap));
+    expect(tshark.ourTcpEvents(analysis)).toEqual(await tshark.tsharkTcpEvents(pcap));
   });
 
   it('sees what the traffic did: answers, NXDOMAIN, port-unreachable DNS, pings, HTTP, reset, ARP into the void', () => {

@@ -25,6 +25,7 @@ async function expectAgreement(path: string, subnet: string) {
   expect(ourIcmp.map((p) => p.key)).toEqual(theirIcmp.map((p) => p.key));
   ourIcmp.forEach((p, i) => expect(p.rttMs).toBeCloseTo(theirIcmp[i].rttMs, 3));
   expect(analysis.dns.unanswered.map((t) => t.queryFrame)).toEqual(await tshark.tsharkUnansweredDns(path));
+  expect(tshark.ourTcpEvents(analysis)).toEqual(await tshark.tsharkTcpEvents(path));
   return analysis;
 }
 

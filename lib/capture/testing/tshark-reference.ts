@@ -75,3 +75,14 @@ export async function tsharkIcmpPairs(path: string): Promise<Array<{ key: string
 export function ourIcmpPairs(analysis: CaptureAnalysis): Array<{ key: string; rttMs: number }> {
   return analysis.icmp.pairs.map((p) => ({ key: `${p.requestFrame}->${p.replyFrame}`, rttMs: p.rttMs })).sort((a, b) => a.key.localeCompare(b.key));
 }
+
+/** TCP resets and retransmissions as tshark's analysis marks them (frame numbers). */
+export async function tsharkTcpEvents(path: string): Promise<{ resets: number[]; retransmissions: number[] }> {
+  const resets = await fields(path, 'tcp.flags.reset == 1 && !icmp && !icmpv6', ['frame.number']);
+  const retransmissions = await fields(path, '(tcp.analysis.retransmission || tcp.analysis.fast_retransmission || tcp.analysis.spurious_retransmission) && !icmp && !icmpv6', ['frame.number']);
+  return { resets: resets.map(([f]) => Number(f)), retransmissions: retransmissions.map(([f]) => Number(f)) };
+}
+
+export function ourTcpEvents(analysis: CaptureAnalysis): { resets: number[]; retransmissions: number[] } {
+  return { resets: analysis.tcp.resets.map((e) => e.frame), retransmissions: analysis.tcp.retransmissions.map((e) => e.frame) };
+}
