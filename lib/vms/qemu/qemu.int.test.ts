@@ -158,6 +158,18 @@ describe.skipIf(!canRun)('qemu provider on a scratch bridge (needs root + qemu)'
     await qemuProvider.destroy(handle, ctx);
   });
 
+  it('a VM that does not boot in time fails with the console tail and leaves nothing behind', async () => {
+    const saved = process.env.HYBRID_LAB_VM_BOOT_TIMEOUT_MS;
+    process.env.HYBRID_LAB_VM_BOOT_TIMEOUT_MS = '300';
+    try {
+      await expect(qemuProvider.start(vmSpec('vm3', '10.67.0.12'), ctx)).rejects.toThrow(/VM vm3 did not boot: .*within 0.3 s.*Last console lines/s);
+    } finally {
+      if (saved === undefined) delete process.env.HYBRID_LAB_VM_BOOT_TIMEOUT_MS;
+      else process.env.HYBRID_LAB_VM_BOOT_TIMEOUT_MS = saved;
+    }
+    expect(await qemuProvider.findLeftovers(LAB, ctx)).toEqual([]);
+  });
+
   it('finds and removes a VM whose state was forgotten (with a management NIC)', async () => {
     const forgotten = await qemuProvider.start(vmSpec('vm2', VM2_IP, { managementNic: true, services: ['http'] }), ctx);
     const node = qemuProvider.node(forgotten, ctx);
