@@ -115,6 +115,7 @@ async function destroyVm(handle: VmHandle, ctx: Omit<VmLabContext, 'reporter'>):
   const projectDir = String(handle.details.projectDir ?? projectDirOf(ctx.stateDir));
   const domain = String(handle.details.domain ?? domainName(ctx.labName, handle.name));
   const machines = await loadMachines(projectDir).catch(() => [] as VagrantMachine[]);
+  await ensureLibvirtDaemons(); // after a host reboot nothing runs, but the definitions remain
   if (handle.details.managementIp) await closeSshMaster(String(handle.details.managementIp));
   if (existsSync(join(projectDir, 'Vagrantfile')) && machines.some((machine) => machine.name === handle.name)) {
     // vagrant's own destroy also clears its machine index; failures fall through to virsh below.

@@ -25,7 +25,12 @@ let handle: VmHandle | undefined;
 let vm: VagrantVmNode;
 let kvmRecordedBefore = false;
 
-describe.skipIf(QUICK)('vagrant provider (real Vagrant + libvirt VM on a bridge, slow: vagrant up ~40 s under TCG)', () => {
+const TITLE = 'vagrant provider (real Vagrant + libvirt VM on a bridge, slow: vagrant up ~45 s under TCG)';
+const SKIP_REASON = ' — skipped: HYBRID_LAB_QUICK=1 asks for a quick run; CI runs it';
+
+if (QUICK) process.stderr.write(`lib/vms/vagrant/vagrant.int.test.ts${SKIP_REASON}\n`);
+
+describe.skipIf(QUICK)(`${TITLE}${QUICK ? SKIP_REASON : ''}`, () => {
   beforeAll(async () => {
     kvmRecordedBefore = existsSync(kvmPermsRecord());
     const stateDir = await mkdtemp(join(tmpdir(), 'hl-vgtest-'));

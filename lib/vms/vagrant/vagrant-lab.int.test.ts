@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentReporter } from '../../common/progress.ts';
+import { downLab } from '../../lab/down.ts';
+import { findNode, openLab, type LiveLab } from '../../lab/lab-nodes.ts';
+import { vmContext } from '../../lab/vm-context.ts';
+import { upLab } from '../../lab/up.ts';
+import type { LabNode } from '../../nodes/node.ts';
+import { labRemains, NOTHING_LEFT, topologyFromYaml } from '../../testing/lab-fixture.ts';
+import type { Topology } from '../../topology/topology.ts';
+import { checkManagementIsolation } from './isolation.ts';
+import { vagrantProvider } from './provider.ts';
+import { VagrantVmNode } from './vm-node.ts';
+
+// A whole lab with a Vagrant VM and a container (its own name, bridge and subnet; never hybr0).
+const LAB = 'vglab';
+const BRIDGE = 'hlvg1';
+const YAML = `
+name: ${LAB}
+bridge: { name: ${BRIDGE}, subnet: 10.68.0.0/24 }
+dns: { domain: vglab.local }
+nodes:
+  - { name: web, kind: container, ip: 10.68.0.50 }
+  - { name: vgvm, kind: vm, provider: vagrant, ip: 10.68.0.10, memoryMb: 256 }
+`;
+const QUICK = process.env.HYBRID_LAB_QUICK === '1';
+const SKIP_REASON = ' — skipped: HYBRID_LAB_QUICK=1 asks for a quick run; CI runs it';
+if (QUICK) process.stderr.write(`lib/vms/vagrant/vagrant-lab.int.test.ts${SKIP_REASON}\n`);
+
+let topology: Topology;
+let lab: LiveLab;
+let vm: LabNode;
+let web: LabNode;
+
+describe.skipIf(QUICK)(`lab with a vagrant VM and a container: ping, HTTP, echo and DNS by name both ways (slow)${QUICK ? SKIP_REASON : ''}`, () => {
+  beforeAll(async () => {
+    topology = await topologyFromYaml(YAML);
+    await downLab(LAB, topology, silentReporter);
+    await upLab(topology, { reporter: silentReporter });
+    lab = await openLab(LAB);
+    vm = findNode(lab, 'vgvm');
+    web = findNode(lab, 'web');
+  });
+
+  afterAll(async () => {
+    await downLab(LAB, topology, silentReporter);
+  });
+
+  it('VM -> container by name: DNS (lab server, search domain), ping and HTTP from the hybrid address', async () => {
+    expect(vm).toBeInstanceOf(VagrantVmNode);
+    expect((await vm.exec(['getent', 'hosts', 'web'])).stdout).toMatch(/^10\.68\.0\.50\s+web\.vglab\.local/);
+    const ping = await vm.exec(['ping', '-c', '2', '-W', '2', '-I', vm.ip, 'web.vglab.local']);
+    expect(ping.exitCode, ping.stdout + ping.stderr).toBe(0);
+    expect((await vm.exec(['curl', '-sS', '-m', '5', '--interface', vm.ip, 'http://web/'])).stdout).toContain('hello from web');
+    expect((await vm.exec(['hl-echo', 'tcp', web.ip, '7', 'from-vm'])).stdout).toContain('from-vm');
+  });
+
+  it('container -> VM by name: DNS (A and PTR), ping, HTTP, TCP and UDP echo', async () => {
+    expect((await web.exec(['nslookup', 'vgvm.vglab.local'])).stdout).toContain('10.68.0.10');
+    expect((await web.exec(['nslookup', '10.68.0.10'])).stdout).toContain('vgvm.vglab.local');
+    const ping = await web.exec(['ping', '-c', '2', '-W', '2', 'vgvm']);
+    expect(ping.exitCode, ping.stdout + ping.stderr).toBe(0);
+    expect((await web.exec(['timeout', '5', 'wget', '-q', '-O-', 'http://vgvm/'])).stdout).toContain('hello from vgvm');
+    expect((await web.exec(['hl-echo', 'tcp', vm.ip, '7', 'to-vm-tcp'])).stdout).toContain('to-vm-tcp');
+    expect((await web.exec(['hl-echo', 'udp', vm.ip, '7', 'to-vm-udp'])).stdout).toContain('to-vm-udp');
+  });
+
+  it('keeps lab traffic off the management network', async () => {
+    const handle = lab.state.resources.find((r) => r.kind === 'vm' && r.node === 'vgvm');
+    const gateway = String((handle as { handle?: { details: Record<string, unknown> } }).handle?.details.managementGateway);
+    const isolation = await checkManagementIsolation(vm as VagrantVmNode, web.ip, gateway);
+    expect(isolation.isolated, isolation.detail).toBe(true);
+  });
+
+  it('down leaves nothing: no container, bridge, rule, libvirt domain, volume, network or project', async () => {
+    await downLab(LAB, topology, silentReporter);
+    expect(await labRemains(LAB, BRIDGE)).toEqual(NOTHING_LEFT);
+    expect(await vagrantProvider.findLeftovers(LAB, vmContext(topology, silentReporter))).toEqual([]);
+  });
+});
