@@ -95,6 +95,25 @@ class IntervalCounters {
   }
 }
 
+/** Turns one interval's counters into rates. `drops` lists the capture interface first, then each node's. */
+function toSample(options: MonitorOptions, done: IntervalCounters, tick: { elapsedSec: number; drops: number[]; lastDrops: number[]; packetsSeen: number }): MonitorSample {
+  const { elapsedSec, drops, lastDrops } = tick;
+  const rate = (n: number) => Math.round((n / elapsedSec) * 10) / 10;
+  return {
+    atIso: new Date().toISOString(),
+    intervalSec: Math.round(elapsedSec * 1000) / 1000,
+    interface: options.interface,
+    nodes: options.nodes.map((node, i) => {
+      const c = done.nodes.get(node.ip)!;
+      return { name: node.name, ip: node.ip, packetsInPerSec: rate(c.pIn), packetsOutPerSec: rate(c.pOut), bytesInPerSec: rate(c.bIn), bytesOutPerSec: rate(c.bOut), dropped: node.hostInterface ? drops[i + 1] - lastDrops[i + 1] : undefined };
+    }),
+    otherPacketsPerSec: rate(done.other),
+    topFlows: [...done.flows.values()].sort((a, b) => b.bytes - a.bytes).slice(0, 5).map((f) => ({ src: f.src, dst: f.dst, protocol: f.protocol, packetsPerSec: rate(f.packets), bytesPerSec: rate(f.bytes) })),
+    interfaceDropped: drops[0] - lastDrops[0],
+    packetsSeen: tick.packetsSeen,
+  };
+}
+
 /**
  * Live per-node traffic on the bridge: tcpdump streams pcap into the same decoder the debug
  * report uses; every interval the counters become a MonitorSample.
@@ -135,20 +154,7 @@ export async function monitorTraffic(options: MonitorOptions): Promise<MonitorSa
       const done = counters;
       counters = new IntervalCounters(nodeIps);
       const drops = await dropsOf();
-      const rate = (n: number) => Math.round((n / elapsed) * 10) / 10;
-      const sample: MonitorSample = {
-        atIso: new Date().toISOString(),
-        intervalSec: Math.round(elapsed * 1000) / 1000,
-        interface: options.interface,
-        nodes: options.nodes.map((node, i) => {
-          const c = done.nodes.get(node.ip)!;
-          return { name: node.name, ip: node.ip, packetsInPerSec: rate(c.pIn), packetsOutPerSec: rate(c.pOut), bytesInPerSec: rate(c.bIn), bytesOutPerSec: rate(c.bOut), dropped: node.hostInterface ? drops[i + 1] - lastDrops[i + 1] : undefined };
-        }),
-        otherPacketsPerSec: rate(done.other),
-        topFlows: [...done.flows.values()].sort((a, b) => b.bytes - a.bytes).slice(0, 5).map((f) => ({ src: f.src, dst: f.dst, protocol: f.protocol, packetsPerSec: rate(f.packets), bytesPerSec: rate(f.bytes) })),
-        interfaceDropped: drops[0] - lastDrops[0],
-        packetsSeen,
-      };
+      const sample = toSample(options, done, { elapsedSec: elapsed, drops, lastDrops, packetsSeen });
       lastDrops = drops;
       samples.push(sample);
       options.onSample?.(sample);
