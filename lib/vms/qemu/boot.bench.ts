@@ -1,7 +1,8 @@
 /**
  * Boot benchmark for the qemu provider: boots N VMs (default 1, `-- --vms 3`) on a scratch
  * bridge (hlvm0, 10.67.0.0/24, never the lab's) and prints per VM: time to the boot marker, time
- * to the first ping reply from the host, resident memory, and the accel mode.
+ * to the first ping reply from the host, resident memory, the accel mode, and the mean round
+ * trip of `exec true` over the serial console.
  * Targets (issue 3): first ping <= 10 s under TCG, <= 200 MB RSS per VM.
  *   npm run bench:vm [-- --vms 3 --memory 128]
  */
@@ -21,6 +22,7 @@ import { createScratchNet } from './scratch-net.ts';
 
 const TARGET_PING_MS = 10_000;
 const TARGET_RSS_MB = 200;
+const EXEC_ROUNDS = 10;
 
 interface BootFigures {
   name: string;
@@ -28,6 +30,8 @@ interface BootFigures {
   markerMs: number;
   firstPingMs: number;
   rssMb: number;
+  /** Mean round trip of `true` over the serial exec channel. */
+  execMs: number;
 }
 
 /** Resolves with ms since `t0` at the first echo reply from `ip` (busybox ping every 100 ms). */
@@ -55,7 +59,11 @@ async function bootOne(index: number, ctx: VmLabContext, memoryMb: number): Prom
   // Settle a moment: RSS right at the marker misses the services' first pages.
   await new Promise((resolve) => setTimeout(resolve, 2000));
   const rssMb = ((await residentKb(Number(handle.details.pid))) ?? 0) / 1024;
-  return { handle, figures: { name, accel: handle.accel, markerMs, firstPingMs, rssMb } };
+  const node = qemuProvider.node(handle, ctx);
+  const execStarted = performance.now();
+  for (let round = 0; round < EXEC_ROUNDS; round++) await node.exec(['true']);
+  const execMs = (performance.now() - execStarted) / EXEC_ROUNDS;
+  return { handle, figures: { name, accel: handle.accel, markerMs, firstPingMs, rssMb, execMs } };
 }
 
 async function main(): Promise<void> {
@@ -78,9 +86,9 @@ async function main(): Promise<void> {
 }
 
 function printFigures(figures: BootFigures[], wallMs: number, memoryMb: number): void {
-  const table = new Table({ head: ['VM', 'accel', 'boot → marker', 'boot → first ping', 'RSS'] });
+  const table = new Table({ head: ['VM', 'accel', 'boot → marker', 'boot → first ping', 'RSS', 'exec round trip'] });
   for (const row of figures) {
-    table.push([row.name, row.accel, formatDuration(row.markerMs), formatDuration(row.firstPingMs), `${row.rssMb.toFixed(0)} MB`]);
+    table.push([row.name, row.accel, formatDuration(row.markerMs), formatDuration(row.firstPingMs), `${row.rssMb.toFixed(0)} MB`, formatDuration(row.execMs)]);
   }
   console.log(table.toString());
   const worstPing = Math.max(...figures.map((row) => row.firstPingMs));
