@@ -4,8 +4,8 @@ import { debugPcapFile, runDebug, type DebugResult } from '../../capture/run-deb
 import type { DnsRecordServed, NodeDescription } from '../../capture/snapshot/host-snapshot.ts';
 import { parseCidr } from '../../topology/ipv4.ts';
 import { renderDebugTables } from '../../report/debug/render-table.ts';
-import { DEBUG_REPORT_SCHEMA } from '../../report/debug/render-json.ts';
-import { EXIT_CHECK_FAILED, printJson } from '../output.ts';
+import { renderDebugJson } from '../../report/debug/render-json.ts';
+import { EXIT_CHECK_FAILED } from '../output.ts';
 
 interface DebugOptions {
   pcap?: string;
@@ -107,7 +107,7 @@ Examples:
       const result = options.pcap
         ? await debugPcapFile({ pcapPath: options.pcap, subnet: options.subnet, bridge: options.bridge, outDir: options.out })
         : await live(options);
-      if (options.json) printJson({ schema: DEBUG_REPORT_SCHEMA, files: result.written, ...result.report });
+      if (options.json) process.stdout.write(renderDebugJson(result.report, { extra: { files: result.written } }));
       else {
         process.stdout.write(renderDebugTables(result.report));
         process.stdout.write(`\nreport: ${result.written.htmlPath}\njson:   ${result.written.jsonPath}\npcap:   ${result.written.pcapPath}\n`);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DebugResult } from '../../capture/run-debug.ts';
+import { renderDebugJson } from './render-json.ts';
 import { renderDebugTables } from './render-table.ts';
 import { fixtureDebugReport } from './report-fixture.ts';
 import { histogramBins } from './svg-charts.ts';
@@ -19,6 +20,14 @@ describe('debug report rendering', () => {
     expect(json.analysis.mix.packets).toBe(3018);
     expect(json.source.pcapPath).toBe(written.pcapPath);
     expect(json.findings[0].severity).toBe('critical');
+  });
+
+  it('caps long event lists in the JSON and says so', () => {
+    const capped = JSON.parse(renderDebugJson(result.report, { limit: 10 }));
+    expect(capped.analysis.dns.transactions).toHaveLength(10);
+    expect(capped.listsCapped['analysis.dns.transactions']).toBe(result.report.analysis.dns.transactions.length);
+    expect(result.report.analysis.dns.transactions.length).toBeGreaterThan(10);
+    expect(JSON.parse(renderDebugJson(result.report)).listsCapped).toEqual({});
   });
 
   it('has no external references in the HTML', () => {
