@@ -3,7 +3,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { VmLeftover } from '../provider.ts';
 import { qemuGuestLabel, qemuNameArg, vmFiles } from './qemu-args.ts';
-import { listQemuProcesses, runningQemuPid, stopQemu } from './qemu-process.ts';
+import { listQemuProcesses, type QemuProcess, runningQemuPid, stopQemu } from './qemu-process.ts';
 import { findLabTaps, removeTap, tapName } from './tap.ts';
 
 /** Stops one VM's QEMU (if running), removes its tap and its runtime files. Safe to repeat. */
@@ -12,25 +12,25 @@ export async function destroyQemuVm(labName: string, nodeName: string, stateDir:
   const pid = await runningQemuPid(files.pidFile, qemuGuestLabel(labName, nodeName));
   if (pid !== undefined) await stopQemu(pid, files.qmpSocket);
   // A QEMU whose pid file was lost is still found by its label.
-  for (const process of await labQemuProcesses(labName, stateDir)) {
-    if (process.argv.includes(qemuNameArg(qemuGuestLabel(labName, nodeName)))) await stopQemu(process.pid);
+  for (const qemu of await labQemuProcesses(labName, stateDir)) {
+    if (qemu.argv.includes(qemuNameArg(qemuGuestLabel(labName, nodeName)))) await stopQemu(qemu.pid);
   }
   await removeTap(tapName(labName, nodeName));
   await rm(files.dir, { recursive: true, force: true });
 }
 
 /** QEMU processes of this lab: labelled with its name, or using files under its state dir. */
-async function labQemuProcesses(labName: string, stateDir: string) {
+async function labQemuProcesses(labName: string, stateDir: string): Promise<QemuProcess[]> {
   const label = qemuNameArg(qemuGuestLabel(labName, ''));
   const filesRoot = `${join(stateDir, 'qemu')}/`;
-  return (await listQemuProcesses()).filter((process) => process.argv.some((arg) => arg.startsWith(label) || arg.includes(filesRoot)));
+  return (await listQemuProcesses()).filter((qemu) => qemu.argv.some((arg) => arg.startsWith(label) || arg.includes(filesRoot)));
 }
 
 /** Everything of this lab the qemu provider can find without a state file: processes, taps, file dirs. */
 export async function findQemuLeftovers(labName: string, stateDir: string): Promise<VmLeftover[]> {
   const leftovers: VmLeftover[] = [];
-  for (const process of await labQemuProcesses(labName, stateDir)) {
-    leftovers.push({ kind: 'qemu-process', id: String(process.pid), remove: () => stopQemu(process.pid) });
+  for (const qemu of await labQemuProcesses(labName, stateDir)) {
+    leftovers.push({ kind: 'qemu-process', id: String(qemu.pid), remove: () => stopQemu(qemu.pid) });
   }
   for (const tap of await findLabTaps(labName)) {
     leftovers.push({ kind: 'tap', id: tap, remove: () => removeTap(tap) });

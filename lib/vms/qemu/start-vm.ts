@@ -13,7 +13,8 @@ import { createTap, tapAlias, tapName } from './tap.ts';
 
 /** How long a guest may take to print its boot marker (TCG on a busy host is slow). */
 export function bootTimeoutMs(): number {
-  return Number(process.env.HYBRID_LAB_VM_BOOT_TIMEOUT_MS ?? 90_000);
+  const fromEnv = Number(process.env.HYBRID_LAB_VM_BOOT_TIMEOUT_MS);
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 90_000;
 }
 
 /** Creates tap + QEMU for one VM and waits for its boot marker. The caller cleans up on failure. */
