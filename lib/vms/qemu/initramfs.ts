@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { createGzip } from 'node:zlib';
-import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import { execa } from 'execa';
 import { SetupError } from '../../common/errors.ts';
 import { shortHash } from '../../common/hash.ts';
