@@ -44,6 +44,9 @@ export async function createScratchNet(wwwDir: string): Promise<ScratchNet> {
   await run('ip', ['-n', SCRATCH.netns, 'addr', 'add', `${SCRATCH.peerIp}/${SCRATCH.prefix}`, 'dev', `${SCRATCH.veth}p`]);
   await run('ip', ['-n', SCRATCH.netns, 'link', 'set', `${SCRATCH.veth}p`, 'up']);
   await run('ip', ['-n', SCRATCH.netns, 'link', 'set', 'lo', 'up']);
+  // Like a container: default route via the bridge's gateway, so replies to other networks
+  // (e.g. a VM's management address) depend on the host's forwarding, as in a real lab.
+  await run('ip', ['-n', SCRATCH.netns, 'route', 'add', 'default', 'via', SCRATCH.gateway]);
   await writeFile(join(wwwDir, 'index.html'), SCRATCH.peerPage);
   const httpd = spawn('ip', ['netns', 'exec', SCRATCH.netns, 'busybox', 'httpd', '-f', '-p', '80', '-h', wwwDir], { stdio: 'ignore' });
   return {

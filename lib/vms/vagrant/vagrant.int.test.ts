@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentReporter } from '../../common/progress.ts';
 import { run } from '../../common/run.ts';
 import { bridgePorts } from '../../net/bridge.ts';
+import { removeRule, type IptablesRule } from '../../net/iptables.ts';
 import type { VmHandle, VmLabContext } from '../provider.ts';
 import { kvmPermsRecord, restoreKvmPermissions } from './host-setup.ts';
 import { checkManagementIsolation } from './isolation.ts';
@@ -91,6 +92,22 @@ describe.skipIf(QUICK)(`${TITLE}${QUICK ? SKIP_REASON : ''}`, () => {
     const isolation = await checkManagementIsolation(vm, NS_IP, String(handle!.details.managementGateway));
     expect(isolation.reachableViaManagement, isolation.detail).toBe(false);
     expect(isolation.isolated, isolation.detail).toBe(true);
+  });
+
+  it('reports a leak when the host forwards between the management and lab networks', async () => {
+    // Open the hole isolation must catch: accept management <-> lab bridge ahead of libvirt's rejects.
+    const leaks: IptablesRule[] = [
+      ['-i', managementBridgeName(LAB), '-o', SCRATCH.bridge],
+      ['-i', SCRATCH.bridge, '-o', managementBridgeName(LAB)],
+    ].map((match) => ({ chain: 'FORWARD', spec: [...match, '-m', 'comment', '--comment', 'hybrid-lab:vgtest deliberate leak', '-j', 'ACCEPT'], purpose: 'test leak' }));
+    try {
+      for (const rule of leaks) await run('iptables', ['-w', '-I', rule.chain, '1', ...rule.spec]);
+      const isolation = await checkManagementIsolation(vm, NS_IP, String(handle!.details.managementGateway));
+      expect(isolation.reachableViaManagement, isolation.detail).toBe(true);
+      expect(isolation.isolated).toBe(false);
+    } finally {
+      for (const rule of leaks) await removeRule(rule);
+    }
   });
 
   it('reports running, lists its resources as leftovers, and destroy leaves nothing', async () => {
