@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { hasProgram } from '../common/run.ts';
 import { analyseCapture } from './analyse/analyse-capture.ts';
 import { EDGE, edgeCaseRecords } from './testing/edge-captures.ts';
+import * as frame from './testing/frames.ts';
 import { buildPcap } from './testing/pcap-writer.ts';
 import { syntheticTraffic } from './testing/synthetic-traffic.ts';
 import * as tshark from './testing/tshark-reference.ts';
@@ -44,6 +45,20 @@ describe.skipIf(!haveTshark)('decoder agrees with tshark', { timeout: 60_000 }, 
     writeFileSync(path, whole.subarray(0, whole.length - 20));
     const analysis = await expectAgreement(path, EDGE.subnet);
     expect(analysis.file.truncated).toBe(true);
+  });
+
+  it('on a Linux cooked v2 capture (tcpdump -i any)', async () => {
+    const path = join(dir, 'any.pcap');
+    const ping = frame.ipv4(EDGE.client, EDGE.server, 1, frame.icmpEcho(8, 3, 1));
+    const pong = frame.ipv4(EDGE.server, EDGE.client, 1, frame.icmpEcho(0, 3, 1));
+    const query = frame.ipv4(EDGE.client, EDGE.server, 17, frame.udp(41000, 53, frame.dnsQuery(9, 'web.hybrid.local')));
+    const answer = frame.ipv4(EDGE.server, EDGE.client, 17, frame.udp(53, 41000, frame.dnsResponse(9, 'web.hybrid.local', EDGE.server)));
+    const records = [ping, pong, query, answer].map((ip, i) => ({ timeSec: 50 + i * 0.001, frame: frame.linuxCooked2(0x0800, ip, i % 2 === 0 ? 4 : 0) }));
+    writeFileSync(path, buildPcap(records, 262_144, 276));
+    const analysis = await expectAgreement(path, EDGE.subnet);
+    expect(analysis.mix.protocolCounts.linuxCooked).toBe(4);
+    expect(analysis.icmp.pairs).toHaveLength(1);
+    expect(analysis.dns.transactions[0].answers).toEqual([`A ${EDGE.server}`]);
   });
 
   it('on 6,000 frames of synthetic lab traffic', async () => {

@@ -5,22 +5,24 @@ import {
   decodeArp,
   decodeEthernet,
   decodeLinuxCooked,
+  decodeLinuxCooked2,
   ETHERTYPE_ARP,
   ETHERTYPE_IPV4,
   ETHERTYPE_IPV6,
   LINKTYPE_ETHERNET,
   LINKTYPE_LINUX_SLL,
+  LINKTYPE_LINUX_SLL2,
 } from './link.ts';
 import { Layer, type DecodedPacket } from './packet.ts';
 import { decodeTransport } from './transport.ts';
 
-export const SUPPORTED_LINK_TYPES = [LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL];
+export const SUPPORTED_LINK_TYPES = [LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2];
 
 /** Throws a clear error for a link type the decoder cannot read (checked once per file). */
 export function assertSupportedLinkType(linkType: number): void {
   if (!SUPPORTED_LINK_TYPES.includes(linkType)) {
     throw new PcapFormatError(
-      `pcap link type ${linkType} is not supported (supported: 1 Ethernet, 113 Linux cooked); capture on the bridge with tcpdump -i <bridge>`,
+      `pcap link type ${linkType} is not supported (supported: 1 Ethernet, 113 and 276 Linux cooked); capture on the bridge with tcpdump -i <bridge>`,
     );
   }
 }
@@ -35,7 +37,8 @@ export function decodeFrame(linkType: number, data: Buffer, capturedLength: numb
   packet.capturedLength = end;
   packet.originalLength = originalLength;
   packet.snapCut = end < originalLength;
-  const networkOffset = linkType === LINKTYPE_LINUX_SLL ? decodeLinuxCooked(data, end, packet) : decodeEthernet(data, end, packet);
+  const networkOffset =
+    linkType === LINKTYPE_ETHERNET ? decodeEthernet(data, end, packet) : linkType === LINKTYPE_LINUX_SLL2 ? decodeLinuxCooked2(data, end, packet) : decodeLinuxCooked(data, end, packet);
   if (networkOffset < 0) return;
   let transportOffset = -1;
   switch (packet.etherType) {

@@ -3,6 +3,8 @@ import { Layer, type DecodedPacket } from './packet.ts';
 
 export const LINKTYPE_ETHERNET = 1;
 export const LINKTYPE_LINUX_SLL = 113;
+/** What `tcpdump -i any` writes on current tcpdump. */
+export const LINKTYPE_LINUX_SLL2 = 276;
 export const ETHERTYPE_IPV4 = 0x0800;
 export const ETHERTYPE_ARP = 0x0806;
 export const ETHERTYPE_IPV6 = 0x86dd;
@@ -52,6 +54,20 @@ export function decodeLinuxCooked(data: Buffer, end: number, packet: DecodedPack
   packet.dstMulticast = packetType === 1 || packetType === 2;
   packet.etherType = data.readUInt16BE(14);
   return 16;
+}
+
+/** Linux "cooked" v2 header: protocol first, packet type at byte 10, 20 bytes in all. */
+export function decodeLinuxCooked2(data: Buffer, end: number, packet: DecodedPacket): number {
+  if (end < 20) {
+    packet.malformed = true;
+    return -1;
+  }
+  packet.layers |= Layer.linuxCooked;
+  const packetType = data[10];
+  packet.dstBroadcast = packetType === 1;
+  packet.dstMulticast = packetType === 1 || packetType === 2;
+  packet.etherType = data.readUInt16BE(0);
+  return 20;
 }
 
 /** ARP for IPv4 over Ethernet; other hardware/protocol types are counted but not read. */

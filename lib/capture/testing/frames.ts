@@ -153,3 +153,14 @@ export function dnsResponse(id: number, name: string, address: string | undefine
     answers: address ? [{ type: 'A', name, ttl: 60, data: address }] : [],
   });
 }
+
+/** Linux cooked v2 header (tcpdump -i any): packet type 0 = to us, 1 = broadcast, 4 = sent by us. */
+export function linuxCooked2(etherType: number, payload: Buffer, packetType = 0): Buffer {
+  const header = Buffer.alloc(20);
+  header.writeUInt16BE(etherType, 0);
+  header.writeUInt32BE(2, 4); // interface index
+  header.writeUInt16BE(1, 8); // ARPHRD_ETHER
+  header[10] = packetType;
+  header[11] = 6;
+  return Buffer.concat([header, payload]);
+}

@@ -31,8 +31,8 @@ export function pcapRecord(record: FrameRecord): Buffer {
 }
 
 /** Builds a whole pcap file in memory (small test captures). */
-export function buildPcap(records: FrameRecord[], snaplen = 262_144): Buffer {
-  return Buffer.concat([pcapGlobalHeader(snaplen), ...records.map(pcapRecord)]);
+export function buildPcap(records: FrameRecord[], snaplen = 262_144, linkType = 1): Buffer {
+  return Buffer.concat([pcapGlobalHeader(snaplen, linkType), ...records.map(pcapRecord)]);
 }
 
 /** Streams records to a file (the benchmark's million-packet capture). */

@@ -5,6 +5,7 @@ import type { LayerName } from '../decode/packet.ts';
 /** tshark protocol names for the layers we count. */
 const TSHARK_NAMES: Partial<Record<LayerName, string>> = {
   ethernet: 'eth',
+  linuxCooked: 'sll',
   vlan: 'vlan',
   arp: 'arp',
   ipv4: 'ip',
