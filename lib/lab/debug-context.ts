@@ -1,8 +1,8 @@
 import type { DnsRecordServed, NodeDescription } from '../capture/snapshot/host-snapshot.ts';
+import { ContainerNode } from '../containers/container-node.ts';
 import { labRecords } from '../dns/records.ts';
 import type { LabNode } from '../nodes/node.ts';
-import { lookup } from '../probe/dns-lookup.ts';
-import { ping } from '../probe/ping.ts';
+import { probeAllPairs } from '../capture/probe-pairs.ts';
 import { openLab } from './lab-nodes.ts';
 
 /** What `hybrid-lab debug` needs from a live lab: its bridge, nodes, records and a traffic probe. */
@@ -26,6 +26,7 @@ export async function labDebugContext(labName: string): Promise<LabDebugContext>
     kind,
     ...(vmTaps.has(node.name) ? { hostInterface: vmTaps.get(node.name) } : {}),
     ...(vmMacs.has(node.name) ? { mac: vmMacs.get(node.name) } : {}),
+    ...(node instanceof ContainerNode ? { containerName: node.containerName } : {}),
   });
   const endpoints = [lab.host, ...lab.nodes];
   return {
@@ -33,13 +34,6 @@ export async function labDebugContext(labName: string): Promise<LabDebugContext>
     subnet: topology.bridge.subnet,
     nodes: [describe(lab.host, 'host'), describe(lab.dns, 'dns'), ...lab.nodes.map((node) => describe(node, node.kind))],
     dnsRecords: labRecords(topology).map((record) => ({ name: `${record.name}.${topology.dns.domain}`, ip: record.ip })),
-    probe: async () => {
-      for (const from of endpoints) {
-        for (const to of endpoints.filter((other) => other !== from)) {
-          await ping(from, to.ip, { count: 1, waitSec: 1 });
-          await lookup(from, `${to.name === 'host' ? 'gateway' : to.name}.${topology.dns.domain}`, topology.dns.address);
-        }
-      }
-    },
+    probe: async () => void (await probeAllPairs(endpoints, { domain: topology.dns.domain, dnsServer: topology.dns.address })),
   };
 }

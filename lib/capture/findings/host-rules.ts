@@ -93,11 +93,11 @@ function nodeStateFindings(snapshot: HostSnapshot, bridge: string): Finding[] {
   for (const node of snapshot.nodes) {
     if (node.kind === 'host') continue;
     if (node.state !== 'running' && node.state !== 'unknown') {
-      findings.push({ id: 'node-not-running', severity: 'critical', title: `${node.kind} ${node.name} is ${node.state}`, evidence: [`state: ${node.state}`], fix: node.kind === 'vm' ? `start it again: hybrid-lab up (VM logs are in the lab state dir)` : `docker logs ${node.name}; then hybrid-lab up`, nodes: [node.name], weight: 1e6 });
+      findings.push({ id: 'node-not-running', severity: 'critical', title: `${node.kind} ${node.name} is ${node.state}`, evidence: [`state: ${node.state}`], fix: node.kind === 'vm' ? `start it again: hybrid-lab up (VM logs are in the lab state dir)` : `docker logs ${node.containerName ?? node.name}; then hybrid-lab up`, nodes: [node.name], weight: 1e6 });
       continue;
     }
     if ((node.kind === 'container' || node.kind === 'dns') && !node.attachedBridges.includes(bridge)) {
-      findings.push({ id: 'container-not-attached', severity: 'critical', title: `container ${node.name} not attached to ${bridge}`, evidence: [`its networks use bridges: ${node.attachedBridges.join(', ') || 'none'}`], fix: `docker network connect <lab network on ${bridge}> ${node.name} --ip ${node.ip}`, nodes: [node.name], weight: 1e6 });
+      findings.push({ id: 'container-not-attached', severity: 'critical', title: `container ${node.name} not attached to ${bridge}`, evidence: [`its networks use bridges: ${node.attachedBridges.join(', ') || 'none'}`], fix: `docker network connect <lab network on ${bridge}> ${node.containerName ?? node.name} --ip ${node.ip}`, nodes: [node.name], weight: 1e6 });
     }
     if (node.kind === 'vm' && node.hostInterface && node.hostInterfaceMaster !== bridge) {
       const where = node.hostInterfaceMaster === undefined ? 'does not exist' : node.hostInterfaceMaster === '' ? 'has no master' : `is on ${node.hostInterfaceMaster}`;

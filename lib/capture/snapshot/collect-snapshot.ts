@@ -90,7 +90,7 @@ async function collectIptables(snapshot: HostSnapshot): Promise<void> {
 /** Node state and which bridge its NIC hangs off, by kind. */
 async function describeNode(snapshot: HostSnapshot, node: NodeDescription, links: IpLink[]): Promise<NodeSnapshot> {
   if (node.kind === 'container' || node.kind === 'dns') {
-    const seen = await containerBridges(snapshot, node.name);
+    const seen = await containerBridges(snapshot, node.containerName ?? node.name);
     return { ...node, state: seen.state, attachedBridges: seen.bridges };
   }
   if (node.kind === 'host') {

@@ -95,6 +95,8 @@ export interface NodeDescription {
   mac?: string;
   /** The host side of the node's NIC (tap for VMs), when known. */
   hostInterface?: string;
+  /** Docker container name when it differs from the node name (labs prefix theirs: hybrid-web-server). */
+  containerName?: string;
 }
 
 export interface NodeSnapshot extends NodeDescription {

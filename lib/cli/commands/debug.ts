@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { HybridLabError } from '../../common/errors.ts';
 import { debugPcapFile, runDebug, type DebugResult } from '../../capture/run-debug.ts';
-import type { DnsRecordServed, NodeDescription } from '../../capture/snapshot/host-snapshot.ts';
+import { labDebugContext, type LabDebugContext } from '../../lab/debug-context.ts';
+import { readState } from '../../lab/state.ts';
+import { loadTopology } from '../../topology/load.ts';
 import { parseCidr } from '../../topology/ipv4.ts';
 import { renderDebugTables } from '../../report/debug/render-table.ts';
 import { renderDebugJson } from '../../report/debug/render-json.ts';
@@ -11,35 +13,25 @@ interface DebugOptions {
   pcap?: string;
   json?: boolean;
   out?: string;
-  subnet: string;
-  bridge: string;
+  subnet?: string;
+  bridge?: string;
+  topology?: string;
+  lab?: string;
   interface?: string;
   duration: string;
   filter?: string;
   probe?: boolean;
 }
 
-/** What a live debug knows about the lab; the lab code provides it (nodes, records, a probe). */
-export interface LiveDebugContext {
-  bridge: string;
-  subnet: string;
-  nodes: NodeDescription[];
-  dnsRecords?: DnsRecordServed[];
-  probe?: () => Promise<void>;
-}
-
 /**
- * Where a live `debug` learns the lab's nodes. Without a lab (or before the lab code sets this)
- * it captures with no node names: findings then speak in addresses.
+ * What a live debug knows: the lab's bridge, subnet, nodes, records and pair probe when the lab
+ * is up; otherwise just the interface (findings then speak in addresses).
  */
-export let liveDebugContext: (options: { bridge: string; subnet: string; probe: boolean }) => Promise<LiveDebugContext> = async ({ bridge, subnet, probe }) => {
-  if (probe) throw new HybridLabError('--probe needs a running lab to know which nodes to probe; run `hybrid-lab up` first');
-  return { bridge, subnet, nodes: [] };
-};
-
-/** Lets the lab code supply nodes, DNS records and the probe for live debugging. */
-export function setLiveDebugContext(provider: typeof liveDebugContext): void {
-  liveDebugContext = provider;
+async function liveDebugContext(options: DebugOptions): Promise<LabDebugContext | { bridge: string; subnet: string; nodes: []; dnsRecords?: undefined; probe?: undefined }> {
+  const labName = options.lab ?? (await loadTopology(options.topology)).name;
+  if ((await readState(labName))?.status === 'up') return labDebugContext(labName);
+  if (options.probe) throw new HybridLabError(`--probe needs the lab "${labName}" up to know which nodes to probe; run \`hybrid-lab up\` first`);
+  return { bridge: options.bridge ?? 'hybr0', subnet: options.subnet ?? '10.0.1.0/24', nodes: [] };
 }
 
 function checkSubnet(subnet: string): void {
@@ -49,7 +41,7 @@ function checkSubnet(subnet: string): void {
 async function live(options: DebugOptions): Promise<DebugResult> {
   const durationSec = Number(options.duration);
   if (!Number.isFinite(durationSec) || durationSec <= 0) throw new HybridLabError(`--duration ${options.duration} is not a positive number of seconds`);
-  const context = await liveDebugContext({ bridge: options.bridge, subnet: options.subnet, probe: options.probe === true });
+  const context = await liveDebugContext(options);
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once('SIGINT', onSigint);
@@ -82,8 +74,10 @@ export function registerDebug(program: Command): void {
     .command('debug')
     .description('capture on the lab bridge (or read a pcap), decode, explain what is wrong, and write a report')
     .option('--pcap <file>', 'analyse an existing capture offline (classic pcap; pcapng is refused with how to convert)')
-    .option('--subnet <cidr>', 'the lab subnet: traffic outside it is reported', '10.0.1.0/24')
-    .option('--bridge <name>', 'the lab bridge, for host checks', 'hybr0')
+    .option('--subnet <cidr>', 'the lab subnet: traffic outside it is reported (default: the lab\'s, else 10.0.1.0/24)')
+    .option('--bridge <name>', 'the lab bridge, for host checks (default: the lab\'s, else hybr0)')
+    .option('-t, --topology <file>', 'topology of the lab to debug (default: ./hybrid-lab.yaml, else lab/default.yaml)')
+    .option('--lab <name>', 'lab name (default: from the topology file)')
     .option('-i, --interface <name>', 'capture interface for a live capture (default: the bridge)')
     .option('-d, --duration <seconds>', 'live capture length; Ctrl-C stops early', '10')
     .option('-f, --filter <bpf>', 'tcpdump filter for the live capture, e.g. "icmp or port 53"')
@@ -103,9 +97,9 @@ Examples:
   npx hybrid-lab debug -f "port 53" -d 30 -o /tmp/dns-report`,
     )
     .action(async (options: DebugOptions) => {
-      checkSubnet(options.subnet);
+      if (options.subnet) checkSubnet(options.subnet);
       const result = options.pcap
-        ? await debugPcapFile({ pcapPath: options.pcap, subnet: options.subnet, bridge: options.bridge, outDir: options.out })
+        ? await debugPcapFile({ pcapPath: options.pcap, subnet: options.subnet ?? '10.0.1.0/24', bridge: options.bridge ?? 'hybr0', outDir: options.out })
         : await live(options);
       if (options.json) process.stdout.write(renderDebugJson(result.report, { extra: { files: result.written } }));
       else {

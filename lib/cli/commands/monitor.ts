@@ -4,20 +4,26 @@ import { monitorTraffic, type MonitoredNode } from '../../capture/monitor.ts';
 import { isIpv4 } from '../../topology/ipv4.ts';
 import { renderMonitorSample } from '../../report/debug/render-monitor.ts';
 import { printJson } from '../output.ts';
+import { labDebugContext } from '../../lab/debug-context.ts';
+import { readState } from '../../lab/state.ts';
+import { loadTopology } from '../../topology/load.ts';
 
 interface MonitorCliOptions {
-  interface: string;
+  interface?: string;
+  topology?: string;
+  lab?: string;
   node: string[];
   interval: string;
   once?: boolean;
   json?: boolean;
 }
 
-/** Where the monitor learns the lab's nodes when none are given with --node; the lab code sets it. */
-export let monitorNodes: (bridge: string) => Promise<MonitoredNode[]> = async () => [];
-
-export function setMonitorNodes(provider: typeof monitorNodes): void {
-  monitorNodes = provider;
+/** The lab's bridge and nodes (VMs with their taps) when it is up; nothing otherwise. */
+async function labMonitorTargets(options: MonitorCliOptions): Promise<{ bridge?: string; nodes: MonitoredNode[] }> {
+  const labName = options.lab ?? (await loadTopology(options.topology)).name;
+  if ((await readState(labName))?.status !== 'up') return { nodes: [] };
+  const context = await labDebugContext(labName);
+  return { bridge: context.bridge, nodes: context.nodes.map(({ name, ip, hostInterface }) => ({ name, ip, ...(hostInterface ? { hostInterface } : {}) })) };
 }
 
 function parseNode(text: string, previous: string[]): string[] {
@@ -34,7 +40,9 @@ export function registerMonitor(program: Command): void {
   program
     .command('monitor')
     .description('live view of bridge traffic: per node packets/s and bytes/s in and out, top flows, drops')
-    .option('-i, --interface <name>', 'interface to watch (the lab bridge)', 'hybr0')
+    .option('-i, --interface <name>', 'interface to watch (default: the lab bridge, else hybr0)')
+    .option('-t, --topology <file>', 'topology of the lab to watch (default: ./hybrid-lab.yaml, else lab/default.yaml)')
+    .option('--lab <name>', 'lab name (default: from the topology file)')
     .option('--node <name=ip>', 'a node to show (repeatable); default: the lab\'s nodes', parseNode, [])
     .option('--interval <seconds>', 'refresh interval', '1')
     .option('--once', 'print one sample and exit')
@@ -43,14 +51,16 @@ export function registerMonitor(program: Command): void {
     .action(async (options: MonitorCliOptions) => {
       const intervalSec = Number(options.interval);
       if (!Number.isFinite(intervalSec) || intervalSec <= 0) throw new HybridLabError(`--interval ${options.interval} is not a positive number of seconds`);
-      const nodes = options.node.length > 0 ? options.node.map(toNode) : await monitorNodes(options.interface);
+      const lab = await labMonitorTargets(options);
+      const nodes = options.node.length > 0 ? options.node.map(toNode) : lab.nodes;
+      const watched = options.interface ?? lab.bridge ?? 'hybr0';
       const abort = new AbortController();
       const onSigint = () => abort.abort();
       process.once('SIGINT', onSigint);
       const tty = process.stdout.isTTY === true && !options.json;
       try {
         await monitorTraffic({
-          interface: options.interface,
+          interface: watched,
           nodes,
           intervalSec,
           samples: options.once ? 1 : undefined,
