@@ -60,6 +60,26 @@ describe('hybrid-lab CLI on the live lab', () => {
     expect(result.stdout).toMatch(new RegExp(`${first.name} \\(${first.ip}\\) A ${second.name}\\.hybrid\\.local -> ${second.ip.replaceAll('.', '\\.')} \\[records\\]`));
   });
 
+  it('debug --probe captures every pair on the lab bridge, finds nothing critical on a healthy lab, and writes the report', async () => {
+    const out = join(scratch, 'debug');
+    const result = await cli(['debug', '--duration', '2', '--probe', '--json', '--out', out]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as { findings: Array<{ severity: string; title: string }>; files: { htmlPath: string; pcapPath: string } };
+    expect(report.findings.filter((f) => f.severity === 'critical').map((f) => f.title)).toEqual([]);
+    const state = await readState(inject('labName'));
+    const names = ['host', ...state!.topology.nodes.map((n) => n.name)];
+    const html = await readFile(report.files.htmlPath, 'utf8');
+    for (const name of names) expect(html, `report mentions ${name}`).toContain(name);
+  });
+
+  it('monitor --once --json shows every lab node by name', async () => {
+    const result = await cli(['monitor', '--once', '--json']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const sample = JSON.parse(result.stdout) as { nodes: Array<{ name: string }> };
+    const state = await readState(inject('labName'));
+    expect(sample.nodes.map((n) => n.name)).toEqual(expect.arrayContaining(state!.topology.nodes.map((n) => n.name)));
+  });
+
   it('doctor --json reports every required check ok on this prepared host', async () => {
     const result = await cli(['doctor', '--json']);
     const checks = JSON.parse(result.stdout) as Array<{ name: string; ok: boolean; required: boolean }>;
@@ -79,7 +99,7 @@ describe('hybrid-lab CLI on the live lab', () => {
   });
 
   it('--help of every command shows examples', async () => {
-    for (const command of ['up', 'down', 'status', 'exec', 'test', 'bench', 'logs', 'validate', 'doctor', 'setup', 'report', 'debug', 'box']) {
+    for (const command of ['up', 'down', 'status', 'exec', 'test', 'bench', 'logs', 'validate', 'doctor', 'setup', 'report', 'debug', 'monitor', 'box']) {
       const result = await cli([command, '--help']);
       expect(result.exitCode, command).toBe(0);
       expect(result.stdout, `${command} --help`).toMatch(/Examples:/);
