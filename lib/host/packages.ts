@@ -29,4 +29,5 @@ export const HOST_PACKAGES: readonly HostPackage[] = [
   { name: 'libvirt-daemon-system', why: 'vagrant VM provider: libvirtd/virtlogd and the QEMU driver', neededFor: 'vagrant', provides: 'libvirtd' },
   { name: 'libvirt-clients', why: 'vagrant VM provider: virsh for networks, domains, volumes', neededFor: 'vagrant', provides: 'virsh' },
   { name: 'debootstrap', why: 'vagrant VM provider: builds the Debian box locally (hybrid-lab box build)', neededFor: 'vagrant', provides: 'debootstrap' },
+  { name: 'strace', why: 'debug: shows every connect() of a program (how the vagrant provider was checked for phone-home)', neededFor: 'debug', provides: 'strace' },
 ];

@@ -56,9 +56,13 @@ async function readManagementNetwork(name: string): Promise<ManagementNetwork | 
   return { name, bridge, hostAddress: address, subnet: `${address.split('.').slice(0, 3).join('.')}.0/24` };
 }
 
-/** First /24 from 192.168.121.0 up that no host route, address or libvirt network uses. */
+/**
+ * First /24 from 192.168.121.0 up that no host route or address uses and no libvirt network
+ * claims, active or not: vagrant-libvirt finds the management network by its address and would
+ * try to start another network of the same subnet (libvirt's inactive "default" is 192.168.122.0/24).
+ */
 async function chooseManagementNetwork(labName: string, labSubnet: string): Promise<ManagementNetwork> {
-  const taken: Cidr[] = [parseCidr(labSubnet)!];
+  const taken: Cidr[] = [parseCidr(labSubnet)!, ...(await libvirtNetworkSubnets())];
   for (const route of await readHostRoutes()) {
     const cidr = parseCidr(route.destination);
     if (cidr) taken.push(cidr);
@@ -69,6 +73,27 @@ async function chooseManagementNetwork(labName: string, labSubnet: string): Prom
     return { name: managementNetworkName(labName), bridge: managementBridgeName(labName), subnet: `192.168.${third}.0/24`, hostAddress: `192.168.${third}.1` };
   }
   throw new Error('no free 192.168.x.0/24 for the Vagrant management network');
+}
+
+/** Subnets of every libvirt network's <ip> element (netmask or prefix form). */
+async function libvirtNetworkSubnets(): Promise<Cidr[]> {
+  const subnets: Cidr[] = [];
+  for (const name of await listNetworks()) {
+    const xml = (await virsh(['net-dumpxml', name], { allowFailure: true })).stdout;
+    const subnet = subnetOfNetworkXml(xml);
+    if (subnet) subnets.push(subnet);
+  }
+  return subnets;
+}
+
+/** The IPv4 subnet a libvirt network XML declares, if any. */
+export function subnetOfNetworkXml(xml: string): Cidr | undefined {
+  const element = /<ip\b[^>]*>/.exec(xml)?.[0] ?? '';
+  const address = /address=['"]([\d.]+)['"]/.exec(element)?.[1];
+  if (!address) return undefined;
+  const netmask = /netmask=['"]([\d.]+)['"]/.exec(element)?.[1];
+  const prefix = netmask ? netmask.split('.').reduce((bits, octet) => bits + Number(octet).toString(2).replace(/0/g, '').length, 0) : Number(/prefix=['"](\d+)['"]/.exec(element)?.[1] ?? 24);
+  return parseCidr(`${address}/${prefix}`);
 }
 
 /** Removes both networks of a lab. Idempotent. */
