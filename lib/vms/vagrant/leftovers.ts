@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { hasProgram } from '../../common/run.ts';
+import { hasProgram, run } from '../../common/run.ts';
 import type { VmLeftover } from '../provider.ts';
+import { vagrantEnv } from './env.ts';
 import { ensureLibvirtDaemons } from './host-setup.ts';
 import { listDomains, listNetworks, listVolumes, removeDomain, removeNetwork, removeVolume } from './libvirt.ts';
 import { labPrefix } from './names.ts';
@@ -28,7 +29,13 @@ export async function findLabLeftovers(labName: string, projectDir: string): Pro
     }
   }
   if (existsSync(projectDir)) {
-    leftovers.push({ kind: 'vagrant-project', id: projectDir, remove: () => rm(projectDir, { recursive: true, force: true }) });
+    leftovers.push({ kind: 'vagrant-project', id: projectDir, remove: () => removeProject(projectDir) });
   }
   return leftovers;
+}
+
+/** Deletes the project folder and drops its machines from Vagrant's global index (else `vagrant global-status` lists them forever). */
+async function removeProject(projectDir: string): Promise<void> {
+  await rm(projectDir, { recursive: true, force: true });
+  await run('vagrant', ['global-status', '--prune'], { env: vagrantEnv(), cwd: '/', allowFailure: true, timeoutMs: 60_000 }).catch(() => undefined);
 }
