@@ -6,14 +6,19 @@ import { removeContainer } from '../lib/containers/find.ts';
 import { buildNodeImage } from '../lib/containers/images.ts';
 import { readSysctl } from '../lib/host/sysctl.ts';
 import { auditRules, formatRule, readFilterTable } from '../lib/net/iptables-audit.ts';
-import { labRules } from '../lib/net/iptables.ts';
+import { isolationRules, labRules } from '../lib/net/iptables.ts';
 import { httpGet } from '../lib/probe/http.ts';
 import { ping } from '../lib/probe/ping.ts';
 import { liveLab } from './support/lab.ts';
 
 const lab = await liveLab();
 const { topology } = lab.state;
-const promised = labRules(topology.name, topology.bridge.name);
+// The lab's forwarding rules, plus the isolation rules for each VM management network it made.
+const managementBridges = lab.state.resources.flatMap((r) => (r.kind === 'vm' && r.handle?.details.managementBridge ? [String(r.handle.details.managementBridge)] : []));
+const promised = [
+  ...labRules(topology.name, topology.bridge.name),
+  ...[...new Set(managementBridges)].flatMap((bridge) => isolationRules(topology.name, topology.bridge.name, bridge)),
+];
 
 describe("isolation: Docker's default bridge", () => {
   const name = `${topology.name}-isolation-probe`;

@@ -18,7 +18,7 @@ import { dnsContainerName, dnsDir, hostsDir } from './dns-paths.ts';
 import type { LabResource, StateStore } from './state.ts';
 import { describeResource, removeResource } from './teardown.ts';
 
-type Track = (resource: LabResource) => void;
+export type Track = (resource: LabResource) => void;
 
 /** testcontainers takes ~1 s to import: load it only when a container has to be created. */
 async function startLabContainer(spec: LabContainerSpec) {
@@ -29,7 +29,7 @@ async function startLabContainer(spec: LabContainerSpec) {
  * Creates a resource unless it is recorded and still there. The record is written before the
  * resource is made, so a crash in between still leaves `down` something to find.
  */
-async function ensureResource(store: StateStore, resource: LabResource, exists: () => Promise<boolean>, create: () => Promise<void>, reporter: ProgressReporter, track: Track): Promise<void> {
+export async function ensureResource(store: StateStore, resource: LabResource, exists: () => Promise<boolean>, create: () => Promise<void>, reporter: ProgressReporter, track: Track): Promise<void> {
   const recorded = store.find(resource.kind, resource.id);
   if (recorded?.phase === 'created' && (await exists())) return;
   const entry = await store.plan(resource);

@@ -55,6 +55,15 @@ describe.skipIf(quick)(title, () => {
     expect(route.stdout, 'the container is reached over the hybrid NIC (its address as source)').toContain(`src ${vm.ip}`);
   });
 
+  it('the container cannot reach the VM over its management network (reachability never passes for the wrong reason)', async () => {
+    const vmResource = lab.state.resources.find((r) => r.kind === 'vm');
+    const managementIp = vmResource?.kind === 'vm' ? vmResource.handle?.details.managementIp : undefined;
+    expect(managementIp, 'the vagrant VM records its management address').toBeDefined();
+    const container = lab.nodes.find((node) => node.kind === 'container')!;
+    const result = await ping(container, String(managementIp), { count: 1, waitSec: 1 });
+    expect(result.received, `${container.name} reached the management address ${managementIp}`).toBe(0);
+  });
+
   it('down removes the VM, its libvirt networks and everything else', async () => {
     await downLab(topology.name, topology, silentReporter);
     expect(await labRemains(topology.name, topology.bridge.name)).toEqual(NOTHING_LEFT);

@@ -32,6 +32,18 @@ export function labRules(labName: string, bridge: string): IptablesRule[] {
   ];
 }
 
+/**
+ * Drops forwarding between the lab bridge and another network the lab made (a VM management
+ * network), both ways, so reachability on the lab can never pass through the management side.
+ */
+export function isolationRules(labName: string, bridge: string, otherBridge: string): IptablesRule[] {
+  const tag = ['-m', 'comment', '--comment', labRuleComment(labName)];
+  return [
+    { chain: 'DOCKER-USER', spec: ['-i', bridge, '-o', otherBridge, ...tag, '-j', 'DROP'], purpose: `isolate ${bridge} -> ${otherBridge} (VM management network)` },
+    { chain: 'DOCKER-USER', spec: ['-i', otherBridge, '-o', bridge, ...tag, '-j', 'DROP'], purpose: `isolate ${otherBridge} -> ${bridge} (VM management network)` },
+  ];
+}
+
 export async function chainExists(chain: string): Promise<boolean> {
   return succeeds('iptables', ['-w', '-n', '-L', chain]);
 }
