@@ -49,8 +49,10 @@ const vmNode = z.strictObject({
   provider: z.enum(['qemu', 'vagrant'], { message: `unknown VM provider${FIX}use qemu or vagrant` }).default('qemu'),
   memoryMb: z.number().int().min(96, `too little memory for the guest${FIX}give at least 96`).max(65536).default(128),
   cpus: z.number().int().min(1).max(64).default(1),
-  /** Optional management NIC (the seeds' eth0); off by default. */
+  /** Optional management NIC (the seeds' eth0); off by default. Vagrant VMs always have one. */
   managementNic: z.boolean().default(false),
+  /** The seeds' VM role: `base` (hybrid-base) or `docker` (hybrid-docker: Docker inside the guest). Vagrant provider. */
+  role: z.enum(['base', 'docker'], { message: `unknown VM role${FIX}use base or docker` }).default('base'),
   services,
 });
 

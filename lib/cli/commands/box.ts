@@ -7,7 +7,10 @@ import { printJson } from '../output.ts';
 import { TopologyError } from '../../common/errors.ts';
 
 export function registerBox(program: Command): void {
-  const box = program.command('box').description('Vagrant boxes for the vagrant VM provider (built locally, no downloads)');
+  const box = program
+    .command('box')
+    .description('Vagrant boxes for the vagrant VM provider (built locally, no downloads)')
+    .addHelpText('after', '\nExamples:\n  npx hybrid-lab box build\n  npx hybrid-lab box build --role docker --force');
   box
     .command('build')
     .description('build the hybrid-lab Vagrant box (debootstrap Debian, kernel, qcow2) and add it to Vagrant; cached by recipe hash')

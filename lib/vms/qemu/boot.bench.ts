@@ -53,7 +53,7 @@ async function bootOne(index: number, ctx: VmLabContext, memoryMb: number): Prom
   const ip = `10.67.0.${20 + index}`;
   const t0 = performance.now();
   const ping = firstPingAfter(ip, t0);
-  const handle = await qemuProvider.start({ name, kind: 'vm', ip, provider: 'qemu', memoryMb, cpus: 1, managementNic: false, services: ['http', 'tcp-echo', 'udp-echo', 'iperf3'] }, ctx);
+  const handle = await qemuProvider.start({ name, kind: 'vm', ip, provider: 'qemu', memoryMb, cpus: 1, managementNic: false, role: 'base', services: ['http', 'tcp-echo', 'udp-echo', 'iperf3'] }, ctx);
   const markerMs = performance.now() - t0;
   const firstPingMs = await ping;
   // Settle a moment: RSS right at the marker misses the services' first pages.

@@ -23,7 +23,7 @@ const VM2_IP = '10.67.0.11';
 const canRun = process.getuid?.() === 0 && (await hasProgram('qemu-system-x86_64')) && (await hasProgram('ip'));
 
 function vmSpec(name: string, ip: string, extra: Partial<VmNodeSpec> = {}): VmNodeSpec & { ip: string } {
-  return { name, kind: 'vm', ip, provider: 'qemu', memoryMb: 128, cpus: 1, managementNic: false, services: ['http', 'tcp-echo', 'udp-echo', 'iperf3'], ...extra };
+  return { name, kind: 'vm', ip, provider: 'qemu', memoryMb: 128, cpus: 1, managementNic: false, role: 'base', services: ['http', 'tcp-echo', 'udp-echo', 'iperf3'], ...extra };
 }
 
 function processAlive(pid: number): boolean {

@@ -36,12 +36,9 @@ async function prepareHost(reporter: ProgressReporter, role: BoxRole = 'base'): 
   return (await detectAccel({ kernel: box.kernel, initrd: box.initrd }, reporter)).mode;
 }
 
-/**
- * The seeds' role of a VM (hybrid-base or hybrid-docker). The topology schema has no `role`
- * field yet: a node spec that carries one (a future schema, or the API) is honoured.
- */
+/** The seeds' role of a VM (hybrid-base or hybrid-docker), from the topology's `role` field. */
 export function roleOf(spec: VmNodeSpec): BoxRole {
-  const role = (spec as VmNodeSpec & { role?: unknown }).role ?? 'base';
+  const role = spec.role ?? 'base';
   if (!(BOX_ROLES as readonly unknown[]).includes(role)) {
     throw new ProvisionError(`VM ${spec.name}: unknown role ${JSON.stringify(role)}. Fix: use one of ${BOX_ROLES.join(', ')}`);
   }
@@ -79,6 +76,8 @@ async function startVm(spec: VmNodeSpec & { ip: string }, ctx: VmLabContext): Pr
       domain,
       managementIp,
       managementGateway: lab.management.hostAddress,
+      // The lab isolates this bridge from its own (lib/lab/vm-steps.ts).
+      managementBridge: lab.management.bridge,
       projectDir,
       hybridNetwork: lab.hybridNetwork,
       managementNetwork: lab.management.name,

@@ -46,7 +46,7 @@ async function measure(ctx: VmLabContext, execs: number): Promise<Array<[string,
   rows.push(['box build (warm, recipe unchanged)', formatDuration(boxMs)]);
   const [, prepareMs] = await timed(() => vagrantProvider.prepare(ctx));
   rows.push(['prepare (libvirt, /dev/kvm, box, accel)', formatDuration(prepareMs)]);
-  const spec = { name: 'benchvm', kind: 'vm' as const, ip: VM_IP, provider: 'vagrant' as const, memoryMb: 256, cpus: 1, managementNic: false, services: [] };
+  const spec = { name: 'benchvm', kind: 'vm' as const, ip: VM_IP, provider: 'vagrant' as const, memoryMb: 256, cpus: 1, managementNic: false, role: 'base' as const, services: [] };
   const [handle, upMs] = await timed(() => vagrantProvider.start(spec, ctx));
   rows.push([`start = vagrant up + provision (${handle.accel})`, formatDuration(upMs)]);
   try {

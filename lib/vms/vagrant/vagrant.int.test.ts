@@ -40,7 +40,7 @@ describe.skipIf(QUICK)(`${TITLE}${QUICK ? SKIP_REASON : ''}`, () => {
     net = await createScratchNet(stateDir);
     await vagrantProvider.prepare(ctx);
     handle = await vagrantProvider.start(
-      { name: 'vgvm', kind: 'vm', ip: VM_IP, provider: 'vagrant', memoryMb: 256, cpus: 1, managementNic: false, services: ['http'] },
+      { name: 'vgvm', kind: 'vm', ip: VM_IP, provider: 'vagrant', memoryMb: 256, cpus: 1, managementNic: false, role: 'base', services: ['http'] },
       ctx,
     );
     vm = vagrantProvider.node(handle, ctx) as VagrantVmNode;
