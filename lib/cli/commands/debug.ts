@@ -28,8 +28,10 @@ interface DebugOptions {
  * is up; otherwise just the interface (findings then speak in addresses).
  */
 async function liveDebugContext(options: DebugOptions): Promise<LabDebugContext | { bridge: string; subnet: string; nodes: []; dnsRecords?: undefined; probe?: undefined }> {
+  // An explicit --bridge/--subnet/-i means "this network", not the lab's (unless the lab is named too).
+  const explicitNetwork = (options.bridge ?? options.subnet ?? options.interface) !== undefined && !options.lab && !options.topology;
   const labName = options.lab ?? (await loadTopology(options.topology)).name;
-  if ((await readState(labName))?.status === 'up') return labDebugContext(labName);
+  if (!explicitNetwork && (await readState(labName))?.status === 'up') return labDebugContext(labName);
   if (options.probe) throw new HybridLabError(`--probe needs the lab "${labName}" up to know which nodes to probe; run \`hybrid-lab up\` first`);
   return { bridge: options.bridge ?? 'hybr0', subnet: options.subnet ?? '10.0.1.0/24', nodes: [] };
 }
