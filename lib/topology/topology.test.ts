@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { TopologyError } from '../common/errors.ts';
 import { checkSubnetAgainstHost } from './host-conflicts.ts';
-import { DEFAULT_TOPOLOGY_FILE, parseTopology } from './load.ts';
+import { DEFAULT_TOPOLOGY_FILE, LAB_DIR, parseTopology } from './load.ts';
 
 const base = `
 name: t1
@@ -29,6 +30,13 @@ describe('topology', () => {
     expect(byName['test-container']).toBe('10.0.1.50');
     expect(byName['web-server']).toBe('10.0.1.100');
     expect(topology.hash).toMatch(/^[0-9a-f]{12}$/);
+  });
+
+  it('accepts every example topology in lab/examples', () => {
+    const dir = join(LAB_DIR, 'examples');
+    const files = readdirSync(dir).filter((file) => file.endsWith('.yaml'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) expect(() => parseTopology(readFileSync(join(dir, file), 'utf8'), file), file).not.toThrow();
   });
 
   it('allocates pool addresses around static ones and reservations', () => {

@@ -69,6 +69,12 @@ describe.skipIf(QUICK)(`lab with a vagrant VM and a container: ping, HTTP, echo 
     const gateway = String((handle as { handle?: { details: Record<string, unknown> } }).handle?.details.managementGateway);
     const isolation = await checkManagementIsolation(vm as VagrantVmNode, web.ip, gateway);
     expect(isolation.isolated, isolation.detail).toBe(true);
+    // And the other way: the container cannot reach the VM's management address through the host
+    // (the lab's bridge->outside accept would forward it without the lab's isolation rules).
+    const managementIp = String((handle as { handle?: { details: Record<string, unknown> } }).handle?.details.managementIp);
+    const reached = await web.exec(['ping', '-c', '1', '-W', '1', managementIp]);
+    expect(reached.exitCode, `web reached vgvm's management address ${managementIp}: ${reached.stdout}`).not.toBe(0);
+    expect(reached.stdout).toContain('0 packets received');
   });
 
   it('down leaves nothing: no container, bridge, rule, libvirt domain, volume, network or project', async () => {
