@@ -5,6 +5,7 @@ import { findLabNetworks, removeDockerNetwork } from '../containers/network.ts';
 import { dockerEngineReachable } from '../host/docker-engine.ts';
 import { deleteLink, findLabInterfaces } from '../net/bridge.ts';
 import { removeTaggedRules } from '../net/iptables.ts';
+import { succeeds } from '../common/run.ts';
 import type { Topology } from '../topology/topology.ts';
 import { loadVmProvider, VM_PROVIDER_NAMES } from '../vms/registry.ts';
 import { acquireLabLock } from './lock.ts';
@@ -51,7 +52,7 @@ async function sweepLeftovers(labName: string, topology: Topology | undefined, r
   if (topology) {
     const ctx = vmContext(topology, reporter);
     for (const name of VM_PROVIDER_NAMES) {
-      if (!topology.nodes.some((node) => node.kind === 'vm' && node.provider === name) && name !== 'qemu') continue;
+      if (!(await worthSweeping(name, topology))) continue;
       const provider = await loadVmProvider(name).catch(() => undefined);
       for (const leftover of (await provider?.findLeftovers(labName, ctx).catch(() => [])) ?? []) {
         await step(reporter, `remove leftover ${leftover.kind} ${leftover.id}`, () => leftover.remove());
@@ -76,4 +77,14 @@ async function sweepLeftovers(labName: string, topology: Topology | undefined, r
     found.push(`interface ${link.name}`);
   }
   return found;
+}
+
+/**
+ * qemu leftovers are cheap to look for (processes, taps), so always; vagrant's need libvirtd
+ * (seconds to start), so only when the topology uses vagrant or libvirtd already runs.
+ */
+async function worthSweeping(provider: string, topology: Topology): Promise<boolean> {
+  if (provider === 'qemu') return true;
+  if (topology.nodes.some((node) => node.kind === 'vm' && node.provider === provider)) return true;
+  return provider === 'vagrant' && (await succeeds('pgrep', ['-x', 'libvirtd']));
 }
