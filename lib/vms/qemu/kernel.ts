@@ -75,6 +75,7 @@ async function resolveKernelPackage(): Promise<{ name: string; version: string }
 /** Downloads the .deb (no install), extracts vmlinuz and the virtio modules into the cache. */
 async function unpackKernel(name: string, version: string): Promise<GuestKernel> {
   const id = `${name}_${version}`;
+  await mkdir(join(cacheDir(), 'vm'), { recursive: true }); // a fresh machine has no cache yet
   const work = await mkdtemp(join(cacheDir(), 'vm', '.kernel-'));
   try {
     await run('apt-get', ['download', `${name}=${version}`], { cwd: work, timeoutMs: 600_000 });
