@@ -98,6 +98,23 @@ describe('hybrid-lab CLI on the live lab', () => {
     expect(withDebug.stderr).toMatch(/\n\s+at /);
   });
 
+  it('test exits 2 and writes a JUnit provisioning failure when the lab cannot be brought up', async () => {
+    const topology = join(scratch, 'busy.yaml');
+    await writeFile(topology, 'name: busylab\nbridge: { name: hlbusy0, subnet: 10.0.6.0/24 }\nnodes:\n  - { name: a, kind: container }\n');
+    await run('ip', ['link', 'add', 'hlbusy0', 'type', 'bridge']); // a bridge the lab did not make: up must refuse it
+    try {
+      const reports = join(scratch, 'busy-reports');
+      const result = await cli(['test', 'dns', '-t', topology], { HYBRID_LAB_REPORTS: reports });
+      expect(result.exitCode, result.stdout).toBe(2);
+      expect(result.stdout).toContain('setup error: provisioning failed, so this suite cannot run: bridge hlbusy0 already exists and was not made by lab "busylab"');
+      const junit = await readFile(join(reports, 'junit-setup.xml'), 'utf8');
+      expect(junit).toContain('<testcase classname="provisioning" name="bring lab busylab up">');
+      expect(junit).toContain('<failure message="bridge hlbusy0 already exists');
+    } finally {
+      await run('ip', ['link', 'del', 'hlbusy0'], { allowFailure: true });
+    }
+  });
+
   it('--help of every command shows examples', async () => {
     for (const command of ['up', 'down', 'status', 'exec', 'test', 'bench', 'logs', 'validate', 'doctor', 'setup', 'report', 'debug', 'monitor', 'box']) {
       const result = await cli([command, '--help']);

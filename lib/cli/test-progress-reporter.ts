@@ -65,9 +65,11 @@ export class TestProgressReporter implements Reporter {
     }
   }
 
-  onTestRunEnd(_modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>, reason: TestRunEndReason): void {
+  onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>, reason: TestRunEndReason): void {
     this.summary.reason = reason;
     for (const error of unhandledErrors) this.summary.setupErrors.push(error.message ?? String(error));
+    // A suite file that failed before its checks ran (e.g. the lab could not be brought up).
+    for (const module of modules) for (const error of module.errors()) this.summary.setupErrors.push(error.message ?? String(error));
     const { passed, failed, skipped, setupErrors } = this.summary;
     for (const error of setupErrors) this.out.write(`setup error: ${error.split('\n')[0]}\n`);
     this.out.write(`\n${failed + setupErrors.length === 0 ? '✔' : '✘'} ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}${setupErrors.length ? `, ${setupErrors.length} setup error(s)` : ''}\n`);

@@ -1,11 +1,14 @@
 import { inject } from 'vitest';
 import { openLab, type LiveLab } from '../../lib/lab/lab-nodes.ts';
+import { SetupError } from '../../lib/common/errors.ts';
 import type { LabNode } from '../../lib/nodes/node.ts';
 import type { AccelMode } from '../../lib/report/measurement.ts';
 import { labAccelMode } from '../../lib/lab/accel-mode.ts';
 
 /** The live lab the global setup made sure is up. */
 export async function liveLab(): Promise<LiveLab> {
+  const setupError = inject('labSetupError');
+  if (setupError) throw new SetupError(`provisioning failed, so this suite cannot run: ${setupError}`);
   return openLab(inject('labName'));
 }
 
