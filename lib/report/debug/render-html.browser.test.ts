@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { CHROMIUM, launchHeadlessChromium, openWatchedPage } from '../../testing/headless-page.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DebugResult } from '../../capture/run-debug.ts';
 import { fixtureDebugReport } from './report-fixture.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 // Real headless Chromium (the Debian one; playwright-core downloads nothing): the report must
 // render offline with its four charts, fetch nothing and log no errors, in light and dark.
@@ -14,7 +14,7 @@ describe.skipIf(!existsSync(CHROMIUM))('debug HTML report in headless Chromium',
   let result: DebugResult;
   beforeAll(async () => {
     result = await fixtureDebugReport();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    browser = await launchHeadlessChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -23,15 +23,7 @@ describe.skipIf(!existsSync(CHROMIUM))('debug HTML report in headless Chromium',
   for (const colorScheme of ['light', 'dark'] as const) {
     it(`renders findings and charts without console errors (${colorScheme})`, async () => {
       const url = pathToFileURL(result.written.htmlPath).href;
-      const tab = await browser.newPage({ colorScheme, viewport: { width: 1300, height: 900 } });
-      const problems: string[] = [];
-      const requests: string[] = [];
-      tab.on('console', (message) => {
-        if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
-      });
-      tab.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-      tab.on('request', (request) => requests.push(request.url()));
-      await tab.goto(url, { waitUntil: 'load' });
+      const { tab, problems, requests } = await openWatchedPage(browser, url, colorScheme);
 
       expect(await tab.title()).toMatch(/^hybrid-lab debug — hybr0/);
       expect(await tab.locator('.verdict.critical').textContent()).toBe('2 critical');

@@ -3,14 +3,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { CHROMIUM, launchHeadlessChromium, openWatchedPage } from '../../testing/headless-page.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendRun } from '../history/append-run.ts';
 import { buildLatencyReport } from './build-report.ts';
 import { fixtureHistory } from './report-fixture.ts';
 import { renderHtml } from './render-html.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 // Real headless Chromium (the system one; playwright-core downloads nothing): the page must
 // render offline, show one chart per pair and log no errors.
@@ -19,7 +19,7 @@ describe.skipIf(!existsSync(CHROMIUM))('HTML latency report in headless Chromium
   let browser: Browser;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'hl-html-'));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    browser = await launchHeadlessChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -31,15 +31,7 @@ describe.skipIf(!existsSync(CHROMIUM))('HTML latency report in headless Chromium
     for (const run of fixtureHistory(regressed)) await appendRun(run, history);
     const page = join(dir, `report-${regressed}.html`);
     await writeFile(page, renderHtml(await buildLatencyReport({ historyPath: history })));
-    const tab = await browser.newPage({ colorScheme, viewport: { width: 1300, height: 900 } });
-    const problems: string[] = [];
-    const requests: string[] = [];
-    tab.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
-    });
-    tab.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-    tab.on('request', (request) => requests.push(request.url()));
-    await tab.goto(pathToFileURL(page).href, { waitUntil: 'load' });
+    const { tab, problems, requests } = await openWatchedPage(browser, pathToFileURL(page).href, colorScheme);
     return { tab, problems, requests, url: pathToFileURL(page).href };
   }
 
