@@ -5,6 +5,7 @@ import type { LabNode } from '../lib/nodes/node.ts';
 import { echo } from '../lib/probe/echo.ts';
 import { httpGet } from '../lib/probe/http.ts';
 import { ping } from '../lib/probe/ping.ts';
+import { lookup } from '../lib/probe/dns-lookup.ts';
 import { endpoints, liveLab, orderedPairs } from './support/lab.ts';
 
 // Every ordered pair of endpoints (host included), every protocol, by IP and by DNS name.
@@ -26,9 +27,23 @@ afterAll(() => hostServices?.stop());
 async function targetByName(from: LabNode, to: LabNode): Promise<string> {
   const fqdn = `${to.name}.${domain}`;
   if (from.kind !== 'host') return fqdn;
-  const answer = await queryDns(dnsServer, fqdn, 'A');
-  if (answer.answers.length === 0) throw new Error(`lab DNS ${dnsServer} has no A record for ${fqdn} (${answer.rcode})`);
-  return answer.answers[0];
+  return resolveAt(from, fqdn);
+}
+
+/**
+ * The address a node's own resolver gives for a name (the lab DNS for the host): the echo tool
+ * takes addresses, so "echo by name" resolves on the sending node first, then echoes there.
+ */
+async function resolveAt(from: LabNode, fqdn: string): Promise<string> {
+  if (from.kind === 'host') {
+    const answer = await queryDns(dnsServer, fqdn, 'A');
+    if (answer.answers.length === 0) throw new Error(`lab DNS ${dnsServer} has no A record for ${fqdn} (${answer.rcode})`);
+    return answer.answers[0];
+  }
+  const answer = await lookup(from, fqdn);
+  const address = answer.answers.find((a) => /^\d+\.\d+\.\d+\.\d+$/.test(a));
+  if (!address) throw new Error(`${from.name} cannot resolve ${fqdn} with its own resolver: ${answer.rcode}\n${answer.output}`);
+  return address;
 }
 
 for (const [from, to] of orderedPairs(endpoints(lab))) describe(`connectivity: ${from.name} -> ${to.name}`, () => {
@@ -50,6 +65,22 @@ for (const [from, to] of orderedPairs(endpoints(lab))) describe(`connectivity: $
     const result = await httpGet(from, await targetByName(from, to), expected);
     expect(result.ok, `${from.name} -> http://${to.name}.${domain}/: ${result.detail}`).toBe(true);
   });
+
+  it('tcp http by ip', async () => {
+    const expected = to.kind === 'host' ? 'hello from gateway' : `hello from ${to.name}`;
+    const result = await httpGet(from, to.ip, expected);
+    expect(result.ok, `${from.name} -> http://${to.ip}/ (${to.name}): ${result.detail}`).toBe(true);
+  });
+
+  for (const protocol of ['tcp', 'udp'] as const) {
+    it(`${protocol} echo by name`, async () => {
+      const fqdn = `${to.name}.${domain}`;
+      const address = await resolveAt(from, fqdn);
+      expect(address, `${from.name} resolved ${fqdn}`).toBe(to.ip);
+      const result = await echo(from, protocol, address);
+      expect(result.ok, `${from.name} -> ${fqdn} (${address}):7/${protocol} echo: ${result.detail}`).toBe(true);
+    });
+  }
 
   it('tcp echo by ip', async () => {
     const result = await echo(from, 'tcp', to.ip);
