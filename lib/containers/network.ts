@@ -34,6 +34,10 @@ export async function ensureDockerNetwork(spec: DockerNetworkSpec): Promise<{ cr
   return { created: true, id: network.id };
 }
 
+export async function dockerNetworkExists(name: string): Promise<boolean> {
+  return (await findNetwork(name)) !== undefined;
+}
+
 async function findNetwork(name: string) {
   const networks = await docker().listNetworks({ filters: { name: [name] } });
   return networks.find((network) => network.Name === name);

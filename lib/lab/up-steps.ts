@@ -5,7 +5,7 @@ import { ProvisionError } from '../common/errors.ts';
 import { step, type ProgressReporter } from '../common/progress.ts';
 import { containerName, labLabels } from '../containers/docker-client.ts';
 import { findLabContainers, removeContainer } from '../containers/find.ts';
-import { dockerNetworkName, ensureDockerNetwork } from '../containers/network.ts';
+import { dockerNetworkExists, dockerNetworkName, ensureDockerNetwork } from '../containers/network.ts';
 import type { LabContainerSpec } from '../containers/start-container.ts';
 import { CONTAINER_CONFIG_DIR, SERVERS_FILE, renderDnsmasqConfig, renderServersFile } from '../dns/dnsmasq-config.ts';
 import { LiveRecords } from '../dns/live-records.ts';
@@ -74,7 +74,7 @@ export async function ensureDockerNetworkStep(topology: Topology, store: StateSt
   await ensureResource(
     store,
     { kind: 'docker-network', id: name },
-    async () => !(await ensureDockerNetwork(spec)).created,
+    () => dockerNetworkExists(name),
     async () => void (await ensureDockerNetwork(spec)),
     reporter,
     track,
