@@ -17,7 +17,7 @@ export function queryDns(server: string, name: string, type: QueryType, { timeou
   const packet = dnsPacket.encode({ type: 'query', id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type, name }] });
   return new Promise((resolve, reject) => {
     const socket = createSocket('udp4');
-    const started = performance.now();
+    let started = 0;
     const timer = setTimeout(() => {
       socket.close();
       reject(new Error(`no DNS answer from ${server} for ${name} ${type} within ${timeoutMs} ms`));
@@ -38,6 +38,43 @@ export function queryDns(server: string, name: string, type: QueryType, { timeou
       socket.close();
       reject(error);
     });
-    socket.send(packet, port, server);
+    // Bind first so the timer covers the query and its answer, not the socket's set-up.
+    socket.bind(0, () => {
+      started = performance.now();
+      socket.send(packet, port, server);
+    });
   });
+}
+
+/**
+ * Times `count` sequential A queries for one name over a single bound socket, so each figure is
+ * the server's query-to-answer time plus the wire, not socket set-up. Returns milliseconds.
+ */
+export async function timeDnsQueries(server: string, name: string, count: number, { timeoutMs = 2000, port = 53 } = {}): Promise<number[]> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, resolve));
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const id = (i * 7919 + 1) % 65536;
+      const packet = dnsPacket.encode({ type: 'query', id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type: 'A', name }] });
+      times.push(
+        await new Promise<number>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`no DNS answer from ${server} for ${name} within ${timeoutMs} ms`)), timeoutMs);
+          const onMessage = (message: Buffer) => {
+            if (dnsPacket.decode(message).id !== id) return;
+            clearTimeout(timer);
+            socket.off('message', onMessage);
+            resolve(performance.now() - started);
+          };
+          socket.on('message', onMessage);
+          const started = performance.now();
+          socket.send(packet, port, server);
+        }),
+      );
+    }
+    return times;
+  } finally {
+    socket.close();
+  }
 }
