@@ -1,11 +1,5 @@
+import { splitRuleLine } from '../../net/iptables.ts';
 import type { IptablesRuleCounted, IptablesSnapshot } from './host-snapshot.ts';
-
-/** Splits a rule into arguments, keeping double-quoted strings (comments) together. */
-function splitArgs(line: string): string[] {
-  const args: string[] = [];
-  for (const match of line.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)) args.push(match[1] ?? match[2]);
-  return args;
-}
 
 /** Reads the interface matches and target out of a rule's arguments. */
 function describeRule(args: string[]): Pick<IptablesRuleCounted, 'target' | 'inInterface' | 'inNegated' | 'outInterface' | 'outNegated'> {
@@ -55,7 +49,7 @@ export function parseIptablesSave(text: string): IptablesSnapshot {
       table,
       chain: ruleMatch[3],
       text,
-      ...describeRule(splitArgs(text)),
+      ...describeRule(splitRuleLine(text)),
       packets: Number(ruleMatch[1] ?? 0),
       bytes: Number(ruleMatch[2] ?? 0),
     });
