@@ -46,10 +46,19 @@ export class RootfsBuilder {
   }
 }
 
+/** Libraries and loader a dynamic binary needs, as absolute paths (from ldd's output). */
+export function parseLdd(output: string): string[] {
+  const paths = new Set<string>();
+  for (const line of output.split('\n')) {
+    const match = /=>\s*(\/\S+)/.exec(line) ?? /^\s*(\/\S+)\s+\(/.exec(line);
+    if (match) paths.add(match[1]);
+  }
+  return [...paths];
+}
+
 /** Absolute paths of the shared libraries (and loader) a program links against. */
 export async function sharedLibraries(programPath: string): Promise<string[]> {
-  const output = (await run('ldd', [programPath])).stdout;
-  return [...new Set([...output.matchAll(/(\/\S+)\s+\(0x/g)].map((match) => match[1]))];
+  return parseLdd((await run('ldd', [programPath])).stdout);
 }
 
 /** Content of the files that define an image, for its cache key. */

@@ -1,14 +1,13 @@
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
-import { execa } from 'execa';
+import { existsSync } from 'node:fs';
+import { chmod, copyFile, mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { SetupError } from '../../common/errors.ts';
 import { shortHash } from '../../common/hash.ts';
 import { cacheDir } from '../../common/paths.ts';
 import { run } from '../../common/run.ts';
 import { buildEchoTool } from '../../images/static-tools.ts';
+import { packInitramfs } from '../../images/initramfs-archive.ts';
+import { sharedLibraries } from '../../images/rootfs.ts';
 import { LAB_DIR } from '../../topology/load.ts';
 import type { GuestKernel } from './kernel.ts';
 
@@ -42,7 +41,7 @@ export async function ensureInitramfs(kernel: GuestKernel): Promise<string> {
   try {
     await stageFiles(staging, files, kernel);
     const temp = `${output}.${process.pid}.tmp`;
-    await packCpioGz(staging, temp);
+    await packInitramfs(staging, temp);
     await rename(temp, output);
     return output;
   } finally {
@@ -72,20 +71,6 @@ async function findProgram(name: string): Promise<string> {
   return path;
 }
 
-/** Libraries and loader a dynamic binary needs, as absolute paths (from ldd's output). */
-export function parseLdd(output: string): string[] {
-  const paths = new Set<string>();
-  for (const line of output.split('\n')) {
-    const match = /=>\s*(\/\S+)/.exec(line) ?? /^\s*(\/\S+)\s+\(/.exec(line);
-    if (match) paths.add(match[1]);
-  }
-  return [...paths];
-}
-
-async function sharedLibraries(binary: string): Promise<string[]> {
-  return parseLdd((await run('ldd', [binary])).stdout);
-}
-
 async function stageFiles(staging: string, files: GuestFile[], kernel: GuestKernel): Promise<void> {
   for (const directory of ['bin', 'sbin', 'usr/bin', 'usr/sbin', 'proc', 'sys', 'dev', 'tmp', 'run', 'etc', 'www', 'lib/modules']) {
     await mkdir(join(staging, directory), { recursive: true });
@@ -104,21 +89,3 @@ async function stageFiles(staging: string, files: GuestFile[], kernel: GuestKern
   await run('mknod', ['-m', '666', join(staging, 'dev/null'), 'c', '1', '3']);
 }
 
-/** `cpio -o -H newc` over every path in the staging tree, gzip-compressed (what the kernel unpacks). */
-async function packCpioGz(staging: string, output: string): Promise<void> {
-  const entries = await readdir(staging, { recursive: true, withFileTypes: true });
-  const paths = entries.map((entry) => relative(staging, join(entry.parentPath, entry.name))).sort();
-  const raw = `${output}.cpio`;
-  const cpio = await execa('cpio', ['-o', '-H', 'newc', '--quiet', '-R', '0:0'], {
-    cwd: staging,
-    input: `.\n${paths.join('\n')}\n`,
-    stdout: { file: raw },
-    reject: false,
-  });
-  if (cpio.exitCode !== 0) throw new SetupError(`cpio failed to pack the initramfs: ${String(cpio.stderr)}`);
-  try {
-    await pipeline(createReadStream(raw), createGzip({ level: 6 }), createWriteStream(output));
-  } finally {
-    await rm(raw, { force: true });
-  }
-}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderKernelCmdline } from './cmdline.ts';
-import { parseLdd } from './initramfs.ts';
+import { parseLdd } from '../../images/rootfs.ts';
 import { vmMac } from './mac.ts';
 import { qemuGuestLabel, renderQemuArgs, vmFiles } from './qemu-args.ts';
 import { tapAlias, tapName } from './tap.ts';
