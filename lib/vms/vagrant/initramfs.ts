@@ -2,11 +2,11 @@ import { existsSync } from 'node:fs';
 import { chmod, copyFile, mkdir, mkdtemp, readdir, rm, symlink, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { SetupError } from '../../common/errors.ts';
 import { run } from '../../common/run.ts';
 import { PROBE_MARKER } from '../accel.ts';
 import { GUEST_MODULES } from '../qemu/kernel.ts';
+import { packInitramfs } from '../../images/initramfs-archive.ts';
 
 /**
  * Modules the initramfs loads with insmod, in dependency order: the qemu provider's virtio set,
@@ -45,7 +45,7 @@ export async function buildHandoffInitramfs(busybox: string, modulesDir: string,
     await writeFile(join(tree, 'init'), HANDOFF_INIT, { mode: 0o755 });
     // The kernel opens /dev/console before devtmpfs is mounted: it must exist in the archive.
     await run('mknod', ['-m', '600', join(tree, 'dev/console'), 'c', '5', '1']);
-    await packCpio(tree, output);
+    await packInitramfs(tree, output);
   } finally {
     await rm(tree, { recursive: true, force: true });
   }
@@ -71,13 +71,3 @@ async function builtIn(modulesDir: string, name: string): Promise<boolean> {
   return list.split('\n').some((line) => line.endsWith(`/${name}.ko`));
 }
 
-/** newc cpio of the tree, gzip'd: the format the kernel unpacks as initramfs. */
-async function packCpio(tree: string, output: string): Promise<void> {
-  const entries = await readdir(tree, { recursive: true });
-  const list = ['.', ...entries.map((entry) => `./${entry}`)].join('\n');
-  const archive = `${output}.cpio`;
-  await run('cpio', ['-o', '-H', 'newc', '--quiet', '-D', tree, '-F', archive], { input: `${list}\n` });
-  await writeFile(output, gzipSync(await readFile(archive), { level: 1 }));
-  await rm(archive, { force: true });
-  await chmod(output, 0o644);
-}
