@@ -15,7 +15,7 @@ const { domain, address: dnsServer } = lab.state.topology.dns;
 // The host answers HTTP and echo too, for the duration of the suite, so X -> host is checked like any pair.
 let hostServices: HostServices;
 beforeAll(async () => {
-  hostServices = await startHostServices(lab.host.ip, 'gateway');
+  hostServices = await startHostServices(lab.host.ip, 'gateway', { labName: lab.state.lab, bridge: lab.state.topology.bridge.name });
 });
 afterAll(() => hostServices?.stop());
 

@@ -6,7 +6,7 @@ import { removeContainer } from '../lib/containers/find.ts';
 import { buildNodeImage } from '../lib/containers/images.ts';
 import { readSysctl } from '../lib/host/sysctl.ts';
 import { auditRules, formatRule, readFilterTable } from '../lib/net/iptables-audit.ts';
-import { isolationRules, labRules } from '../lib/net/iptables.ts';
+import { hostInputRules, isolationRules, labRules } from '../lib/net/iptables.ts';
 import { httpGet } from '../lib/probe/http.ts';
 import { ping } from '../lib/probe/ping.ts';
 import { liveLab } from './support/lab.ts';
@@ -17,6 +17,7 @@ const { topology } = lab.state;
 const managementBridges = lab.state.resources.flatMap((r) => (r.kind === 'vm' && r.handle?.details.managementBridge ? [String(r.handle.details.managementBridge)] : []));
 const promised = [
   ...labRules(topology.name, topology.bridge.name),
+  ...hostInputRules(topology.name, topology.bridge.name, topology.host.acceptFromLab ?? []),
   ...[...new Set(managementBridges)].flatMap((bridge) => isolationRules(topology.name, topology.bridge.name, bridge)),
 ];
 
@@ -66,7 +67,7 @@ describe('isolation: VM management networks', () => {
 
 describe('isolation: iptables rules and sysctls', () => {
   for (const rule of promised) it(`rule present: ${rule.purpose}`, async () => {
-    const [audit] = auditRules(await readFilterTable(), [rule]);
+    const [audit] = auditRules(await readFilterTable(rule.family), [rule]);
     expect(audit.present, `iptables rule missing: ${formatRule(rule)} (${rule.purpose}). Fix: run \`npx hybrid-lab up\` to restore it`).toBe(true);
   });
 

@@ -16,7 +16,11 @@ export function labLabels(labName: string, nodeName: string, role: 'dns' | 'node
   return { [LAB_LABEL]: labName, [NODE_LABEL]: nodeName, [ROLE_LABEL]: role };
 }
 
-/** Container name for a lab node: the node's own name for the default lab, prefixed otherwise. */
+/**
+ * Container name for a lab node: `<lab>_<node>`. Lab and node names are DNS labels (no `_`), so
+ * two labs can never produce the same name (`hybrid` + `web-server` vs `hybrid-web` + `server`),
+ * nor can a node container take a lab's `<lab>-dns` or `<lab>-net`.
+ */
 export function containerName(labName: string, nodeName: string): string {
-  return `${labName}-${nodeName}`;
+  return `${labName}_${nodeName}`;
 }

@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import type { ExecOptions, ExecResult } from '../nodes/node.ts';
+import { killProcessTree } from '../common/process-tree.ts';
 import { docker } from './docker-client.ts';
 
 /** Runs argv in a container through the Engine API, with stdout and stderr kept apart. */
@@ -28,7 +29,15 @@ export async function execInContainer(containerId: string, argv: readonly string
     : undefined;
   await finished.catch(() => undefined);
   if (timer) clearTimeout(timer);
+  // Docker has no API to stop an exec: closing our stream leaves the command running in the
+  // node. Its host pid (exec inspect) is killed with its children, as `timeout` would.
+  if (timedOut) await killExecProcess(exec);
   if (timedOut) return { exitCode: 124, stdout: Buffer.concat(out).toString(), stderr: `${Buffer.concat(err).toString()}timed out after ${options.timeoutMs} ms` };
   const inspected = await exec.inspect();
   return { exitCode: inspected.ExitCode ?? 1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
+}
+
+async function killExecProcess(exec: { inspect(): Promise<{ Pid?: number; Running?: boolean }> }): Promise<void> {
+  const info = await exec.inspect().catch(() => undefined);
+  if (info?.Running && info.Pid && info.Pid > 0) await killProcessTree(info.Pid);
 }

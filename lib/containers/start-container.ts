@@ -16,6 +16,7 @@ export interface LabContainerSpec {
   bindMounts?: Array<{ source: string; target: string; mode: 'ro' | 'rw' }>;
   /** Log line that says the container is ready. */
   readyLog: RegExp;
+  /** The only capabilities the container gets: Docker's default set is dropped first. */
   capabilities?: string[];
 }
 
@@ -38,7 +39,7 @@ class FixedAddressContainer extends GenericContainer {
       .withWaitStrategy(Wait.forLogMessage(spec.readyLog))
       .withStartupTimeout(30_000);
     if (spec.bindMounts) this.withBindMounts(spec.bindMounts);
-    if (spec.capabilities) this.withAddedCapabilities(...spec.capabilities);
+    if (spec.capabilities) this.withDroppedCapabilities('ALL').withAddedCapabilities(...spec.capabilities);
   }
 
   protected override async beforeContainerCreated(): Promise<void> {

@@ -1,7 +1,9 @@
 import { step, type ProgressReporter } from '../common/progress.ts';
+import { settleAll } from '../common/settle-all.ts';
 import { nowMs } from '../common/time.ts';
-import { findLabContainers, removeContainer } from '../containers/find.ts';
-import { findLabNetworks, removeDockerNetwork } from '../containers/network.ts';
+import { assertLabName } from '../common/lab-name.ts';
+import { findLabContainers } from '../containers/find.ts';
+import { findLabNetworks } from '../containers/network.ts';
 import { dockerEngineReachable } from '../host/docker-engine.ts';
 import { deleteLink, findLabInterfaces } from '../net/bridge.ts';
 import { removeTaggedRules } from '../net/iptables.ts';
@@ -9,82 +11,160 @@ import { succeeds } from '../common/run.ts';
 import type { Topology } from '../topology/topology.ts';
 import { loadVmProvider, VM_PROVIDER_NAMES } from '../vms/registry.ts';
 import { acquireLabLock } from './lock.ts';
-import { readState, removeStateDir } from './state.ts';
-import { describeResource, removeResource } from './teardown.ts';
-import { vmContext } from './vm-context.ts';
+import { readState, removeStateDir, StateFileError, StateStore, type LabResource, type LabState } from './state.ts';
+import { restoreSysctls } from './sysctls.ts';
+import { describeResource, removeResource, type Removal } from './teardown.ts';
+import { leftoverContext, vmContext } from './vm-context.ts';
 
 export interface DownResult {
   lab: string;
   removed: string[];
   /** Resources found by label/name that the state file did not list (a crashed `up`). */
   leftovers: string[];
+  /** Things done along the way worth saying: foreign endpoints disconnected, sysctls restored. */
+  notes: string[];
+  /** Recorded resources left alone because they do not carry the lab's mark. */
+  refused: string[];
+  /** What could not be removed, with why: non-empty means `down` failed (exit 1). */
+  failures: string[];
   elapsedMs: number;
 }
 
+/** Removal order: what uses a thing goes before it (containers before their network, rules before the bridge). */
+const ORDER: Array<LabResource['kind']> = ['vm', 'container', 'dns-container', 'docker-network', 'iptables-rule', 'bridge'];
+const PARALLEL_REMOVALS = 8;
+
 /**
- * Removes everything of a lab: first what the state file lists, then anything still found by the
- * lab's labels, interface aliases, rule comments and VM providers. Safe to run twice.
+ * Removes everything of a lab: what the state file lists (each proven to be the lab's first),
+ * then anything still found by the lab's labels, interface aliases, rule comments and VM
+ * providers. Never stops at a failure: every step runs, and the failures are reported at the end.
  */
 export async function downLab(labName: string, fallbackTopology: Topology | undefined, reporter: ProgressReporter): Promise<DownResult> {
+  assertLabName(labName, 'lab name');
   const started = nowMs();
   const lock = await acquireLabLock(labName, 'down');
-  const removed: string[] = [];
-  const leftovers: string[] = [];
+  const result: DownResult = { lab: labName, removed: [], leftovers: [], notes: [], refused: [], failures: [], elapsedMs: 0 };
   try {
-    const state = await readState(labName);
-    const topology = state?.topology ?? fallbackTopology;
-    for (const resource of [...(state?.resources ?? [])].reverse()) {
-      if (!topology) break;
-      await step(reporter, `remove ${describeResource(resource)}`, () => removeResource(resource, topology));
-      removed.push(describeResource(resource));
+    const state = await readTrustedState(labName, result);
+    const topology = (state?.topology ?? fallbackTopology) as Topology | undefined;
+    const recorded = topology ? [...(state?.resources ?? [])] : [];
+    const remaining: LabResource[] = [];
+    for (const kind of ORDER) {
+      // Leftovers first within a kind: an unrecorded container holding the network would make its removal fail.
+      if (kind === 'docker-network') await sweepContainers(labName, reporter, result);
+      const batch = recorded.filter((resource) => resource.kind === kind);
+      const outcomes = await settleAll(batch, PARALLEL_REMOVALS, (resource) => removeOne(resource, topology!, reporter));
+      outcomes.forEach((outcome, i) => {
+        const what = describeResource(batch[i]);
+        if (outcome.status === 'rejected') {
+          result.failures.push(`${what}: ${firstLine(outcome.reason)}`);
+          remaining.push(batch[i]);
+        } else record(outcome.value, what, result);
+      });
     }
-    for (const leftover of await sweepLeftovers(labName, topology, reporter)) leftovers.push(leftover);
-    await removeStateDir(labName);
-    return { lab: labName, removed, leftovers, elapsedMs: nowMs() - started };
+    await sweepLeftovers(labName, topology, reporter, result);
+    if (state) result.notes.push(...(await restoreSysctls(state).catch((error) => [`could not restore sysctls: ${firstLine(error)}`])));
+    if (result.failures.length === 0) await removeStateDir(labName);
+    else if (state) await keepWhatRemains(state, remaining);
+    result.elapsedMs = nowMs() - started;
+    return result;
   } finally {
     await lock.release();
   }
 }
 
+async function readTrustedState(labName: string, result: DownResult): Promise<LabState | undefined> {
+  try {
+    return await readState(labName);
+  } catch (error) {
+    if (!(error instanceof StateFileError)) throw error;
+    result.notes.push(`${error.message.split('. Fix:')[0]}: only resources carrying the lab's marks are removed`);
+    return undefined;
+  }
+}
+
+async function removeOne(resource: LabResource, topology: Topology, reporter: ProgressReporter): Promise<Removal> {
+  return step(reporter, `remove ${describeResource(resource)}`, () => removeResource(resource, topology), (removal) => (removal.outcome === 'removed' ? undefined : removal.outcome === 'absent' ? '(already gone)' : `(refused: ${removal.reason})`));
+}
+
+function record(removal: Removal, what: string, result: DownResult): void {
+  if (removal.outcome === 'refused') result.refused.push(`${what}: ${removal.reason}; left alone`);
+  else {
+    result.removed.push(what);
+    if (removal.outcome === 'removed') result.notes.push(...removal.notes);
+  }
+}
+
+/** Runs one sweep action, recording a failure instead of throwing. */
+async function attempt(result: DownResult, what: string, work: () => Promise<void>): Promise<boolean> {
+  try {
+    await work();
+    return true;
+  } catch (error) {
+    result.failures.push(`${what}: ${firstLine(error)}`);
+    return false;
+  }
+}
+
+async function sweepContainers(labName: string, reporter: ProgressReporter, result: DownResult): Promise<void> {
+  if (!(await dockerEngineReachable())) return;
+  const containers = await findLabContainers(labName).catch(() => []);
+  await settleAll(containers, PARALLEL_REMOVALS, async (container) => {
+    const what = `container ${container.name}`;
+    if (await attempt(result, `leftover ${what}`, () => step(reporter, `remove leftover ${what}`, async () => void (await removeResource({ kind: 'container', id: container.id, node: container.node }, { name: labName } as Topology))))) result.leftovers.push(what);
+  });
+}
+
 /** Finds and removes what the lab made without relying on the state file. */
-async function sweepLeftovers(labName: string, topology: Topology | undefined, reporter: ProgressReporter): Promise<string[]> {
-  const found: string[] = [];
-  if (topology) {
-    const ctx = vmContext(topology, reporter);
+async function sweepLeftovers(labName: string, topology: Topology | undefined, reporter: ProgressReporter, result: DownResult): Promise<void> {
+  {
+    const ctx = topology ? vmContext(topology, reporter) : leftoverContext(labName);
     for (const name of VM_PROVIDER_NAMES) {
       if (!(await worthSweeping(name, topology))) continue;
       const provider = await loadVmProvider(name).catch(() => undefined);
       for (const leftover of (await provider?.findLeftovers(labName, ctx).catch(() => [])) ?? []) {
-        await step(reporter, `remove leftover ${leftover.kind} ${leftover.id}`, () => leftover.remove());
-        found.push(`${leftover.kind} ${leftover.id}`);
+        const what = `${leftover.kind} ${leftover.id}`;
+        if (await attempt(result, `leftover ${what}`, () => step(reporter, `remove leftover ${what}`, () => leftover.remove()))) result.leftovers.push(what);
       }
     }
   }
+  await sweepContainers(labName, reporter, result);
   if (await dockerEngineReachable()) {
-    for (const container of await findLabContainers(labName)) {
-      await step(reporter, `remove leftover container ${container.name}`, () => removeContainer(container.id));
-      found.push(`container ${container.name}`);
-    }
-    for (const network of await findLabNetworks(labName)) {
-      await step(reporter, `remove leftover Docker network ${network}`, () => removeDockerNetwork(network));
-      found.push(`Docker network ${network}`);
+    for (const network of await findLabNetworks(labName).catch(() => [])) {
+      const what = `Docker network ${network}`;
+      await attempt(result, `leftover ${what}`, async () => {
+        const removal = await step(reporter, `remove leftover ${what}`, () => removeResource({ kind: 'docker-network', id: network }, { name: labName } as Topology));
+        if (removal.outcome === 'removed') result.notes.push(...removal.notes);
+        result.leftovers.push(what);
+      });
     }
   }
-  const rules = await removeTaggedRules(labName);
-  if (rules > 0) found.push(`${rules} iptables rule(s)`);
-  for (const link of await findLabInterfaces(labName)) {
-    await step(reporter, `remove leftover interface ${link.name}`, () => deleteLink(link.name));
-    found.push(`interface ${link.name}`);
+  await attempt(result, 'leftover iptables rules', async () => {
+    const rules = await removeTaggedRules(labName);
+    if (rules > 0) result.leftovers.push(`${rules} iptables rule(s)`);
+  });
+  for (const link of await findLabInterfaces(labName).catch(() => [])) {
+    const what = `interface ${link.name}`;
+    if (await attempt(result, `leftover ${what}`, () => step(reporter, `remove leftover ${what}`, () => deleteLink(link.name)))) result.leftovers.push(what);
   }
-  return found;
+}
+
+/** After a partial failure the state keeps only what is still there, so the next `down` retries just that. */
+async function keepWhatRemains(state: LabState, remaining: LabResource[]): Promise<void> {
+  const store = new StateStore({ ...state, status: 'failed', resources: state.resources.filter((resource) => remaining.some((r) => r.kind === resource.kind && r.id === resource.id)) });
+  await store.save();
 }
 
 /**
  * qemu leftovers are cheap to look for (processes, taps), so always; vagrant's need libvirtd
  * (seconds to start), so only when the topology uses vagrant or libvirtd already runs.
  */
-async function worthSweeping(provider: string, topology: Topology): Promise<boolean> {
+async function worthSweeping(provider: string, topology: Topology | undefined): Promise<boolean> {
   if (provider === 'qemu') return true;
-  if (topology.nodes.some((node) => node.kind === 'vm' && node.provider === provider)) return true;
+  if (topology?.nodes.some((node) => node.kind === 'vm' && node.provider === provider)) return true;
   return provider === 'vagrant' && (await succeeds('pgrep', ['-x', 'libvirtd']));
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
 }

@@ -1,16 +1,11 @@
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
 import { LockError } from '../common/errors.ts';
-import { stateRoot } from '../common/paths.ts';
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { assertLabName } from '../common/lab-name.ts';
+import { insideRoot, stateRoot } from '../common/paths.ts';
+import { sleep } from '../common/time.ts';
+import { ensureStateRoot } from './state.ts';
 
 /** Held while a command changes a lab; a second `up`/`down` of the same lab is refused. */
 export interface LabLock {
@@ -18,28 +13,46 @@ export interface LabLock {
 }
 
 /**
- * Takes the lab's lock file (O_EXCL). A lock left by a process that died is taken over; one held
- * by a live process is refused with its pid, so two `up`s never race.
+ * The lock is a Linux abstract unix socket bound to a name derived from the state root and the
+ * lab: binding is exclusive and the kernel releases it the moment its holder dies (kill -9
+ * included), so a crashed `up` can never wedge the next `down`, and a reused pid can never look
+ * like a live holder. A small file beside it only says who holds it, for the error message.
  */
-export async function acquireLabLock(labName: string, purpose: string): Promise<LabLock> {
-  await mkdir(stateRoot(), { recursive: true });
-  const path = join(stateRoot(), `${labName}.lock`);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const handle = await open(path, 'wx');
-      await handle.writeFile(JSON.stringify({ pid: process.pid, purpose, since: new Date().toISOString() }));
-      await handle.close();
-      return { release: () => rm(path, { force: true }) };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = await readHolder(path);
-      if (holder && isAlive(holder.pid) && holder.pid !== process.pid) {
-        throw new LockError(`lab "${labName}" is busy: pid ${holder.pid} is running \`${holder.purpose}\` since ${holder.since}. Wait for it to finish (lock: ${path})`);
-      }
-      await rm(path, { force: true }); // stale: its process is gone
+export async function acquireLabLock(labName: string, purpose: string, waitMs = 2_000): Promise<LabLock> {
+  assertLabName(labName, 'lab name');
+  await ensureStateRoot();
+  const name = `\0hybrid-lab-lock:${createHash('sha256').update(stateRoot()).digest('hex').slice(0, 16)}:${labName}`;
+  const infoPath = insideRoot(stateRoot(), `${labName}.lock`);
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const server = await bind(name);
+    if (server) {
+      await writeFile(infoPath, JSON.stringify({ pid: process.pid, purpose, since: new Date().toISOString() }), { mode: 0o600 });
+      return {
+        release: async () => {
+          await rm(infoPath, { force: true });
+          await new Promise<void>((resolve) => server.close(() => resolve()));
+        },
+      };
     }
+    if (Date.now() >= deadline) {
+      const holder = await readHolder(infoPath);
+      const who = holder ? `pid ${holder.pid} is running \`${holder.purpose}\` since ${holder.since}` : 'another hybrid-lab process holds it';
+      throw new LockError(`lab "${labName}" is busy: ${who}. Fix: wait for it to finish`);
+    }
+    await sleep(100);
   }
-  throw new LockError(`could not take the lock ${path}`);
+}
+
+function bind(name: string): Promise<Server | undefined> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(undefined) : reject(error)));
+    server.listen(name, () => {
+      server.unref(); // the lock must not keep the process alive
+      resolve(server);
+    });
+  });
 }
 
 async function readHolder(path: string): Promise<{ pid: number; purpose: string; since: string } | undefined> {

@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { isLabName } from '../common/lab-name.ts';
 import { writeFileAtomic } from '../common/atomic-write.ts';
-import { labStateDir } from '../common/paths.ts';
+import { HybridLabError } from '../common/errors.ts';
+import { labStateDir, labStatePath, stateRoot } from '../common/paths.ts';
 import type { IptablesRule } from '../net/iptables.ts';
 import type { Topology } from '../topology/topology.ts';
 import type { VmHandle } from '../vms/provider.ts';
+import { labStateSchema } from './state-schema.ts';
 
 /** A resource the lab makes. Recorded as `planned` before it is created, `created` after. */
 export type LabResource =
@@ -18,6 +20,13 @@ export type LabResource =
 
 export type RecordedResource = LabResource & { phase: 'planned' | 'created' };
 
+/** A host sysctl the lab changed: restored on `down` when no other lab needs the new value. */
+export interface SysctlChange {
+  key: string;
+  before: string;
+  after: string;
+}
+
 export interface LabState {
   version: 1;
   lab: string;
@@ -25,33 +34,80 @@ export interface LabState {
   status: 'creating' | 'up' | 'failed';
   updatedAt: string;
   resources: RecordedResource[];
+  sysctls: SysctlChange[];
 }
+
+/** A state file that exists but cannot be trusted: it is not acted on. */
+export class StateFileError extends HybridLabError {}
 
 export function stateFilePath(labName: string): string {
-  return join(labStateDir(labName), 'state.json');
+  return labStatePath(labName, 'state.json');
 }
 
+/** The state root, root-only whatever the caller's umask. */
+export async function ensureStateRoot(): Promise<void> {
+  await mkdir(stateRoot(), { recursive: true, mode: 0o700 });
+  await chmod(stateRoot(), 0o700);
+}
+
+/** The state root and the lab's directory, root-only whatever the caller's umask. */
+export async function ensureLabDir(labName: string): Promise<void> {
+  await ensureStateRoot();
+  await mkdir(labStateDir(labName), { recursive: true, mode: 0o700 });
+  await chmod(labStateDir(labName), 0o700);
+}
+
+/** The lab's state, or undefined when there is none. Throws StateFileError when the file is not a valid state of this lab. */
 export async function readState(labName: string): Promise<LabState | undefined> {
   const path = stateFilePath(labName);
   if (!existsSync(path)) return undefined;
+  let raw: unknown;
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as LabState;
-  } catch {
-    return undefined; // unreadable state: `down` falls back to finding resources by label
+    raw = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new StateFileError(`${path}: not readable JSON (${(error as Error).message}). Fix: run \`hybrid-lab down --lab ${labName}\` (it finds the lab's resources by their marks)`);
+  }
+  const parsed = labStateSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new StateFileError(`${path}: not a valid lab state (${issue.path.join('.') || 'file'}: ${issue.message}); it is not acted on. Fix: run \`hybrid-lab down --lab ${labName}\` (it finds the lab's resources by their marks)`);
+  }
+  if (parsed.data.lab !== labName) throw new StateFileError(`${path}: records lab "${parsed.data.lab}", not "${labName}"; it is not acted on`);
+  return parsed.data as unknown as LabState;
+}
+
+/** readState for readers that only show things (status): an untrusted file reads as no state. */
+export async function readStateOrUndefined(labName: string): Promise<LabState | undefined> {
+  try {
+    return await readState(labName);
+  } catch (error) {
+    if (error instanceof StateFileError) return undefined;
+    throw error;
   }
 }
 
-/** Keeps the state file in step with what exists; every change is written atomically at once. */
+/**
+ * Keeps the state file in step with what exists. One writer: every change is written in order,
+ * each write serialising the whole state as it is at that moment, so concurrent steps (containers
+ * started in parallel) never lose a record to a stale write that lands last.
+ */
 export class StateStore {
+  private writes: Promise<void> = Promise.resolve();
+
   constructor(public state: LabState) {}
 
   static fresh(topology: Topology): StateStore {
-    return new StateStore({ version: 1, lab: topology.name, topology, status: 'creating', updatedAt: new Date().toISOString(), resources: [] });
+    return new StateStore({ version: 1, lab: topology.name, topology, status: 'creating', updatedAt: new Date().toISOString(), resources: [], sysctls: [] });
   }
 
-  async save(): Promise<void> {
-    this.state.updatedAt = new Date().toISOString();
-    await writeFileAtomic(stateFilePath(this.state.lab), `${JSON.stringify(this.state, null, 2)}\n`);
+  save(): Promise<void> {
+    const write = this.writes.then(async () => {
+      await ensureLabDir(this.state.lab);
+      this.state.updatedAt = new Date().toISOString();
+      await writeFileAtomic(stateFilePath(this.state.lab), `${JSON.stringify(this.state, null, 2)}\n`, 0o600);
+    });
+    this.writes = write.catch(() => undefined); // one failed write must not block the next
+    return write;
   }
 
   find(kind: LabResource['kind'], id: string): RecordedResource | undefined {
@@ -82,8 +138,22 @@ export class StateStore {
     this.state.status = status;
     await this.save();
   }
+
+  /** Records a sysctl change before it is made (the first `before` is kept across runs). */
+  async recordSysctl(change: SysctlChange): Promise<void> {
+    const known = this.state.sysctls.find((entry) => entry.key === change.key);
+    if (known) known.after = change.after;
+    else this.state.sysctls.push(change);
+    await this.save();
+  }
 }
 
 export async function removeStateDir(labName: string): Promise<void> {
   await rm(labStateDir(labName), { recursive: true, force: true });
+}
+
+/** Names of the labs recorded under the state root (directories whose name is a valid lab name). */
+export async function listLabNames(): Promise<string[]> {
+  const entries = await readdir(stateRoot(), { withFileTypes: true }).catch(() => []);
+  return entries.filter((entry) => entry.isDirectory() && isLabName(entry.name)).map((entry) => entry.name).sort();
 }

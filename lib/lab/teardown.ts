@@ -1,30 +1,76 @@
-import { removeContainer } from '../containers/find.ts';
+import { containerOwnership, removeContainer } from '../containers/find.ts';
 import { removeDockerNetwork } from '../containers/network.ts';
-import { deleteLink } from '../net/bridge.ts';
-import { removeRule } from '../net/iptables.ts';
+import { bridgePorts, deleteLink, labInterfaceAlias, linkInfo } from '../net/bridge.ts';
+import { removeRule, ruleIsTagged } from '../net/iptables.ts';
 import { loadVmProvider } from '../vms/registry.ts';
-import type { LabResource } from './state.ts';
+import type { LabResource, RecordedResource } from './state.ts';
 import { vmContext } from './vm-context.ts';
 import type { Topology } from '../topology/topology.ts';
 import { silentReporter } from '../common/progress.ts';
 
-/** Removes one recorded resource; a resource already gone is not an error. */
-export async function removeResource(resource: LabResource, topology: Topology): Promise<void> {
+/** What happened to one resource: removed, already gone, or refused because it is not the lab's. */
+export type Removal =
+  | { outcome: 'removed'; notes: string[] }
+  | { outcome: 'absent' }
+  | { outcome: 'refused'; reason: string };
+
+const removed = (notes: string[] = []): Removal => ({ outcome: 'removed', notes });
+
+/**
+ * Removes one recorded resource after proving it is this lab's (label, interface alias, rule
+ * comment, provider's own naming). A resource that is gone is not an error; one that does not
+ * carry the lab's mark is refused and left alone, whatever the state file says.
+ */
+export async function removeResource(resource: LabResource | RecordedResource, topology: Topology): Promise<Removal> {
+  const lab = topology.name;
   switch (resource.kind) {
     case 'vm': {
-      if (resource.handle) await (await loadVmProvider(resource.provider)).destroy(resource.handle, vmContext(topology, silentReporter));
-      return;
+      // Providers find their VMs by names derived from lab + node (qemu label, tap; libvirt domain).
+      const provider = await loadVmProvider(resource.provider);
+      const ctx = vmContext(topology, silentReporter);
+      if (resource.handle) await provider.destroy(resource.handle, ctx);
+      return removed();
     }
     case 'container':
-    case 'dns-container':
-      return removeContainer(resource.id);
-    case 'docker-network':
-      return removeDockerNetwork(resource.id);
-    case 'iptables-rule':
-      return removeRule(resource.rule);
+    case 'dns-container': {
+      const ownership = await containerOwnership(resource.id, lab);
+      if (ownership.owner === 'absent') return { outcome: 'absent' };
+      if (ownership.owner === 'foreign') return { outcome: 'refused', reason: `container ${resource.id} is ${ownership.describe}` };
+      await removeContainer(ownership.id);
+      return removed();
+    }
+    case 'docker-network': {
+      const { ownership, disconnected } = await removeDockerNetwork(resource.id, lab);
+      if (ownership.owner === 'absent') return { outcome: 'absent' };
+      if (ownership.owner === 'foreign') return { outcome: 'refused', reason: `Docker network ${resource.id} is ${ownership.describe}` };
+      return removed(disconnected.map((name) => `disconnected container ${name} (not the lab's) from Docker network ${resource.id}`));
+    }
+    case 'iptables-rule': {
+      if (!ruleIsTagged(resource.rule, lab)) return { outcome: 'refused', reason: `the recorded rule in ${resource.rule.chain} does not carry the comment hybrid-lab:${lab}` };
+      await removeRule(resource.rule);
+      return removed();
+    }
     case 'bridge':
-      return deleteLink(resource.id);
+      return removeBridge(resource, topology);
   }
+}
+
+/**
+ * A bridge is the lab's when it carries the lab's alias. The one exception is a bridge recorded
+ * as planned that a crash left between `ip link add` and setting the alias: it is removed only
+ * while it is empty (no ports) and has no address but the lab's gateway.
+ */
+async function removeBridge(resource: Extract<LabResource, { kind: 'bridge' }> & { phase?: string }, topology: Topology): Promise<Removal> {
+  const link = await linkInfo(resource.id);
+  if (!link) return { outcome: 'absent' };
+  const mark = labInterfaceAlias(topology.name, 'bridge');
+  if (link.ifalias !== mark) {
+    const unmarkedButOurs = resource.phase === 'planned' && !link.ifalias && link.linkinfo?.info_kind === 'bridge' && (await bridgePorts(resource.id)).length === 0
+      && (link.addr_info ?? []).filter((address) => address.family === 'inet').every((address) => address.local === topology.bridge.gateway);
+    if (!unmarkedButOurs) return { outcome: 'refused', reason: `interface ${resource.id} does not carry the alias ${mark}${link.ifalias ? ` (its alias: ${link.ifalias})` : ''}` };
+  }
+  await deleteLink(resource.id);
+  return removed();
 }
 
 /** Human label for a resource in progress output. */
@@ -39,7 +85,7 @@ export function describeResource(resource: LabResource): string {
     case 'docker-network':
       return `Docker network ${resource.id}`;
     case 'iptables-rule':
-      return `iptables ${resource.rule.chain}: ${resource.rule.purpose}`;
+      return `${resource.rule.family === 'ipv6' ? 'ip6tables' : 'iptables'} ${resource.rule.chain}: ${resource.rule.purpose}`;
     case 'bridge':
       return `bridge ${resource.id}`;
   }

@@ -4,18 +4,18 @@ import { writeFileAtomic } from '../common/atomic-write.ts';
 import { ProvisionError } from '../common/errors.ts';
 import { step, type ProgressReporter } from '../common/progress.ts';
 import { containerName, labLabels } from '../containers/docker-client.ts';
-import { findLabContainers, removeContainer } from '../containers/find.ts';
+import { containerOwnership, findLabContainers, removeContainer } from '../containers/find.ts';
 import { dockerNetworkExists, dockerNetworkName, ensureDockerNetwork } from '../containers/network.ts';
 import type { LabContainerSpec } from '../containers/start-container.ts';
 import { CONTAINER_CONFIG_DIR, SERVERS_FILE, renderDnsmasqConfig, renderServersFile } from '../dns/dnsmasq-config.ts';
 import { LiveRecords } from '../dns/live-records.ts';
 import { labRecords } from '../dns/records.ts';
-import { readSysctl, writeSysctl } from '../host/sysctl.ts';
-import { createBridge, findLabInterfaces, labInterfaceAlias, linkExists } from '../net/bridge.ts';
-import { ensureRule, labRules, ruleExists } from '../net/iptables.ts';
+import { createBridge, labInterfaceAlias, linkExists } from '../net/bridge.ts';
+import { ensureRule, hostInputRules, labRules, ruleExists, type IptablesRule } from '../net/iptables.ts';
 import type { Topology } from '../topology/topology.ts';
 import { dnsContainerName, dnsDir, hostsDir } from './dns-paths.ts';
 import type { LabResource, StateStore } from './state.ts';
+import { applySysctls } from './sysctls.ts';
 import { describeResource, removeResource } from './teardown.ts';
 
 export type Track = (resource: LabResource) => void;
@@ -38,33 +38,25 @@ export async function ensureResource(store: StateStore, resource: LabResource, e
   await store.markCreated(entry);
 }
 
-/** Bridge with the gateway address, sysctls, and the forwarding rules the lab promises. */
+/** Bridge with the gateway address, sysctls, the forwarding rules the lab promises and the host's INPUT guard. */
 export async function ensureNetwork(topology: Topology, store: StateStore, reporter: ProgressReporter, track: Track): Promise<void> {
   const { name: bridge, gateway, prefix } = topology.bridge;
   const alias = labInterfaceAlias(topology.name, 'bridge');
-  if (!store.find('bridge', bridge) && (await linkExists(bridge))) {
-    const ours = (await findLabInterfaces(topology.name)).some((link) => link.name === bridge);
-    if (!ours) throw new ProvisionError(`bridge ${bridge} already exists and was not made by lab "${topology.name}". Fix: pick another bridge.name or remove it (ip link del ${bridge})`);
-  }
+  // `up` checked before anything was made that the bridge is absent or carries this lab's alias.
   await ensureResource(store, { kind: 'bridge', id: bridge }, () => linkExists(bridge), () => createBridge(bridge, `${gateway}/${prefix}`, alias), reporter, track);
-  await applySysctls(topology, reporter);
-  for (const rule of labRules(topology.name, bridge)) {
-    await ensureResource(store, { kind: 'iptables-rule', id: rule.purpose, rule }, () => ruleExists(rule), async () => void (await ensureRule(rule)), reporter, track);
-  }
+  await applySysctls(topology, store, reporter);
+  await ensureRules(labRules(topology.name, bridge), store, reporter, track);
+  await ensureRules(hostInputRules(topology.name, bridge, topology.host.acceptFromLab ?? []), store, reporter, track);
 }
 
-async function applySysctls(topology: Topology, reporter: ProgressReporter): Promise<void> {
-  const wanted: Array<[string, boolean]> = [
-    ['net.ipv4.ip_forward', topology.host.ipForward],
-    ['net.bridge.bridge-nf-call-iptables', topology.host.bridgeNfCallIptables],
-  ];
-  for (const [key, on] of wanted) {
-    const current = await readSysctl(key);
-    if (current === undefined) {
-      if (on) reporter.note(`${key} is not available (br_netfilter not loaded); Docker loads it when it starts`);
-      continue;
-    }
-    if (current !== (on ? '1' : '0')) await writeSysctl(key, on ? '1' : '0');
+/** Rules in the order given; INPUT rules keep that order at the top of INPUT (position per family). */
+export async function ensureRules(rules: readonly IptablesRule[], store: StateStore, reporter: ProgressReporter, track: Track): Promise<void> {
+  const positions = new Map<string, number>();
+  for (const rule of rules) {
+    const key = `${rule.family ?? 'ipv4'}/${rule.chain}`;
+    const position = (positions.get(key) ?? 0) + 1;
+    positions.set(key, position);
+    await ensureResource(store, { kind: 'iptables-rule', id: rule.purpose, rule }, () => ruleExists(rule), async () => void (await ensureRule(rule, position)), reporter, track);
   }
 }
 
@@ -74,7 +66,7 @@ export async function ensureDockerNetworkStep(topology: Topology, store: StateSt
   await ensureResource(
     store,
     { kind: 'docker-network', id: name },
-    () => dockerNetworkExists(name),
+    () => dockerNetworkExists(name, topology.name),
     async () => void (await ensureDockerNetwork(spec)),
     reporter,
     track,
@@ -85,10 +77,24 @@ async function runningContainers(labName: string): Promise<Set<string>> {
   return new Set((await findLabContainers(labName)).filter((c) => c.state === 'running').map((c) => c.name));
 }
 
+/**
+ * Makes room for a lab container of this name: a leftover of this lab is removed; a container of
+ * that name that is not this lab's is never touched, and `up` stops naming its owner.
+ */
+async function clearContainerName(name: string, labName: string): Promise<void> {
+  const ownership = await containerOwnership(name, labName);
+  if (ownership.owner === 'this-lab') await removeContainer(ownership.id);
+  if (ownership.owner === 'foreign') {
+    throw new ProvisionError(`a container named ${name} already exists and belongs to ${ownership.describe.replace(/^not made/, 'nobody known: it was not made')}. Fix: rename this lab or node, or remove that container if it is unused (docker rm -f ${name})`);
+  }
+}
+
 /** dnsmasq.conf and one hosts file per record, then the DNS container at the DNS address. */
 export async function ensureDnsServer(topology: Topology, store: StateStore, image: string, reporter: ProgressReporter, track: Track): Promise<void> {
-  await mkdir(hostsDir(topology.name), { recursive: true });
+  // Readable by the DNS container, writable only by root, whatever the caller's umask.
+  await mkdir(hostsDir(topology.name), { recursive: true, mode: 0o755 });
   await chmod(dnsDir(topology.name), 0o755);
+  await chmod(hostsDir(topology.name), 0o755);
   await writeFileAtomic(join(dnsDir(topology.name), 'dnsmasq.conf'), renderDnsmasqConfig(topology));
   await writeFileAtomic(join(dnsDir(topology.name), SERVERS_FILE), renderServersFile(topology.dns.upstreams));
   await new LiveRecords(hostsDir(topology.name), topology.dns.domain).sync(labRecords(topology));
@@ -98,7 +104,7 @@ export async function ensureDnsServer(topology: Topology, store: StateStore, ima
     { kind: 'dns-container', id: name },
     async () => (await runningContainers(topology.name)).has(name),
     async () => {
-      await removeContainer(name);
+      await clearContainerName(name, topology.name);
       await startLabContainer({
         name,
         hostname: 'dns',
@@ -109,7 +115,8 @@ export async function ensureDnsServer(topology: Topology, store: StateStore, ima
         command: [],
         bindMounts: [{ source: dnsDir(topology.name), target: CONTAINER_CONFIG_DIR, mode: 'ro' }],
         readyLog: /started, version/,
-        capabilities: ['NET_ADMIN'],
+        // dnsmasq runs as root in the container and only binds port 53 (no DHCP, no raw sockets).
+        capabilities: ['NET_BIND_SERVICE'],
       });
     },
     reporter,
@@ -139,7 +146,7 @@ export async function ensureContainers(topology: Topology, store: StateStore, im
       { kind: 'container', id: name, node: node.name },
       async () => running.has(name),
       async () => {
-        await removeContainer(name);
+        await clearContainerName(name, topology.name);
         await startLabContainer({
           name,
           hostname: node.name,
@@ -151,7 +158,8 @@ export async function ensureContainers(topology: Topology, store: StateStore, im
           dnsServer: topology.dns.address,
           dnsSearch: topology.dns.domain,
           readyLog: /hybrid-lab: services ready/,
-          capabilities: ['NET_RAW', 'NET_ADMIN'],
+          // ping (raw sockets) and the services on ports 7 and 80; no NET_ADMIN: a node cannot re-address itself.
+          capabilities: ['NET_RAW', 'NET_BIND_SERVICE'],
         });
       },
       reporter,

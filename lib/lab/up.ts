@@ -3,12 +3,13 @@ import { step, type ProgressReporter } from '../common/progress.ts';
 import { nowMs } from '../common/time.ts';
 import { buildDnsImage, buildNodeImage } from '../containers/images.ts';
 import { setupHost } from '../host/setup.ts';
-import { checkSubnetAgainstHost, readHostRoutes } from '../topology/host-conflicts.ts';
+import { checkTopologyAgainstHost } from '../topology/host-conflicts.ts';
 import type { Topology } from '../topology/topology.ts';
 import { acquireLabLock } from './lock.ts';
 import { ensureContainers, ensureDnsServer, ensureDockerNetworkStep, ensureNetwork, removeStaleNodes } from './up-steps.ts';
 import { ensureVms } from './vm-steps.ts';
 import { readState, StateStore, type LabResource, removeStateDir } from './state.ts';
+import { restoreSysctls } from './sysctls.ts';
 import { describeResource, removeResource } from './teardown.ts';
 
 export interface UpOptions {
@@ -34,10 +35,13 @@ export async function upLab(topology: Topology, options: UpOptions): Promise<UpR
   void import('../containers/start-container.ts').catch(() => undefined);
   const created: LabResource[] = [];
   let store: StateStore | undefined;
+  let fresh = false; // no state before this run (and the state was readable)
   try {
-    checkSubnetAgainstHost(topology, await readHostRoutes());
-    if (options.setup !== false) await setupHost(reporter, ['core', 'build', ...(topology.nodes.some((n) => n.kind === 'vm') ? (['vm'] as const) : [])]);
+    for (const warning of topology.warnings ?? []) reporter.note(`warning: ${warning}`);
     const previous = await readState(topology.name);
+    fresh = previous === undefined;
+    await checkTopologyAgainstHost(topology);
+    if (options.setup !== false) await setupHost(reporter, ['core', 'build', ...(topology.nodes.some((n) => n.kind === 'vm') ? (['vm'] as const) : [])]);
     assertCompatible(previous?.topology, topology);
     store = previous ? new StateStore({ ...previous, topology }) : StateStore.fresh(topology);
     await store.setStatus('creating');
@@ -56,6 +60,8 @@ export async function upLab(topology: Topology, options: UpOptions): Promise<UpR
     return { lab: topology.name, created: created.map(describeResource), removed, elapsedMs: nowMs() - started };
   } catch (error) {
     await rollback(created, topology, store, reporter);
+    // A refused or failed first `up` leaves no state directory behind.
+    if (fresh && (!store || store.state.resources.length === 0)) await removeStateDir(topology.name).catch(() => undefined);
     throw error instanceof ProvisionError || (error as { exitCode?: number }).exitCode !== undefined
       ? error
       : new ProvisionError(`up failed: ${(error as Error).message}`, { cause: error });
@@ -76,17 +82,22 @@ function assertCompatible(previous: Topology | undefined, next: Topology): void 
 
 /** Removes, newest first, what this run created; a failed `up` leaves nothing half-made. */
 async function rollback(created: LabResource[], topology: Topology, store: StateStore | undefined, reporter: ProgressReporter): Promise<void> {
-  if (created.length === 0) return;
+  if (created.length === 0) {
+    if (store && store.state.resources.length > 0) await store.setStatus('failed');
+    return;
+  }
   reporter.note(`rolling back ${created.length} resource(s) created by this run`);
   for (const resource of [...created].reverse()) {
     try {
-      await removeResource(resource, topology);
+      const removal = await removeResource(resource, topology);
       await store?.forget(resource.kind, resource.id);
-      reporter.note(`removed ${describeResource(resource)}`);
+      reporter.note(removal.outcome === 'refused' ? `left ${describeResource(resource)} alone: ${removal.reason}` : `removed ${describeResource(resource)}`);
     } catch (error) {
       reporter.note(`could not remove ${describeResource(resource)}: ${(error as Error).message} (run \`hybrid-lab down\`)`);
     }
   }
-  if (store && store.state.resources.length === 0) await removeStateDir(topology.name);
-  else await store?.setStatus('failed');
+  if (store && store.state.resources.length === 0) {
+    await restoreSysctls(store.state).catch(() => undefined);
+    await removeStateDir(topology.name);
+  } else await store?.setStatus('failed');
 }

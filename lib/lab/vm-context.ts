@@ -17,3 +17,8 @@ export function vmContext(topology: Topology, reporter: ProgressReporter): VmLab
     reporter,
   };
 }
+
+/** Enough context to look for a lab's VM leftovers when no topology is known (lost state). */
+export function leftoverContext(labName: string): Omit<VmLabContext, 'reporter'> {
+  return { labName, bridgeName: '', prefix: 0, gateway: '', dnsServer: '', dnsDomain: '', stateDir: join(labStateDir(labName), 'vms') };
+}

@@ -9,7 +9,17 @@ export async function linkExists(name: string): Promise<boolean> {
   return succeeds('ip', ['link', 'show', 'dev', name]);
 }
 
-/** Creates the lab bridge with the gateway address and brings it up. Idempotent. */
+/** One interface as `ip -j -d link` describes it, or undefined when there is none of that name. */
+export async function linkInfo(name: string): Promise<IpLink | undefined> {
+  const shown = await run('ip', ['-j', '-d', 'addr', 'show', 'dev', name], { allowFailure: true });
+  if (shown.exitCode !== 0) return undefined;
+  return (JSON.parse(shown.stdout || '[]') as IpLink[])[0];
+}
+
+/**
+ * Creates the lab bridge with the gateway address and brings it up. Idempotent. The alias (the
+ * lab's mark) is set right after `ip link add` (the kernel ignores an alias given to add).
+ */
 export async function createBridge(name: string, gatewayCidr: string, alias: string): Promise<void> {
   if (!(await linkExists(name))) await run('ip', ['link', 'add', 'name', name, 'type', 'bridge']);
   await run('ip', ['link', 'set', 'dev', name, 'alias', alias]);
@@ -22,12 +32,13 @@ export async function deleteLink(name: string): Promise<void> {
   if (await linkExists(name)) await run('ip', ['link', 'del', 'dev', name]);
 }
 
-interface IpLink {
+export interface IpLink {
   ifname: string;
   ifalias?: string;
   operstate?: string;
   master?: string;
   linkinfo?: { info_kind?: string };
+  addr_info?: Array<{ family?: string; local: string; prefixlen: number }>;
 }
 
 /** Every interface whose alias marks it as made by this lab (bridge, taps, veths). */

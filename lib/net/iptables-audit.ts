@@ -9,9 +9,9 @@ export interface RuleAudit {
   packets: number;
 }
 
-/** Reads `iptables-save -c` for the filter table. */
-export async function readFilterTable(): Promise<string> {
-  return (await run('iptables-save', ['-c', '-t', 'filter'])).stdout;
+/** Reads `iptables-save -c` (or `ip6tables-save -c`) for the filter table. */
+export async function readFilterTable(family: IptablesRule['family'] = 'ipv4'): Promise<string> {
+  return (await run(family === 'ipv6' ? 'ip6tables-save' : 'iptables-save', ['-c', '-t', 'filter'])).stdout;
 }
 
 /**
@@ -32,5 +32,5 @@ function sameArgs(a: readonly string[], b: readonly string[]): boolean {
 
 /** How the rule reads on an iptables command line, for messages. */
 export function formatRule(rule: IptablesRule): string {
-  return `-A ${rule.chain} ${rule.spec.map((arg) => (/\s|:/.test(arg) ? `"${arg}"` : arg)).join(' ')}`;
+  return `${rule.family === 'ipv6' ? '[ip6tables] ' : ''}-A ${rule.chain} ${rule.spec.map((arg) => (/\s|:/.test(arg) ? `"${arg}"` : arg)).join(' ')}`;
 }

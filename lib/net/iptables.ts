@@ -2,6 +2,8 @@ import { run, succeeds } from '../common/run.ts';
 
 /** One filter-table rule the lab owns; `comment` tags it so it can be found and removed later. */
 export interface IptablesRule {
+  /** ipv4 (iptables, the default) or ipv6 (ip6tables). */
+  family?: 'ipv4' | 'ipv6';
   chain: string;
   /** Match and target arguments, without -A/-I and chain. */
   spec: string[];
@@ -44,43 +46,88 @@ export function isolationRules(labName: string, bridge: string, otherBridge: str
   ];
 }
 
-export async function chainExists(chain: string): Promise<boolean> {
-  return succeeds('iptables', ['-w', '-n', '-L', chain]);
+/**
+ * What the host accepts from the lab on INPUT: replies, ICMP (and ICMPv6, which neighbour
+ * discovery needs), the ports the topology opens, and nothing else. Without these, every node
+ * reaches every service the host runs on 0.0.0.0 (INPUT policy ACCEPT on most machines).
+ * Inserted at the top of INPUT in this order, so no broader accept above them can open the host.
+ */
+export function hostInputRules(labName: string, bridge: string, open: ReadonlyArray<{ port: number; protocol: 'tcp' | 'udp' }>): IptablesRule[] {
+  const tag = ['-m', 'comment', '--comment', labRuleComment(labName)];
+  const rules: IptablesRule[] = [];
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    const icmp = family === 'ipv4' ? 'icmp' : 'ipv6-icmp';
+    rules.push(
+      { family, chain: 'INPUT', spec: ['-i', bridge, '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED', ...tag, '-j', 'ACCEPT'], purpose: `[${family}] host accepts replies from ${bridge}` },
+      { family, chain: 'INPUT', spec: ['-i', bridge, '-p', icmp, ...tag, '-j', 'ACCEPT'], purpose: `[${family}] host accepts ${icmp} from ${bridge}` },
+      ...open.map(({ port, protocol }) => ({
+        family, chain: 'INPUT', spec: ['-i', bridge, '-p', protocol, '-m', protocol, '--dport', String(port), ...tag, '-j', 'ACCEPT'],
+        purpose: `[${family}] host accepts ${protocol}/${port} from ${bridge} (host.acceptFromLab)`,
+      })),
+      { family, chain: 'INPUT', spec: ['-i', bridge, ...tag, '-j', 'DROP'], purpose: `[${family}] host drops everything else from ${bridge}` },
+    );
+  }
+  return rules;
+}
+
+function iptablesCommand(rule: Pick<IptablesRule, 'family'>): string {
+  return rule.family === 'ipv6' ? 'ip6tables' : 'iptables';
+}
+
+export async function chainExists(chain: string, family: IptablesRule['family'] = 'ipv4'): Promise<boolean> {
+  return succeeds(iptablesCommand({ family }), ['-w', '-n', '-L', chain]);
 }
 
 export async function ruleExists(rule: IptablesRule): Promise<boolean> {
-  return succeeds('iptables', ['-w', '-C', rule.chain, ...rule.spec]);
+  return succeeds(iptablesCommand(rule), ['-w', '-C', rule.chain, ...rule.spec]);
 }
 
 /**
  * Adds a rule unless present. DOCKER-USER rules are inserted first (Docker appends a RETURN);
- * FORWARD rules are appended after Docker's isolation chains so those keep isolating networks.
+ * FORWARD rules are appended after Docker's isolation chains so those keep isolating networks;
+ * INPUT rules go in at `position` (1-based), i.e. at the top in the order the lab lists them.
  */
-export async function ensureRule(rule: IptablesRule): Promise<boolean> {
+export async function ensureRule(rule: IptablesRule, position = 1): Promise<boolean> {
   if (await ruleExists(rule)) return false;
-  if (rule.chain === 'DOCKER-USER' && !(await chainExists('DOCKER-USER'))) await run('iptables', ['-w', '-N', 'DOCKER-USER']);
-  const verb = rule.chain === 'DOCKER-USER' ? ['-I', rule.chain, '1'] : ['-A', rule.chain];
-  await run('iptables', ['-w', ...verb, ...rule.spec]);
+  const command = iptablesCommand(rule);
+  if (rule.chain === 'DOCKER-USER' && !(await chainExists('DOCKER-USER', rule.family))) await run(command, ['-w', '-N', 'DOCKER-USER']);
+  let verb = ['-A', rule.chain];
+  if (rule.chain === 'DOCKER-USER') verb = ['-I', rule.chain, '1'];
+  if (rule.chain === 'INPUT') verb = ['-I', rule.chain, String(Math.min(position, (await chainLength(command, 'INPUT')) + 1))];
+  await run(command, ['-w', ...verb, ...rule.spec]);
   return true;
+}
+
+async function chainLength(command: string, chain: string): Promise<number> {
+  const listing = (await run(command, ['-w', '-S', chain])).stdout;
+  return listing.split('\n').filter((line) => line.startsWith('-A ')).length;
 }
 
 /** Deletes every copy of a rule. */
 export async function removeRule(rule: IptablesRule): Promise<void> {
-  while (await ruleExists(rule)) await run('iptables', ['-w', '-D', rule.chain, ...rule.spec]);
+  while (await ruleExists(rule)) await run(iptablesCommand(rule), ['-w', '-D', rule.chain, ...rule.spec]);
 }
 
-/** Removes every filter rule tagged with the lab's comment, whatever it is (finds leftovers). */
+/** Whether a rule carries this lab's comment: the only rules `down` may delete. */
+export function ruleIsTagged(rule: IptablesRule, labName: string): boolean {
+  const at = rule.spec.indexOf('--comment');
+  return at >= 0 && rule.spec[at + 1] === labRuleComment(labName);
+}
+
+/** Removes every filter rule (IPv4 and IPv6) tagged with the lab's comment, whatever it is (finds leftovers). */
 export async function removeTaggedRules(labName: string): Promise<number> {
-  const saved = (await run('iptables-save', ['-t', 'filter'])).stdout;
   const comment = labRuleComment(labName);
   let removed = 0;
-  for (const line of saved.split('\n')) {
-    if (!line.startsWith('-A ')) continue;
-    const args = splitRuleLine(line.slice(3));
-    const at = args.indexOf('--comment');
-    if (at < 0 || args[at + 1] !== comment) continue;
-    await run('iptables', ['-w', '-D', ...args], { allowFailure: true });
-    removed++;
+  for (const command of ['iptables', 'ip6tables']) {
+    const saved = await run(`${command}-save`, ['-t', 'filter'], { allowFailure: true });
+    for (const line of saved.stdout.split('\n')) {
+      if (!line.startsWith('-A ')) continue;
+      const args = splitRuleLine(line.slice(3));
+      const at = args.indexOf('--comment');
+      if (at < 0 || args[at + 1] !== comment) continue;
+      await run(command, ['-w', '-D', ...args], { allowFailure: true });
+      removed++;
+    }
   }
   return removed;
 }

@@ -1,5 +1,6 @@
 import { run } from '../common/run.ts';
 import { TopologyError } from '../common/errors.ts';
+import { labInterfaceAlias, linkInfo } from '../net/bridge.ts';
 import { cidrsOverlap, formatCidr, parseCidr, type Cidr } from './ipv4.ts';
 import type { Topology } from './topology.ts';
 
@@ -20,11 +21,14 @@ export async function readHostRoutes(): Promise<HostRoute[]> {
   return [...fromRoutes, ...fromAddresses];
 }
 
-/** Fails when the lab's subnet overlaps a route or address on the host not made by this lab. */
-export function checkSubnetAgainstHost(topology: Topology, routes: readonly HostRoute[]): void {
+/**
+ * Fails when the lab's subnet overlaps a route or address on the host not made by this lab.
+ * Routes on the lab's bridge are skipped only when that bridge is provably this lab's.
+ */
+export function checkSubnetAgainstHost(topology: Topology, routes: readonly HostRoute[], bridgeIsOurs = false): void {
   const subnet = parseCidr(topology.bridge.subnet) as Cidr;
   for (const route of routes) {
-    if (route.device === topology.bridge.name) continue; // our own bridge, from an earlier up
+    if (bridgeIsOurs && route.device === topology.bridge.name) continue; // our own bridge, from an earlier up
     const cidr = parseCidr(route.destination);
     if (cidr && cidrsOverlap(subnet, cidr)) {
       throw new TopologyError(
@@ -36,4 +40,29 @@ export function checkSubnetAgainstHost(topology: Topology, routes: readonly Host
       );
     }
   }
+}
+
+/**
+ * Whether the topology's bridge is free (absent) or this lab's own (it carries the lab's alias).
+ * Any other interface of that name (eth0, docker0, lo, another lab's bridge) is refused.
+ */
+export async function checkBridgeAgainstHost(topology: Topology): Promise<{ bridgeIsOurs: boolean }> {
+  const link = await linkInfo(topology.bridge.name);
+  if (!link) return { bridgeIsOurs: false };
+  const mine = labInterfaceAlias(topology.name, 'bridge');
+  if (link.ifalias === mine) return { bridgeIsOurs: true };
+  const owner = link.ifalias?.startsWith('hybrid-lab:') ? `lab "${link.ifalias.split(':')[1]}"` : 'not made by hybrid-lab';
+  throw new TopologyError(
+    'bridge.name',
+    topology.bridge.name,
+    `interface ${topology.bridge.name} already exists on this host (${link.linkinfo?.info_kind ?? 'device'}, ${owner}) and is not this lab's`,
+    'pick a bridge name no interface uses (see `ip link`)',
+    topology.source,
+  );
+}
+
+/** Everything `validate` and `up` check against the live host before creating anything. */
+export async function checkTopologyAgainstHost(topology: Topology): Promise<void> {
+  const { bridgeIsOurs } = await checkBridgeAgainstHost(topology);
+  checkSubnetAgainstHost(topology, await readHostRoutes(), bridgeIsOurs);
 }

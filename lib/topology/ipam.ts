@@ -7,20 +7,45 @@ export interface AddressPlan {
   dns: number;
   poolStart: number;
   poolEnd: number;
-  /** Addresses never handed out automatically (reservations). */
-  reserved: Set<number>;
+  /** Addresses never handed out automatically (reservations), as inclusive ranges. */
+  reserved: AddressRanges;
 }
 
-/** Parses `10.0.1.10` or `10.0.1.10-10.0.1.19` into the addresses it covers. */
-export function parseReservation(text: string, fieldPath: string): number[] {
-  const [first, last = first] = text.split('-').map((part) => part.trim());
-  if (!isIpv4(first) || !isIpv4(last)) {
+/** An inclusive range of IPv4 addresses, as integers. */
+export interface AddressRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * Reserved addresses kept as ranges, never expanded: a /8 reservation costs two numbers, not
+ * sixteen million array entries (that expansion once took 1.3 GB and crashed on larger ranges).
+ */
+export class AddressRanges {
+  constructor(readonly ranges: readonly AddressRange[] = []) {}
+
+  has(ip: number): boolean {
+    return this.ranges.some((range) => ip >= range.start && ip <= range.end);
+  }
+
+  /** The last address of the reservation holding `ip`, or undefined when `ip` is free. */
+  endOfRangeHolding(ip: number): number | undefined {
+    let end: number | undefined;
+    for (const range of this.ranges) if (ip >= range.start && ip <= range.end) end = Math.max(end ?? range.end, range.end);
+    return end;
+  }
+}
+
+/** Parses `10.0.1.10` or `10.0.1.10-10.0.1.19` into the range it covers. */
+export function parseReservation(text: string, fieldPath: string): AddressRange {
+  const [first, last = first, ...rest] = text.split('-').map((part) => part.trim());
+  if (rest.length > 0 || !isIpv4(first) || !isIpv4(last)) {
     throw new TopologyError(fieldPath, text, 'not an address or range', 'write 10.0.1.10 or 10.0.1.10-10.0.1.19');
   }
   const start = ipToInt(first);
   const end = ipToInt(last);
   if (end < start) throw new TopologyError(fieldPath, text, 'range ends before it starts', 'put the lower address first');
-  return Array.from({ length: end - start + 1 }, (_, i) => start + i);
+  return { start, end };
 }
 
 /** Why an address may not be given to a node, or undefined when it may. */
@@ -49,7 +74,13 @@ export function allocateAddresses(
       assigned.set(node.name, node.ip);
       continue;
     }
-    while (cursor <= plan.poolEnd && (taken.has(cursor) || plan.reserved.has(cursor) || addressConflict(plan, cursor))) cursor++;
+    for (;;) {
+      if (cursor > plan.poolEnd) break;
+      const reservedUntil = plan.reserved.endOfRangeHolding(cursor);
+      if (reservedUntil !== undefined) cursor = reservedUntil + 1; // skip a whole reservation at once
+      else if (taken.has(cursor) || addressConflict(plan, cursor)) cursor++;
+      else break;
+    }
     if (cursor > plan.poolEnd) {
       throw new TopologyError(
         `nodes[${index}].ip`,

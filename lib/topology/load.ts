@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { constants, existsSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
@@ -24,13 +24,39 @@ export function findTopologyFile(explicit?: string, cwd = process.cwd()): string
 /** Reads, parses, validates and resolves a topology file. Throws TopologyError on any problem. */
 export async function loadTopology(explicit?: string, cwd = process.cwd()): Promise<Topology> {
   const file = findTopologyFile(explicit, cwd);
-  let text: string;
+  return parseTopology(await readTopologyText(file), file);
+}
+
+/** Topology files are small text files; anything else is refused before it is read. */
+export const MAX_TOPOLOGY_BYTES = 1024 * 1024;
+
+/**
+ * Reads a topology file, refusing what is not a regular file under 1 MiB: a FIFO would hang,
+ * /dev/zero would be read without end, a huge file read whole. O_NONBLOCK keeps opening a FIFO
+ * from blocking; the checks are made on the opened descriptor, so the file cannot be swapped.
+ */
+async function readTopologyText(file: string): Promise<string> {
+  let handle;
   try {
-    text = await readFile(file, 'utf8');
+    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
-    throw new TopologyError('', file, `cannot read the topology file (${(error as NodeJS.ErrnoException).code})`, 'check the path given to -t', file);
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot open it (${code})`;
+    throw new TopologyError('', undefined, `cannot read the topology file: ${why}`, 'check the path given to -t', file);
   }
-  return parseTopology(text, file);
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) {
+      const kind = info.isDirectory() ? 'a directory' : info.isFIFO() ? 'a FIFO' : info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : 'not a regular file';
+      throw new TopologyError('', undefined, `is ${kind}, not a topology file`, 'give -t the path of a YAML file', file);
+    }
+    if (info.size > MAX_TOPOLOGY_BYTES) {
+      throw new TopologyError('', undefined, `is ${info.size} bytes; topology files are limited to ${MAX_TOPOLOGY_BYTES} bytes (1 MiB)`, 'check that -t names the topology file', file);
+    }
+    return (await handle.readFile()).toString('utf8');
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Parses topology YAML text; `source` names it in errors. */
@@ -41,7 +67,13 @@ export function parseTopology(text: string, source: string): Topology {
     const where = first.linePos?.[0] ? `line ${first.linePos[0].line}, column ${first.linePos[0].col}` : '';
     throw new TopologyError(where, undefined, `invalid YAML: ${first.message.split('\n')[0]}`, 'fix the YAML syntax', source);
   }
-  const raw: unknown = document.toJS() ?? {};
+  let raw: unknown;
+  try {
+    // maxAliasCount bounds alias expansion ("billion laughs"); the error then names the file.
+    raw = document.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (error) {
+    throw new TopologyError('', undefined, `YAML cannot be expanded: ${(error as Error).message.split('\n')[0]}`, 'remove the excessive aliases (*refs) from the file', source);
+  }
   const result = topologySchema.safeParse(raw);
   if (!result.success) throw zodIssueToError(result.error.issues[0], raw, source);
   try {

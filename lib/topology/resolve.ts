@@ -2,7 +2,9 @@ import { TopologyError } from '../common/errors.ts';
 import { shortHash } from '../common/hash.ts';
 import {
   broadcastAddress,
+  cidrContains,
   cidrSize,
+  type Cidr,
   formatCidr,
   hasHostBits,
   intToIp,
@@ -10,7 +12,8 @@ import {
   networkAddress,
   parseCidr,
 } from './ipv4.ts';
-import { addressConflict, allocateAddresses, parseReservation, type AddressPlan } from './ipam.ts';
+import { AddressRanges, addressConflict, allocateAddresses, parseReservation, type AddressPlan } from './ipam.ts';
+import { checkPrivateSubnet } from './private-ranges.ts';
 import type { ParsedTopology } from './schema.ts';
 import { RESERVED_NODE_NAMES, type Topology } from './topology.ts';
 
@@ -24,6 +27,7 @@ export function resolveTopology(parsed: ParsedTopology, source: string): Topolog
   if (subnet.prefix > 29 || subnet.prefix < 8) {
     throw new TopologyError('bridge.subnet', parsed.bridge.subnet, 'prefix must be between /8 and /29', 'use a prefix such as /24');
   }
+  checkPrivateSubnet(subnet, parsed.bridge.subnet);
   const first = networkAddress(subnet) + 1;
   const gateway = parsed.bridge.gateway ? ipToInt(parsed.bridge.gateway) : first;
   const dns = parsed.dns.address ? ipToInt(parsed.dns.address) : first + 1;
@@ -33,8 +37,13 @@ export function resolveTopology(parsed: ParsedTopology, source: string): Topolog
     dns,
     poolStart: parsed.ipam.poolStart ? ipToInt(parsed.ipam.poolStart) : first,
     poolEnd: parsed.ipam.poolEnd ? ipToInt(parsed.ipam.poolEnd) : broadcastAddress(subnet) - 1,
-    reserved: new Set(parsed.ipam.reserved.flatMap((text, i) => parseReservation(text, `ipam.reserved[${i}]`))),
+    reserved: new AddressRanges(parsed.ipam.reserved.map((text, i) => parseReservation(text, `ipam.reserved[${i}]`))),
   };
+  for (const [i, range] of plan.reserved.ranges.entries()) {
+    if (range.start < networkAddress(subnet) || range.end > broadcastAddress(subnet)) {
+      throw new TopologyError(`ipam.reserved[${i}]`, parsed.ipam.reserved[i], `reaches outside the subnet ${formatCidr(subnet)}`, `reserve addresses inside ${formatCidr(subnet)} only`);
+    }
+  }
   checkInfrastructureAddresses(plan, parsed);
   checkNodes(plan, parsed);
 
@@ -50,7 +59,14 @@ export function resolveTopology(parsed: ParsedTopology, source: string): Topolog
     budgets: parsed.budgets,
   };
   const { source: _source, ...hashed } = resolved;
-  return { ...resolved, hash: shortHash([JSON.stringify(hashed)]) };
+  return { ...resolved, hash: shortHash([JSON.stringify(hashed)]), warnings: topologyWarnings(parsed, subnet) };
+}
+
+/** What is valid but worth saying out loud: `validate` and `up` print these. */
+function topologyWarnings(parsed: ParsedTopology, subnet: Cidr): string[] {
+  return parsed.dns.upstreams
+    .filter((upstream) => !cidrContains(subnet, ipToInt(upstream)))
+    .map((upstream, i) => `dns.upstreams[${i}]: ${upstream} is not a lab address: every name outside ${parsed.dns.domain} that a node looks up will be forwarded off this machine to it. Leave upstreams empty to keep all DNS inside the lab`);
 }
 
 function checkInfrastructureAddresses(plan: AddressPlan, parsed: ParsedTopology): void {

@@ -37,8 +37,10 @@ const containerNode = z.strictObject({
   name: nodeName,
   kind: z.literal('container'),
   ip: ipField.optional(),
-  /** Image recipe under lab/images (only `node` ships today). */
-  image: z.string().default('node'),
+  /** Image recipe under lab/images. Only `node` ships today; any other value is refused, never ignored. */
+  image: z
+    .literal('node', { message: `only the built-in node image is supported so far${FIX}remove image (or write image: node)` })
+    .default('node'),
   services,
 });
 
@@ -130,8 +132,15 @@ export const topologySchema = z.strictObject({
       ipForward: z.boolean().default(true),
       /** br_netfilter's bridge-nf-call-iptables, as Docker leaves it. */
       bridgeNfCallIptables: z.boolean().default(true),
+      /**
+       * Host ports lab nodes may open on the host (INPUT from the bridge). Replies and ICMP are
+       * always accepted; everything else from the lab is dropped.
+       */
+      acceptFromLab: z
+        .array(z.strictObject({ port: z.number().int().min(1).max(65535), protocol: z.enum(['tcp', 'udp']).default('tcp') }))
+        .default([]),
     })
-    .default({ ipForward: true, bridgeNfCallIptables: true }),
+    .default({ ipForward: true, bridgeNfCallIptables: true, acceptFromLab: [] }),
   nodes: z.array(nodeSchema).default([]),
   budgets,
 });

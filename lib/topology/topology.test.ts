@@ -83,9 +83,10 @@ describe('topology', () => {
     expect(errorOf('bridge: { name: x }\n').fieldPath).toBe('name');
   });
 
-  it('rejects a subnet overlapping a host route, ignoring its own bridge', () => {
+  it('rejects a subnet overlapping a host route, ignoring its own bridge only when it is provably the lab\'s', () => {
     const topology = parseTopology(`${base}  - { name: a, kind: container }\n`, 'x');
-    expect(() => checkSubnetAgainstHost(topology, [{ destination: '10.9.0.0/24', device: 'tbr0' }])).not.toThrow();
+    expect(() => checkSubnetAgainstHost(topology, [{ destination: '10.9.0.0/24', device: 'tbr0' }], true)).not.toThrow();
+    expect(() => checkSubnetAgainstHost(topology, [{ destination: '10.9.0.0/24', device: 'tbr0' }], false)).toThrow(/overlaps 10.9.0.0\/24 already on the host \(device tbr0\)/);
     expect(() => checkSubnetAgainstHost(topology, [{ destination: '10.0.0.0/8', device: 'eth0' }])).toThrow(/overlaps 10.0.0.0\/8 already on the host \(device eth0\)/);
   });
 });

@@ -15,6 +15,8 @@ export interface Topology {
   host: ParsedTopology['host'];
   nodes: ResolvedNode[];
   budgets: Budgets;
+  /** Valid but noteworthy choices (e.g. DNS upstreams off the machine); not part of the hash. */
+  warnings?: string[];
 }
 
 /** Fixed names the lab itself puts in DNS; nodes may not take them. */

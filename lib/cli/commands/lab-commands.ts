@@ -48,9 +48,15 @@ export function registerDown(program: Command): void {
       const name = await labNameFrom(options);
       const fallback = options.lab ? undefined : await loadTopology(options.topology);
       const result = await downLab(name, fallback, terminalReporter());
+      if (result.failures.length > 0) process.exitCode = EXIT_CHECK_FAILED;
       if (options.json) return printJson(result);
+      for (const note of [...result.notes, ...result.refused]) process.stderr.write(`  ${note}\n`);
       const extra = result.leftovers.length > 0 ? `, ${result.leftovers.length} leftover(s) found and removed` : '';
-      process.stdout.write(`lab "${name}" is down: ${result.removed.length} resource(s) removed${extra} (${formatDuration(result.elapsedMs)})\n`);
+      if (result.failures.length > 0) {
+        process.stdout.write(`lab "${name}" is NOT fully down: ${result.failures.length} resource(s) could not be removed (${formatDuration(result.elapsedMs)}):\n`);
+        for (const failure of result.failures) process.stdout.write(`  ✘ ${failure}\n`);
+        process.stdout.write(`Fix: see the reasons above, then run \`hybrid-lab down --lab ${name}\` again\n`);
+      } else process.stdout.write(`lab "${name}" is down: ${result.removed.length} resource(s) removed${extra} (${formatDuration(result.elapsedMs)})\n`);
     });
 }
 

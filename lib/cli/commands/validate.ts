@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { checkSubnetAgainstHost, readHostRoutes } from '../../topology/host-conflicts.ts';
+import { checkTopologyAgainstHost } from '../../topology/host-conflicts.ts';
 import { loadTopology } from '../../topology/load.ts';
 import { printJson } from '../output.ts';
 
@@ -8,12 +8,13 @@ export function registerValidate(program: Command): void {
     .command('validate')
     .description('check a topology file without creating anything')
     .option('-t, --topology <file>', 'topology file (default: ./hybrid-lab.yaml, else lab/default.yaml)')
-    .option('--no-host-check', 'skip checking the subnet against routes on this host')
+    .option('--no-host-check', 'skip checking the bridge name and subnet against this host')
     .option('--json', 'print the resolved topology as JSON')
     .addHelpText('after', '\nExamples:\n  npx hybrid-lab validate\n  npx hybrid-lab validate -t lab/examples/vagrant.yaml --json')
     .action(async (options: { topology?: string; hostCheck: boolean; json?: boolean }) => {
       const topology = await loadTopology(options.topology);
-      if (options.hostCheck) checkSubnetAgainstHost(topology, await readHostRoutes());
+      if (options.hostCheck) await checkTopologyAgainstHost(topology);
+      for (const warning of topology.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
       if (options.json) printJson(topology);
       else process.stdout.write(`${topology.source}: ok — lab "${topology.name}", ${topology.nodes.length} nodes on ${topology.bridge.name} ${topology.bridge.subnet}\n`);
     });
