@@ -115,8 +115,8 @@ export async function ensureDnsServer(topology: Topology, store: StateStore, ima
         command: [],
         bindMounts: [{ source: dnsDir(topology.name), target: CONTAINER_CONFIG_DIR, mode: 'ro' }],
         readyLog: /started, version/,
-        // dnsmasq runs as root in the container and only binds port 53 (no DHCP, no raw sockets).
-        capabilities: ['NET_BIND_SERVICE'],
+        // dnsmasq binds port 53 and sets its uid/gid at start (user=root still calls setgid); no DHCP, no raw sockets.
+        capabilities: ['NET_BIND_SERVICE', 'SETUID', 'SETGID'],
       });
     },
     reporter,
