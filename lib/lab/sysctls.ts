@@ -13,7 +13,10 @@ function wantedSysctls(topology: Pick<Topology, 'host'>): Array<{ key: string; v
   ];
 }
 
-/** Who else on this host relies on `key` being `value`: other labs that are up, and Docker. */
+/**
+ * Who else on this host relies on `key` being `value`: other labs that are up, and Docker for
+ * forwarding (its published ports and networks stop working without ip_forward).
+ */
 async function otherUsers(key: string, value: string, exceptLab: string): Promise<string[]> {
   const users: string[] = [];
   for (const name of await listLabNames()) {
@@ -21,7 +24,7 @@ async function otherUsers(key: string, value: string, exceptLab: string): Promis
     const state = await readStateOrUndefined(name);
     if (state?.status === 'up' && wantedSysctls(state.topology).some((wanted) => wanted.key === key && wanted.value === value)) users.push(`lab "${name}"`);
   }
-  if (value === '1' && (await dockerEngineReachable())) users.push('the Docker engine');
+  if (key === 'net.ipv4.ip_forward' && value === '1' && (await dockerEngineReachable())) users.push('the Docker engine');
   return users;
 }
 
