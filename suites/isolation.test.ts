@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../lib/common/time.ts';
 import { ContainerNode } from '../lib/containers/container-node.ts';
@@ -63,6 +64,32 @@ describe('isolation: VM management networks', () => {
         expect(result.received, `${node.name} reached ${vm}'s management address ${ip}: the management network is not isolated from the hybrid network`).toBe(0);
       }
     });
+});
+
+describe('isolation: the host accepts from the lab only what the lab uses', () => {
+  // A service on 0.0.0.0 that the topology did not open (host.acceptFromLab): no node may reach it.
+  let server: Server;
+  let port = 0;
+  beforeAll(async () => {
+    server = createServer((socket) => socket.end('host-only\n'));
+    await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', () => resolve()));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => server?.close());
+
+  for (const node of lab.nodes) it(`${node.name} cannot reach a host service on 0.0.0.0 the topology did not open`, async () => {
+    const local = await lab.host.exec(['busybox', 'nc', '-w', '2', topology.bridge.gateway, String(port)], { timeoutMs: 5_000 });
+    expect(local.stdout, 'the probe service does not answer on the host itself: the check would prove nothing').toContain('host-only');
+    const hasNc = await node.exec(['sh', '-c', 'command -v nc']);
+    expect(hasNc.exitCode, `${node.name} has no nc to probe with: the check would prove nothing`).toBe(0);
+    const result = await node.exec(['nc', '-w', '2', topology.bridge.gateway, String(port)], { timeoutMs: 15_000 });
+    expect(result.stdout, `${node.name} reached tcp/${port} on the host (INPUT guard missing: see \`hybrid-lab status\`, rule "host drops everything else from ${topology.bridge.name}")`).not.toContain('host-only');
+  });
+
+  for (const node of lab.nodes.filter((n) => n.kind === 'container')) it(`${node.name} cannot change its own addresses (no NET_ADMIN)`, async () => {
+    const result = await node.exec(['ip', 'addr', 'add', '192.0.2.1/32', 'dev', 'eth0']);
+    expect(result.exitCode, `${node.name} could add an address to its NIC: it has NET_ADMIN`).not.toBe(0);
+  });
 });
 
 describe('isolation: iptables rules and sysctls', () => {

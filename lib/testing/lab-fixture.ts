@@ -26,9 +26,10 @@ export async function labRemains(labName: string, bridge: string) {
     interfaces: (await findLabInterfaces(labName)).map((link) => link.name),
     containers: (await findLabContainers(labName)).map((container) => container.name),
     networks: await findLabNetworks(labName),
-    rules,
+    rules: [...rules, ...(await run('ip6tables-save', ['-t', 'filter'], { allowFailure: true })).stdout.split('\n').filter((line) => line.includes(`hybrid-lab:${labName}`))],
+    vms: (await run('pgrep', ['-af', `guest=hybrid-lab:${labName}:`], { allowFailure: true })).stdout.split('\n').filter((line) => line.includes('qemu')),
     stateDir: existsSync(labStateDir(labName)) ? [labStateDir(labName)] : [],
   };
 }
 
-export const NOTHING_LEFT = { bridge: [], interfaces: [], containers: [], networks: [], rules: [], stateDir: [] };
+export const NOTHING_LEFT = { bridge: [], interfaces: [], containers: [], networks: [], rules: [], vms: [], stateDir: [] };
