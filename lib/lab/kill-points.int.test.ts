@@ -1,10 +1,11 @@
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stateRoot } from '../common/paths.ts';
-import { runCli, spawnCli } from '../testing/cli-process.ts';
+import { cliCommand, runCli, spawnCli } from '../testing/cli-process.ts';
 import { labRemains, NOTHING_LEFT } from '../testing/lab-fixture.ts';
 
 // Issue 9, items 3 and 13: `up` of a lab shaped like the default one (DNS, two containers, a
@@ -52,6 +53,23 @@ describe(`kill -9 at ${KILL_POINTS} points of an up (containers and VM), then do
   });
 
   afterAll(() => runCli(['down', '-t', file]));
+
+  it('a killed up that its parent never reaps (a zombie still holding its pid) does not keep the lock', async () => {
+    // `sleep` becomes the up's parent and never waits for it: after kill -9 the up stays a zombie,
+    // which a pid-liveness lock takes for a live holder ("lab is busy" on every retry).
+    const { node, args } = cliCommand();
+    const parent = spawn('sh', ['-c', '"$@" >/dev/null 2>&1 & echo $!; exec sleep 600', 'sh', node, ...args, 'up', '--no-setup', '-t', file], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const upPid = Number(await new Promise<string>((resolve) => parent.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()))));
+      await new Promise((resolve) => setTimeout(resolve, Math.round(fullUpMs * 0.4)));
+      process.kill(upPid, 'SIGKILL');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(readFileSync(`/proc/${upPid}/stat`, 'utf8').split(') ')[1]?.[0], 'the killed up should be a zombie for this check').toBe('Z');
+      await downAndCheck('up killed and left a zombie');
+    } finally {
+      parent.kill('SIGKILL');
+    }
+  });
 
   for (let point = 1; point <= KILL_POINTS; point++) {
     it(`killed at ${point}/${KILL_POINTS + 1} of a full up: down exits 0 and leaves nothing`, async () => {

@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import { readSysctl, writeSysctl } from '../host/sysctl.ts';
 import { labRemains, NOTHING_LEFT, topologyFromYaml } from '../testing/lab-fixture.ts';
 import { downLab } from './down.ts';
 import { openLab } from './lab-nodes.ts';
-import { readState } from './state.ts';
+import { readState, stateFilePath } from './state.ts';
 import { upLab } from './up.ts';
 
 // Issue 9, items 2, 3, 8, 9 and 10, on real labs of their own (names, bridges and subnets no
@@ -75,6 +75,19 @@ describe('down always finishes (item 3)', () => {
     expect(down.notes).toContain(`disconnected container ${outsider} (not the lab's) from Docker network sd-net`);
     expect(await containerState(outsider), 'down removed a container that was not the lab\'s').toBe('running');
     expect(await labRemains(D.lab, D.bridge)).toEqual(NOTHING_LEFT);
+  });
+
+  it('a lab container the state lost (crashed up) does not wedge the network\'s removal', async () => {
+    const topology = await topologyFromYaml(yamlOf({ ...D, lab: 'sd2', bridge: 'hlsd2' }));
+    await upLab(topology, { reporter: silentReporter, setup: false });
+    const path = stateFilePath('sd2');
+    const state = JSON.parse(await readFile(path, 'utf8')) as { resources: Array<{ kind: string }> };
+    state.resources = state.resources.filter((resource) => resource.kind !== 'container');
+    await writeFile(path, JSON.stringify(state));
+    const down = await downLab('sd2', topology, silentReporter);
+    expect(down.failures).toEqual([]);
+    expect(down.leftovers).toContain('container sd2_n1');
+    expect(await labRemains('sd2', 'hlsd2')).toEqual(NOTHING_LEFT);
   });
 
   it('containers started in parallel are all recorded (one serialized state writer)', async () => {

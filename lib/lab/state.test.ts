@@ -1,0 +1,56 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LabNameError } from '../common/lab-name.ts';
+import { PathEscapeError, insideRoot, labStateDir } from '../common/paths.ts';
+import { parseTopology } from '../topology/load.ts';
+import { readState, StateFileError, StateStore, stateFilePath } from './state.ts';
+
+// Issue 9, items 1 and 3: the state root's paths, the state file's schema, one serialized writer.
+let root: string;
+const previousRoot = process.env.HYBRID_LAB_STATE;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'hl-state-'));
+  process.env.HYBRID_LAB_STATE = root;
+});
+afterAll(async () => {
+  if (previousRoot === undefined) delete process.env.HYBRID_LAB_STATE;
+  else process.env.HYBRID_LAB_STATE = previousRoot;
+  await rm(root, { recursive: true, force: true });
+});
+
+const topology = () => parseTopology('name: st\nbridge: { name: hlst0, subnet: 10.0.44.0/24 }\n', 'test');
+
+describe('state paths', () => {
+  it('refuses lab names that would leave the state root', () => {
+    for (const name of ['..', '.', '', '../x', 'a/b', '/etc']) expect(() => labStateDir(name)).toThrow(LabNameError);
+  });
+  it('insideRoot refuses the root itself and anything outside it', () => {
+    expect(() => insideRoot(root)).toThrow(PathEscapeError);
+    expect(() => insideRoot(root, '..', 'x')).toThrow(PathEscapeError);
+    expect(insideRoot(root, 'lab', 'state.json')).toBe(join(root, 'lab', 'state.json'));
+  });
+});
+
+describe('state file', () => {
+  it('records every resource planned concurrently: after each plan() resolves, the file holds it', async () => {
+    const store = StateStore.fresh(topology());
+    const ids = Array.from({ length: 40 }, (_, i) => `st_n${i}`);
+    const missingAfterResolve: string[] = [];
+    await Promise.all(ids.map((id) => store.plan({ kind: 'container', id, node: `n${id.slice(4)}` }).then(async () => {
+      const onDisk = JSON.parse(await readFile(stateFilePath('st'), 'utf8')) as { resources: Array<{ id: string }> };
+      if (!onDisk.resources.some((r) => r.id === id)) missingAfterResolve.push(id);
+    })));
+    const final = (await readState('st'))!;
+    expect(final.resources.map((r) => r.id).sort()).toEqual([...ids].sort());
+    expect(missingAfterResolve, 'plan() resolved before its record was on disk (a stale write landed last)').toEqual([]);
+  });
+
+  it('refuses a state that does not match the schema, or names another lab', async () => {
+    await writeFile(stateFilePath('st'), JSON.stringify({ version: 1, lab: 'st', topology: topology(), status: 'up', updatedAt: '', resources: [{ kind: 'bridge', id: '../../etc', phase: 'created' }] }));
+    await expect(readState('st')).rejects.toThrow(StateFileError);
+    await writeFile(stateFilePath('st'), JSON.stringify({ version: 1, lab: 'other', topology: { ...topology(), name: 'other' }, status: 'up', updatedAt: '', resources: [] }));
+    await expect(readState('st')).rejects.toThrow(/records lab "other", not "st"/);
+  });
+});
