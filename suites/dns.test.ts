@@ -5,11 +5,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { analyseCapture } from '../lib/capture/analyse/analyse-capture.ts';
 import { startCapture } from '../lib/capture/tcpdump-capture.ts';
 import { waitFor } from '../lib/common/time.ts';
-import { labLabels } from '../lib/containers/docker-client.ts';
-import { removeContainer } from '../lib/containers/find.ts';
-import { buildDnsImage } from '../lib/containers/images.ts';
-import { dockerNetworkName } from '../lib/containers/network.ts';
-import { startLabContainer } from '../lib/containers/start-container.ts';
+import { buildDnsImage } from '../lib/images/lab-images.ts';
+import { labNetworkName } from '../lib/lab/names.ts';
+import { containerRuntime } from '../lib/runtimes/registry.ts';
+import { labLabels } from '../lib/runtimes/runtime.ts';
 import { queryDns, timeDnsQueries } from '../lib/dns/client.ts';
 import { labRecords } from '../lib/dns/records.ts';
 import { liveRecords, reloadUpstreams } from '../lib/lab/dns-control.ts';
@@ -95,7 +94,7 @@ describe('dns: no leakage and lab-local upstream forwarding', () => {
 
   afterAll(async () => {
     await reloadUpstreams(topology);
-    await removeContainer(upstreamName);
+    await (await containerRuntime(topology.runtime)).removeContainer(upstreamName);
     if (configDir) await rm(configDir, { recursive: true, force: true });
   });
 
@@ -122,16 +121,18 @@ describe('dns: no leakage and lab-local upstream forwarding', () => {
   it(`forwards a delegated domain to a lab-local upstream (${upstreamIp}) `, async () => {
     configDir = await mkdtemp(join(tmpdir(), 'hybrid-lab-upstream-'));
     await writeFile(join(configDir, 'dnsmasq.conf'), [`listen-address=${upstreamIp}`, 'bind-interfaces', 'no-resolv', 'no-hosts', `address=/upstream.test/${upstreamIp}`, 'log-queries', 'log-facility=-', 'pid-file=', 'user=root', ''].join('\n'));
-    await startLabContainer({
+    const runtime = await containerRuntime(topology.runtime);
+    await runtime.runContainer({
       name: upstreamName,
       hostname: 'upstream-probe',
-      image: (await buildDnsImage()).reference,
-      network: dockerNetworkName(topology.name),
+      image: (await buildDnsImage(runtime)).reference,
+      network: labNetworkName(topology.name),
       ip: upstreamIp,
       labels: labLabels(topology.name, 'upstream-probe', 'dns'),
       command: [],
       bindMounts: [{ source: configDir, target: '/etc/dnsmasq', mode: 'ro' }],
-      readyLog: /started, version/,
+      capabilities: ['NET_BIND_SERVICE', 'SETUID', 'SETGID'],
+      readiness: { kind: 'log', pattern: /started, version/ },
     });
     expect((await queryDns(dnsServer, 'www.upstream.test', 'A')).rcode, 'before delegation the lab DNS refuses outside names').toBe('REFUSED');
     await reloadUpstreams(topology, [`server=/upstream.test/${upstreamIp}`]);

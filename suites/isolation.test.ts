@@ -1,10 +1,10 @@
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../lib/common/time.ts';
-import { ContainerNode } from '../lib/containers/container-node.ts';
-import { docker, labLabels } from '../lib/containers/docker-client.ts';
-import { removeContainer } from '../lib/containers/find.ts';
-import { buildNodeImage } from '../lib/containers/images.ts';
+import { ContainerNode } from '../lib/nodes/container-node.ts';
+import { buildNodeImage } from '../lib/images/lab-images.ts';
+import { containerRuntime } from '../lib/runtimes/registry.ts';
+import { labLabels } from '../lib/runtimes/runtime.ts';
 import { readSysctl } from '../lib/host/sysctl.ts';
 import { auditRules, formatRule, readFilterTable } from '../lib/net/iptables-audit.ts';
 import { hostInputRules, isolationRules, labRules } from '../lib/net/iptables.ts';
@@ -28,20 +28,23 @@ describe("isolation: Docker's default bridge", () => {
 
   beforeAll(async () => {
     // A container on docker0 (not the lab network), labelled with the lab so `down` removes it if we crash.
-    await removeContainer(name);
-    const container = await docker().createContainer({
+    const runtime = await containerRuntime(topology.runtime);
+    await runtime.removeContainer(name);
+    await runtime.runContainer({
       name,
-      Image: (await buildNodeImage()).reference,
-      Cmd: ['http', 'tcp-echo', 'udp-echo'],
-      Labels: labLabels(topology.name, 'isolation-probe', 'node'),
-      HostConfig: { NetworkMode: 'bridge', Init: true, CapAdd: ['NET_RAW'] },
+      hostname: 'isolation-probe',
+      image: (await buildNodeImage(runtime)).reference,
+      network: 'bridge',
+      command: ['http', 'tcp-echo', 'udp-echo'],
+      labels: labLabels(topology.name, 'isolation-probe', 'node'),
+      capabilities: ['NET_RAW', 'NET_BIND_SERVICE'],
+      readiness: { kind: 'log', pattern: /hybrid-lab: services ready/ },
     });
-    await container.start();
-    const ip = await waitFor('the docker0 probe to get an address', async () => (await container.inspect()).NetworkSettings.Networks.bridge?.IPAddress || undefined);
-    outsider = new ContainerNode('docker0-probe', ip, name);
+    const ip = await waitFor('the docker0 probe to get an address', async () => (await runtime.listLabContainers(topology.name)).find((c) => c.name === name)?.ip);
+    outsider = new ContainerNode('docker0-probe', ip, name, runtime);
   });
 
-  afterAll(() => removeContainer(name));
+  afterAll(async () => (await containerRuntime(topology.runtime)).removeContainer(name));
 
   for (const node of lab.nodes) it(`${node.name} cannot reach a container on docker0, nor it ${node.name}`, async () => {
     const out = await ping(node, outsider.ip, { count: 1, waitSec: 1 });

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { run, type RunResult } from '../common/run.ts';
 import { queryDns } from '../dns/client.ts';
 import { readState } from '../lab/state.ts';
+import { containerName } from '../lab/names.ts';
 
 // The README's commands, run as a user runs them, against the live default lab.
 const repoRoot = join(import.meta.dirname, '..', '..');
@@ -54,7 +55,7 @@ describe('hybrid-lab CLI on the live lab', () => {
   it('logs dns shows a query with the asking node and the answer', async () => {
     const state = await readState(inject('labName'));
     const [first, second] = state!.topology.nodes;
-    await run('docker', ['exec', `${state!.lab}-${first.name}`, 'nslookup', `${second.name}.hybrid.local`, state!.topology.dns.address]);
+    await run('docker', ['exec', containerName(state!.lab, first.name), 'nslookup', `${second.name}.hybrid.local`, state!.topology.dns.address]);
     const result = await cli(['logs', 'dns', '--since', '5m']);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`${first.name} \\(${first.ip}\\) A ${second.name}\\.hybrid\\.local -> ${second.ip.replaceAll('.', '\\.')} \\[records\\]`));
@@ -106,10 +107,11 @@ describe('hybrid-lab CLI on the live lab', () => {
       const reports = join(scratch, 'busy-reports');
       const result = await cli(['test', 'dns', '-t', topology], { HYBRID_LAB_REPORTS: reports });
       expect(result.exitCode, result.stdout).toBe(2);
-      expect(result.stdout).toContain('setup error: provisioning failed, so this suite cannot run: bridge hlbusy0 already exists and was not made by lab "busylab"');
+      expect(result.stdout).toContain("setup error: provisioning failed, so this suite cannot run: ");
+      expect(result.stdout).toContain("bridge.name: interface hlbusy0 already exists on this host (bridge, not made by hybrid-lab) and is not this lab's");
       const junit = await readFile(join(reports, 'junit-setup.xml'), 'utf8');
       expect(junit).toContain('<testcase classname="provisioning" name="bring lab busylab up">');
-      expect(junit).toContain('<failure message="bridge hlbusy0 already exists');
+      expect(junit).toMatch(/<failure message="[^"]*interface hlbusy0 already exists/);
     } finally {
       await run('ip', ['link', 'del', 'hlbusy0'], { allowFailure: true });
     }

@@ -1,5 +1,5 @@
 import type { DnsRecordServed, NodeDescription } from '../capture/snapshot/host-snapshot.ts';
-import { ContainerNode } from '../containers/container-node.ts';
+import { ContainerNode } from '../nodes/container-node.ts';
 import { labRecords } from '../dns/records.ts';
 import type { LabNode } from '../nodes/node.ts';
 import { probeAllPairs } from '../capture/probe-pairs.ts';

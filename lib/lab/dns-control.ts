@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../common/atomic-write.ts';
-import { run } from '../common/run.ts';
 import { renderServersFile, SERVERS_FILE } from '../dns/dnsmasq-config.ts';
 import { LiveRecords } from '../dns/live-records.ts';
 import type { Topology } from '../topology/topology.ts';
-import { dnsContainerName, dnsDir, hostsDir } from './dns-paths.ts';
+import { containerRuntime } from '../runtimes/registry.ts';
+import { dnsDir, hostsDir } from './dns-paths.ts';
+import { dnsContainerName } from './names.ts';
 
 /** The lab's live record folder: a record put here is answered within ~100 ms, no restart. */
 export function liveRecords(topology: Topology): LiveRecords {
@@ -17,5 +18,5 @@ export function liveRecords(topology: Topology): LiveRecords {
  */
 export async function reloadUpstreams(topology: Topology, extraLines: readonly string[] = []): Promise<void> {
   await writeFileAtomic(join(dnsDir(topology.name), SERVERS_FILE), renderServersFile(topology.dns.upstreams, extraLines));
-  await run('docker', ['kill', '--signal', 'HUP', dnsContainerName(topology.name)]);
+  await (await containerRuntime(topology.runtime)).signal(dnsContainerName(topology.name), 'SIGHUP');
 }

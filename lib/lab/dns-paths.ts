@@ -9,7 +9,3 @@ export function dnsDir(labName: string): string {
 export function hostsDir(labName: string): string {
   return join(dnsDir(labName), 'hosts.d');
 }
-
-export function dnsContainerName(labName: string): string {
-  return `${labName}-dns`;
-}

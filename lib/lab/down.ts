@@ -2,9 +2,8 @@ import { step, type ProgressReporter } from '../common/progress.ts';
 import { settleAll } from '../common/settle-all.ts';
 import { nowMs } from '../common/time.ts';
 import { assertLabName } from '../common/lab-name.ts';
-import { findLabContainers } from '../containers/find.ts';
-import { findLabNetworks } from '../containers/network.ts';
-import { dockerEngineReachable } from '../host/docker-engine.ts';
+import { containerRuntime } from '../runtimes/registry.ts';
+import type { ContainerRuntime } from '../runtimes/runtime.ts';
 import { deleteLink, findLabInterfaces } from '../net/bridge.ts';
 import { removeTaggedRules } from '../net/iptables.ts';
 import { succeeds } from '../common/run.ts';
@@ -49,9 +48,10 @@ export async function downLab(labName: string, fallbackTopology: Topology | unde
     const topology = (state?.topology ?? fallbackTopology) as Topology | undefined;
     const recorded = topology ? [...(state?.resources ?? [])] : [];
     const remaining: LabResource[] = [];
+    const runtime = await containerRuntime(topology?.runtime);
     for (const kind of ORDER) {
       // Leftovers first within a kind: an unrecorded container holding the network would make its removal fail.
-      if (kind === 'docker-network') await sweepContainers(labName, reporter, result);
+      if (kind === 'docker-network') await sweepContainers(labName, runtime, reporter, result);
       const batch = recorded.filter((resource) => resource.kind === kind);
       const outcomes = await settleAll(batch, PARALLEL_REMOVALS, (resource) => removeOne(resource, topology!, reporter));
       outcomes.forEach((outcome, i) => {
@@ -62,7 +62,7 @@ export async function downLab(labName: string, fallbackTopology: Topology | unde
         } else record(outcome.value, what, result);
       });
     }
-    await sweepLeftovers(labName, topology, reporter, result);
+    await sweepLeftovers(labName, topology, runtime, reporter, result);
     if (state) result.notes.push(...(await restoreSysctls(state).catch((error) => [`could not restore sysctls: ${firstLine(error)}`])));
     if (result.failures.length === 0) await removeStateDir(labName);
     else if (state) await keepWhatRemains(state, remaining);
@@ -106,17 +106,21 @@ async function attempt(result: DownResult, what: string, work: () => Promise<voi
   }
 }
 
-async function sweepContainers(labName: string, reporter: ProgressReporter, result: DownResult): Promise<void> {
-  if (!(await dockerEngineReachable())) return;
-  const containers = await findLabContainers(labName).catch(() => []);
+async function sweepContainers(labName: string, runtime: ContainerRuntime, reporter: ProgressReporter, result: DownResult): Promise<void> {
+  const probe = await runtime.probe();
+  if (!probe.reachable) {
+    result.notes.push(`${runtime.name} engine not reachable (${probe.why}): its containers and networks were not looked for`);
+    return;
+  }
+  const containers = await runtime.listLabContainers(labName).catch(() => []);
   await settleAll(containers, PARALLEL_REMOVALS, async (container) => {
     const what = `container ${container.name}`;
-    if (await attempt(result, `leftover ${what}`, () => step(reporter, `remove leftover ${what}`, async () => void (await removeResource({ kind: 'container', id: container.id, node: container.node }, { name: labName } as Topology))))) result.leftovers.push(what);
+    if (await attempt(result, `leftover ${what}`, () => step(reporter, `remove leftover ${what}`, async () => void (await removeResource({ kind: 'container', id: container.id, node: container.node }, { name: labName, runtime: runtime.name } as Topology))))) result.leftovers.push(what);
   });
 }
 
 /** Finds and removes what the lab made without relying on the state file. */
-async function sweepLeftovers(labName: string, topology: Topology | undefined, reporter: ProgressReporter, result: DownResult): Promise<void> {
+async function sweepLeftovers(labName: string, topology: Topology | undefined, runtime: ContainerRuntime, reporter: ProgressReporter, result: DownResult): Promise<void> {
   {
     const ctx = topology ? vmContext(topology, reporter) : leftoverContext(labName);
     for (const name of VM_PROVIDER_NAMES) {
@@ -128,12 +132,12 @@ async function sweepLeftovers(labName: string, topology: Topology | undefined, r
       }
     }
   }
-  await sweepContainers(labName, reporter, result);
-  if (await dockerEngineReachable()) {
-    for (const network of await findLabNetworks(labName).catch(() => [])) {
-      const what = `Docker network ${network}`;
+  await sweepContainers(labName, runtime, reporter, result);
+  if ((await runtime.probe()).reachable) {
+    for (const network of await runtime.listLabNetworks(labName).catch(() => [])) {
+      const what = `network ${network}`;
       await attempt(result, `leftover ${what}`, async () => {
-        const removal = await step(reporter, `remove leftover ${what}`, () => removeResource({ kind: 'docker-network', id: network }, { name: labName } as Topology));
+        const removal = await step(reporter, `remove leftover ${what}`, () => removeResource({ kind: 'docker-network', id: network }, { name: labName, runtime: runtime.name } as Topology));
         if (removal.outcome === 'removed') result.notes.push(...removal.notes);
         result.leftovers.push(what);
       });

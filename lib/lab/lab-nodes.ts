@@ -1,11 +1,12 @@
 import { SetupError } from '../common/errors.ts';
 import { silentReporter } from '../common/progress.ts';
-import { ContainerNode } from '../containers/container-node.ts';
+import { ContainerNode } from '../nodes/container-node.ts';
+import { containerRuntime } from '../runtimes/registry.ts';
 import { HostNode } from '../nodes/host-node.ts';
 import { buildEchoTool } from '../images/static-tools.ts';
 import type { LabNode } from '../nodes/node.ts';
 import { loadVmProvider } from '../vms/registry.ts';
-import { dnsContainerName } from './dns-paths.ts';
+import { dnsContainerName } from './names.ts';
 import { readState, type LabState } from './state.ts';
 import { vmContext } from './vm-context.ts';
 
@@ -26,12 +27,13 @@ export async function openLab(labName: string): Promise<LiveLab> {
   }
   const { topology } = state;
   const host = new HostNode('host', topology.bridge.gateway, { 'hl-echo': await buildEchoTool() });
-  const dns = new ContainerNode('dns', topology.dns.address, dnsContainerName(topology.name));
+  const runtime = await containerRuntime(topology.runtime);
+  const dns = new ContainerNode('dns', topology.dns.address, dnsContainerName(topology.name), runtime);
   const nodes: LabNode[] = [];
   for (const spec of topology.nodes) {
     const resource = state.resources.find((r) => (r.kind === 'container' || r.kind === 'vm') && r.node === spec.name);
     if (!resource) throw new SetupError(`node ${spec.name} is in the topology but not in the lab's state. Fix: run \`npx hybrid-lab up\` again`);
-    if (resource.kind === 'container') nodes.push(new ContainerNode(spec.name, spec.ip, resource.id));
+    if (resource.kind === 'container') nodes.push(new ContainerNode(spec.name, spec.ip, resource.id, runtime));
     else if (resource.kind === 'vm' && resource.handle) {
       const provider = await loadVmProvider(resource.provider);
       nodes.push(provider.node(resource.handle, vmContext(topology, silentReporter)));

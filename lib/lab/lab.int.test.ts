@@ -98,10 +98,10 @@ describe('lab provisioning (real bridge, Docker, dnsmasq)', () => {
   it('adds and removes a node live, with its DNS record following within 1 s', async () => {
     const grown = await topologyFromYaml(yaml('  - { name: gamma, kind: container, ip: 10.0.9.77 }'));
     const result = await upLab(grown, { reporter: silentReporter });
-    expect(result.created).toEqual([`container ${LAB}-gamma`]);
+    expect(result.created).toEqual([`container ${LAB}_gamma`]);
     await waitFor('gamma in DNS', async () => ((await queryDns('10.0.9.2', 'gamma.hybrid.local', 'A')).answers[0] === '10.0.9.77' ? true : undefined), { timeoutMs: 1000, intervalMs: 50 });
     const shrunk = await upLab(topology, { reporter: silentReporter });
-    expect(shrunk.removed).toEqual([`container ${LAB}-gamma`]);
+    expect(shrunk.removed).toEqual([`container ${LAB}_gamma`]);
     await waitFor('gamma gone from DNS', async () => ((await queryDns('10.0.9.2', 'gamma.hybrid.local', 'A')).rcode === 'NXDOMAIN' ? true : undefined), { timeoutMs: 1000, intervalMs: 50 });
   });
 
@@ -135,7 +135,7 @@ nodes:
     const failAtSecondNode: ProgressReporter = {
       ...silentReporter,
       stepStarted(title) {
-        if (title === `container ${other}-two`) throw new Error('injected failure');
+        if (title === `container ${other}_two`) throw new Error('injected failure');
       },
     };
     await expect(upLab(failing, { reporter: failAtSecondNode })).rejects.toThrow(/injected failure/);

@@ -8,7 +8,7 @@ import { silentReporter } from '../common/progress.ts';
 import { run } from '../common/run.ts';
 import { existsSync } from 'node:fs';
 import { labStateDir } from '../common/paths.ts';
-import { docker } from '../containers/docker-client.ts';
+import { dockerRuntime } from '../runtimes/docker/index.ts';
 import { readSysctl, writeSysctl } from '../host/sysctl.ts';
 import { labRemains, NOTHING_LEFT, topologyFromYaml } from '../testing/lab-fixture.ts';
 import { downLab } from './down.ts';
@@ -23,7 +23,7 @@ const B = { lab: 'sa-x', bridge: 'hlsb0', subnet: '10.0.36.0/24', node: 'y' };
 const yamlOf = (l: typeof A, extra = '') => `name: ${l.lab}\nbridge: { name: ${l.bridge}, subnet: ${l.subnet} }\n${extra}nodes:\n  - { name: ${l.node}, kind: container }\n`;
 
 async function containerState(name: string): Promise<string> {
-  return (await docker().getContainer(name).inspect().catch(() => undefined))?.State.Status ?? 'missing';
+  return (await dockerRuntime.client.getContainer(name).inspect().catch(() => undefined))?.State.Status ?? 'missing';
 }
 
 describe('two labs never touch each other\'s containers (item 2)', () => {

@@ -1,10 +1,9 @@
-import { findLabContainers } from '../containers/find.ts';
-import { dockerEngineReachable } from '../host/docker-engine.ts';
+import { containerRuntime } from '../runtimes/registry.ts';
 import { linkExists } from '../net/bridge.ts';
 import { silentReporter } from '../common/progress.ts';
 import type { Topology } from '../topology/topology.ts';
 import { loadVmProvider } from '../vms/registry.ts';
-import { dnsContainerName } from './dns-paths.ts';
+import { dnsContainerName } from './names.ts';
 import { readState } from './state.ts';
 import { vmContext } from './vm-context.ts';
 
@@ -30,7 +29,8 @@ export async function labStatus(labName: string, topologyIfDown?: Topology): Pro
   const state = await readState(labName);
   const topology = state?.topology ?? topologyIfDown;
   if (!topology) return { lab: labName, status: 'down', bridge: { name: '', subnet: '', present: false }, nodes: [] };
-  const containers = (await dockerEngineReachable()) ? await findLabContainers(labName) : [];
+  const runtime = await containerRuntime(topology.runtime);
+  const containers = (await runtime.probe()).reachable ? await runtime.listLabContainers(labName) : [];
   const containerState = (name: string) => containers.find((c) => c.name === name)?.state ?? 'missing';
   const fqdn = (name: string) => `${name}.${topology.dns.domain}`;
   const nodes: NodeStatus[] = [

@@ -1,6 +1,6 @@
 import { ProvisionError } from '../common/errors.ts';
 import type { ProgressReporter } from '../common/progress.ts';
-import { dockerEngineReachable } from '../host/docker-engine.ts';
+import { containerRuntime } from '../runtimes/registry.ts';
 import { readSysctl, writeSysctl } from '../host/sysctl.ts';
 import type { Topology } from '../topology/topology.ts';
 import { listLabNames, readStateOrUndefined, type LabState, type StateStore } from './state.ts';
@@ -24,7 +24,7 @@ async function otherUsers(key: string, value: string, exceptLab: string): Promis
     const state = await readStateOrUndefined(name);
     if (state?.status === 'up' && wantedSysctls(state.topology).some((wanted) => wanted.key === key && wanted.value === value)) users.push(`lab "${name}"`);
   }
-  if (key === 'net.ipv4.ip_forward' && value === '1' && (await dockerEngineReachable())) users.push('the Docker engine');
+  if (key === 'net.ipv4.ip_forward' && value === '1' && (await (await containerRuntime('docker')).probe()).reachable) users.push('the Docker engine');
   return users;
 }
 

@@ -1,5 +1,4 @@
-import { containerOwnership, removeContainer } from '../containers/find.ts';
-import { removeDockerNetwork } from '../containers/network.ts';
+import { containerRuntime } from '../runtimes/registry.ts';
 import { bridgePorts, deleteLink, labInterfaceAlias, linkInfo } from '../net/bridge.ts';
 import { removeRule, ruleIsTagged } from '../net/iptables.ts';
 import { loadVmProvider } from '../vms/registry.ts';
@@ -33,17 +32,18 @@ export async function removeResource(resource: LabResource | RecordedResource, t
     }
     case 'container':
     case 'dns-container': {
-      const ownership = await containerOwnership(resource.id, lab);
+      const runtime = await containerRuntime(topology.runtime);
+      const ownership = await runtime.containerOwnership(resource.id, lab);
       if (ownership.owner === 'absent') return { outcome: 'absent' };
       if (ownership.owner === 'foreign') return { outcome: 'refused', reason: `container ${resource.id} is ${ownership.describe}` };
-      await removeContainer(ownership.id);
+      await runtime.removeContainer(ownership.id);
       return removed();
     }
     case 'docker-network': {
-      const { ownership, disconnected } = await removeDockerNetwork(resource.id, lab);
+      const { ownership, disconnected } = await (await containerRuntime(topology.runtime)).removeNetwork(resource.id, lab);
       if (ownership.owner === 'absent') return { outcome: 'absent' };
-      if (ownership.owner === 'foreign') return { outcome: 'refused', reason: `Docker network ${resource.id} is ${ownership.describe}` };
-      return removed(disconnected.map((name) => `disconnected container ${name} (not the lab's) from Docker network ${resource.id}`));
+      if (ownership.owner === 'foreign') return { outcome: 'refused', reason: `network ${resource.id} is ${ownership.describe}` };
+      return removed(disconnected.map((name) => `disconnected container ${name} (not the lab's) from network ${resource.id}`));
     }
     case 'iptables-rule': {
       if (!ruleIsTagged(resource.rule, lab)) return { outcome: 'refused', reason: `the recorded rule in ${resource.rule.chain} does not carry the comment hybrid-lab:${lab}` };
@@ -83,7 +83,7 @@ export function describeResource(resource: LabResource): string {
     case 'dns-container':
       return `DNS container ${resource.id}`;
     case 'docker-network':
-      return `Docker network ${resource.id}`;
+      return `network ${resource.id}`;
     case 'iptables-rule':
       return `${resource.rule.family === 'ipv6' ? 'ip6tables' : 'iptables'} ${resource.rule.chain}: ${resource.rule.purpose}`;
     case 'bridge':

@@ -3,27 +3,20 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import { ProvisionError } from '../common/errors.ts';
 import { step, type ProgressReporter } from '../common/progress.ts';
-import { containerName, labLabels } from '../containers/docker-client.ts';
-import { containerOwnership, findLabContainers, removeContainer } from '../containers/find.ts';
-import { dockerNetworkExists, dockerNetworkName, ensureDockerNetwork } from '../containers/network.ts';
-import type { LabContainerSpec } from '../containers/start-container.ts';
+import { labLabels, type ContainerRuntime, type ContainerSpec } from '../runtimes/runtime.ts';
 import { CONTAINER_CONFIG_DIR, SERVERS_FILE, renderDnsmasqConfig, renderServersFile } from '../dns/dnsmasq-config.ts';
 import { LiveRecords } from '../dns/live-records.ts';
 import { labRecords } from '../dns/records.ts';
 import { createBridge, labInterfaceAlias, linkExists } from '../net/bridge.ts';
 import { ensureRule, hostInputRules, labRules, ruleExists, type IptablesRule } from '../net/iptables.ts';
 import type { Topology } from '../topology/topology.ts';
-import { dnsContainerName, dnsDir, hostsDir } from './dns-paths.ts';
+import { dnsDir, hostsDir } from './dns-paths.ts';
+import { containerName, dnsContainerName, labNetworkName } from './names.ts';
 import type { LabResource, StateStore } from './state.ts';
 import { applySysctls } from './sysctls.ts';
 import { describeResource, removeResource } from './teardown.ts';
 
 export type Track = (resource: LabResource) => void;
-
-/** testcontainers takes ~1 s to import: load it only when a container has to be created. */
-async function startLabContainer(spec: LabContainerSpec) {
-  return (await import('../containers/start-container.ts')).startLabContainer(spec);
-}
 
 /**
  * Creates a resource unless it is recorded and still there. The record is written before the
@@ -60,37 +53,42 @@ export async function ensureRules(rules: readonly IptablesRule[], store: StateSt
   }
 }
 
-export async function ensureDockerNetworkStep(topology: Topology, store: StateStore, reporter: ProgressReporter, track: Track): Promise<void> {
-  const name = dockerNetworkName(topology.name);
-  const spec = { labName: topology.name, bridge: topology.bridge.name, subnet: topology.bridge.subnet, gateway: topology.bridge.gateway };
+/** The runtime's network on the lab bridge; one of that name that is not the lab's stops `up`. */
+export async function ensureLabNetworkStep(topology: Topology, runtime: ContainerRuntime, store: StateStore, reporter: ProgressReporter, track: Track): Promise<void> {
+  const name = labNetworkName(topology.name);
+  const spec = { name, labName: topology.name, bridge: topology.bridge.name, subnet: topology.bridge.subnet, gateway: topology.bridge.gateway };
   await ensureResource(
     store,
     { kind: 'docker-network', id: name },
-    () => dockerNetworkExists(name, topology.name),
-    async () => void (await ensureDockerNetwork(spec)),
+    async () => {
+      const ownership = await runtime.networkOwnership(name, topology.name);
+      if (ownership.owner === 'foreign') throw new ProvisionError(`network ${name} already exists and belongs to ${ownership.describe.replace(/^not made/, 'nobody known: it was not made')}. Fix: rename this lab, or remove that network if it is unused`);
+      return ownership.owner === 'this-lab';
+    },
+    async () => void (await runtime.ensureNetwork(spec)),
     reporter,
     track,
   );
 }
 
-async function runningContainers(labName: string): Promise<Set<string>> {
-  return new Set((await findLabContainers(labName)).filter((c) => c.state === 'running').map((c) => c.name));
+async function runningContainers(runtime: ContainerRuntime, labName: string): Promise<Set<string>> {
+  return new Set((await runtime.listLabContainers(labName)).filter((c) => c.state === 'running').map((c) => c.name));
 }
 
 /**
  * Makes room for a lab container of this name: a leftover of this lab is removed; a container of
  * that name that is not this lab's is never touched, and `up` stops naming its owner.
  */
-async function clearContainerName(name: string, labName: string): Promise<void> {
-  const ownership = await containerOwnership(name, labName);
-  if (ownership.owner === 'this-lab') await removeContainer(ownership.id);
+async function clearContainerName(runtime: ContainerRuntime, name: string, labName: string): Promise<void> {
+  const ownership = await runtime.containerOwnership(name, labName);
+  if (ownership.owner === 'this-lab') await runtime.removeContainer(ownership.id);
   if (ownership.owner === 'foreign') {
     throw new ProvisionError(`a container named ${name} already exists and belongs to ${ownership.describe.replace(/^not made/, 'nobody known: it was not made')}. Fix: rename this lab or node, or remove that container if it is unused (docker rm -f ${name})`);
   }
 }
 
 /** dnsmasq.conf and one hosts file per record, then the DNS container at the DNS address. */
-export async function ensureDnsServer(topology: Topology, store: StateStore, image: string, reporter: ProgressReporter, track: Track): Promise<void> {
+export async function ensureDnsServer(topology: Topology, runtime: ContainerRuntime, store: StateStore, image: string, reporter: ProgressReporter, track: Track): Promise<void> {
   // Readable by the DNS container, writable only by root, whatever the caller's umask.
   await mkdir(hostsDir(topology.name), { recursive: true, mode: 0o755 });
   await chmod(dnsDir(topology.name), 0o755);
@@ -102,19 +100,19 @@ export async function ensureDnsServer(topology: Topology, store: StateStore, ima
   await ensureResource(
     store,
     { kind: 'dns-container', id: name },
-    async () => (await runningContainers(topology.name)).has(name),
+    async () => (await runningContainers(runtime, topology.name)).has(name),
     async () => {
-      await clearContainerName(name, topology.name);
-      await startLabContainer({
+      await clearContainerName(runtime, name, topology.name);
+      await runtime.runContainer({
         name,
         hostname: 'dns',
         image,
-        network: dockerNetworkName(topology.name),
+        network: labNetworkName(topology.name),
         ip: topology.dns.address,
         labels: labLabels(topology.name, 'dns', 'dns'),
         command: [],
         bindMounts: [{ source: dnsDir(topology.name), target: CONTAINER_CONFIG_DIR, mode: 'ro' }],
-        readyLog: /started, version/,
+        readiness: { kind: 'log', pattern: /started, version/ },
         // dnsmasq binds port 53 and sets its uid/gid at start (user=root still calls setgid); no DHCP, no raw sockets.
         capabilities: ['NET_BIND_SERVICE', 'SETUID', 'SETGID'],
       });
@@ -136,8 +134,8 @@ export async function removeStaleNodes(topology: Topology, store: StateStore, re
 }
 
 /** Node containers, started concurrently (each is independent once the network and DNS exist). */
-export async function ensureContainers(topology: Topology, store: StateStore, image: string, reporter: ProgressReporter, track: Track): Promise<void> {
-  const running = await runningContainers(topology.name);
+export async function ensureContainers(topology: Topology, runtime: ContainerRuntime, store: StateStore, image: string, reporter: ProgressReporter, track: Track): Promise<void> {
+  const running = await runningContainers(runtime, topology.name);
   const containers = topology.nodes.filter((node) => node.kind === 'container');
   const results = await Promise.allSettled(containers.map(async (node) => {
     const name = containerName(topology.name, node.name);
@@ -146,18 +144,18 @@ export async function ensureContainers(topology: Topology, store: StateStore, im
       { kind: 'container', id: name, node: node.name },
       async () => running.has(name),
       async () => {
-        await clearContainerName(name, topology.name);
-        await startLabContainer({
+        await clearContainerName(runtime, name, topology.name);
+        await runtime.runContainer({
           name,
           hostname: node.name,
           image,
-          network: dockerNetworkName(topology.name),
+          network: labNetworkName(topology.name),
           ip: node.ip,
           labels: labLabels(topology.name, node.name, 'node'),
           command: node.services,
           dnsServer: topology.dns.address,
           dnsSearch: topology.dns.domain,
-          readyLog: /hybrid-lab: services ready/,
+          readiness: { kind: 'log', pattern: /hybrid-lab: services ready/ },
           // ping (raw sockets) and the services on ports 7 and 80; no NET_ADMIN: a node cannot re-address itself.
           capabilities: ['NET_RAW', 'NET_BIND_SERVICE'],
         });

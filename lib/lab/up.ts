@@ -1,12 +1,13 @@
 import { ProvisionError } from '../common/errors.ts';
 import { step, type ProgressReporter } from '../common/progress.ts';
 import { nowMs } from '../common/time.ts';
-import { buildDnsImage, buildNodeImage } from '../containers/images.ts';
+import { buildDnsImage, buildNodeImage } from '../images/lab-images.ts';
+import { containerRuntime } from '../runtimes/registry.ts';
 import { setupHost } from '../host/setup.ts';
 import { checkTopologyAgainstHost } from '../topology/host-conflicts.ts';
 import type { Topology } from '../topology/topology.ts';
 import { acquireLabLock } from './lock.ts';
-import { ensureContainers, ensureDnsServer, ensureDockerNetworkStep, ensureNetwork, removeStaleNodes } from './up-steps.ts';
+import { ensureContainers, ensureDnsServer, ensureLabNetworkStep, ensureNetwork, removeStaleNodes } from './up-steps.ts';
 import { ensureVms } from './vm-steps.ts';
 import { readState, StateStore, type LabResource, removeStateDir } from './state.ts';
 import { restoreSysctls } from './sysctls.ts';
@@ -31,8 +32,6 @@ export async function upLab(topology: Topology, options: UpOptions): Promise<UpR
   const started = nowMs();
   const { reporter } = options;
   const lock = await acquireLabLock(topology.name, 'up');
-  // testcontainers takes ~1 s to load: start loading it while the host is checked.
-  void import('../containers/start-container.ts').catch(() => undefined);
   const created: LabResource[] = [];
   let store: StateStore | undefined;
   let fresh = false; // no state before this run (and the state was readable)
@@ -45,16 +44,18 @@ export async function upLab(topology: Topology, options: UpOptions): Promise<UpR
     assertCompatible(previous?.topology, topology);
     store = previous ? new StateStore({ ...previous, topology }) : StateStore.fresh(topology);
     await store.setStatus('creating');
+    const runtime = await containerRuntime(topology.runtime);
+    const describeImage = (image: { reference: string; built: boolean }) => `${image.reference}${image.built ? ' (built)' : ' (cached)'}`;
     const images = {
-      node: await step(reporter, 'node image', buildNodeImage, (image) => `${image.reference}${image.built ? ' (built)' : ' (cached)'}`),
-      dns: await step(reporter, 'DNS image', buildDnsImage, (image) => `${image.reference}${image.built ? ' (built)' : ' (cached)'}`),
+      node: await step(reporter, 'node image', () => buildNodeImage(runtime), describeImage),
+      dns: await step(reporter, 'DNS image', () => buildDnsImage(runtime), describeImage),
     };
     const track = (resource: LabResource) => created.push(resource);
     await ensureNetwork(topology, store, reporter, track);
-    await ensureDockerNetworkStep(topology, store, reporter, track);
-    await ensureDnsServer(topology, store, images.dns.reference, reporter, track);
+    await ensureLabNetworkStep(topology, runtime, store, reporter, track);
+    await ensureDnsServer(topology, runtime, store, images.dns.reference, reporter, track);
     const removed = await removeStaleNodes(topology, store, reporter);
-    await ensureContainers(topology, store, images.node.reference, reporter, track);
+    await ensureContainers(topology, runtime, store, images.node.reference, reporter, track);
     await ensureVms(topology, store, reporter, track);
     await store.setStatus('up');
     return { lab: topology.name, created: created.map(describeResource), removed, elapsedMs: nowMs() - started };

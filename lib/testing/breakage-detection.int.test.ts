@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { run } from '../common/run.ts';
 import { silentReporter } from '../common/progress.ts';
-import { dnsContainerName } from '../lab/dns-paths.ts';
+import { dnsContainerName } from '../lab/names.ts';
+import { containerRuntime } from '../runtimes/registry.ts';
 import { openLab, type LiveLab } from '../lab/lab-nodes.ts';
 import { upLab } from '../lab/up.ts';
 import { labRules, removeRule } from '../net/iptables.ts';
@@ -49,7 +50,7 @@ describe('suites fail on a broken lab, naming what broke', () => {
   });
 
   it('dns fails when the DNS container is stopped', async () => {
-    await run('docker', ['stop', '--time', '1', dnsContainerName(lab.state.topology.name)]);
+    await (await containerRuntime(lab.state.topology.runtime)).signal(dnsContainerName(lab.state.topology.name), 'SIGKILL');
     const target = lab.nodes[0];
     const result = await runSuite('dns', `from host A ${target.name} ->`);
     expect(result.exitCode, result.stdout).toBe(1);

@@ -2,8 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../common/run.ts';
-import { findLabContainers } from '../containers/find.ts';
-import { findLabNetworks } from '../containers/network.ts';
+import { containerRuntime } from '../runtimes/registry.ts';
 import { findLabInterfaces, linkExists } from '../net/bridge.ts';
 import { loadTopology } from '../topology/load.ts';
 import type { Topology } from '../topology/topology.ts';
@@ -19,13 +18,14 @@ export async function topologyFromYaml(yaml: string): Promise<Topology> {
 }
 
 /** Everything of a lab still on the host; all empty means `down` left nothing. */
-export async function labRemains(labName: string, bridge: string) {
+export async function labRemains(labName: string, bridge: string, runtimeName = 'docker') {
+  const runtime = await containerRuntime(runtimeName);
   const rules = (await run('iptables-save', ['-t', 'filter'])).stdout.split('\n').filter((line) => line.includes(`hybrid-lab:${labName}`));
   return {
     bridge: (await linkExists(bridge)) ? [bridge] : [],
     interfaces: (await findLabInterfaces(labName)).map((link) => link.name),
-    containers: (await findLabContainers(labName)).map((container) => container.name),
-    networks: await findLabNetworks(labName),
+    containers: (await runtime.listLabContainers(labName)).map((container) => container.name),
+    networks: await runtime.listLabNetworks(labName),
     rules: [...rules, ...(await run('ip6tables-save', ['-t', 'filter'], { allowFailure: true })).stdout.split('\n').filter((line) => line.includes(`hybrid-lab:${labName}`))],
     vms: (await run('pgrep', ['-af', `guest=hybrid-lab:${labName}:`], { allowFailure: true })).stdout.split('\n').filter((line) => line.includes('qemu')),
     stateDir: existsSync(labStateDir(labName)) ? [labStateDir(labName)] : [],

@@ -52,6 +52,7 @@ export function resolveTopology(parsed: ParsedTopology, source: string): Topolog
   const resolved: Omit<Topology, 'hash'> = {
     name: parsed.name,
     source,
+    runtime: parsed.runtime,
     bridge: { name: parsed.bridge.name, subnet: formatCidr(subnet), prefix: subnet.prefix, gateway: intToIp(gateway) },
     dns: { address: intToIp(dns), domain: parsed.dns.domain, upstreams: parsed.dns.upstreams },
     host: parsed.host,

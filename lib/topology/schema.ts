@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CONTAINER_RUNTIME_NAMES } from '../runtimes/registry.ts';
 
 /** Separates the problem from the fix inside a zod message, so errors can name both. */
 export const FIX = ' :: fix: ';
@@ -95,6 +96,8 @@ const budgets = z
 
 export const topologySchema = z.strictObject({
   name: nodeName.describe('lab name, used to label every resource'),
+  /** Container engine that runs the lab's containers (and its DNS container). */
+  runtime: z.enum(CONTAINER_RUNTIME_NAMES, { message: `unknown container runtime${FIX}use one of ${CONTAINER_RUNTIME_NAMES.join(', ')}` }).default('docker'),
   bridge: z
     .strictObject({
       name: z

@@ -10,6 +10,8 @@ export interface Topology {
   source: string;
   /** Content hash of the resolved topology; measurements record it. */
   hash: string;
+  /** Container runtime of the lab (docker, podman). Older state files lack it: docker. */
+  runtime?: string;
   bridge: { name: string; subnet: string; prefix: number; gateway: string };
   dns: { address: string; domain: string; upstreams: string[] };
   host: ParsedTopology['host'];

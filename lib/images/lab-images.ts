@@ -2,12 +2,11 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { shortHash } from '../common/hash.ts';
 import { cacheDir } from '../common/paths.ts';
-import { run, succeeds } from '../common/run.ts';
-import { RootfsBuilder, fileDigestInputs, sharedLibraries } from '../images/rootfs.ts';
-import { buildEchoTool } from '../images/static-tools.ts';
+import { run } from '../common/run.ts';
+import { IMAGE_LABEL, type ContainerRuntime } from '../runtimes/runtime.ts';
+import { RootfsBuilder, fileDigestInputs, sharedLibraries } from './rootfs.ts';
+import { buildEchoTool } from './static-tools.ts';
 import { LAB_DIR } from '../topology/load.ts';
-
-export const IMAGE_LABEL = 'hybrid-lab.image';
 const NODE_SERVICES_SCRIPT = join(LAB_DIR, 'images', 'node', 'services.sh');
 
 export interface LocalImage {
@@ -17,31 +16,27 @@ export interface LocalImage {
   built: boolean;
 }
 
-async function imageExists(reference: string): Promise<boolean> {
-  return succeeds('docker', ['image', 'inspect', '--format', '{{.Id}}', reference]);
-}
-
-/** Packs a rootfs directory with `docker import` (no registry, no Dockerfile). */
-async function importRootfs(root: string, reference: string, changes: string[]): Promise<void> {
+/** Packs a rootfs directory and imports it into the runtime (no registry, no Dockerfile). */
+async function importRootfs(runtime: ContainerRuntime, root: string, reference: string, changes: string[]): Promise<void> {
   const tarball = `${root}.tar`;
   await run('tar', ['--numeric-owner', '-C', root, '-cf', tarball, '.']);
   try {
-    await run('docker', ['import', ...changes.flatMap((change) => ['-c', change]), tarball, reference]);
+    await runtime.importImage(tarball, reference, changes);
   } finally {
     await rm(tarball, { force: true });
   }
 }
 
 /** Builds (or reuses) an image whose tag is the hash of its inputs. */
-async function cachedImage(name: string, inputs: Buffer[], fill: (rootfs: RootfsBuilder) => Promise<void>, changes: string[]): Promise<LocalImage> {
+async function cachedImage(runtime: ContainerRuntime, name: string, inputs: Buffer[], fill: (rootfs: RootfsBuilder) => Promise<void>, changes: string[]): Promise<LocalImage> {
   const reference = `hybrid-lab/${name}:${shortHash(inputs)}`;
-  if (await imageExists(reference)) return { reference, built: false };
+  if (await runtime.imageExists(reference)) return { reference, built: false };
   const root = join(cacheDir(), 'images', `${name}-${process.pid}`);
   const rootfs = new RootfsBuilder(root);
   await rootfs.reset();
   try {
     await fill(rootfs);
-    await importRootfs(root, reference, [...changes, `LABEL ${IMAGE_LABEL}=${name}`]);
+    await importRootfs(runtime, root, reference, [...changes, `LABEL ${IMAGE_LABEL}=${name}`]);
   } finally {
     await rm(root, { recursive: true, force: true });
   }
@@ -49,11 +44,12 @@ async function cachedImage(name: string, inputs: Buffer[], fill: (rootfs: Rootfs
 }
 
 /** The node image: busybox (httpd, ping, nslookup, nc), hl-echo, iperf3 and the services script. */
-export async function buildNodeImage(): Promise<LocalImage> {
+export async function buildNodeImage(runtime: ContainerRuntime): Promise<LocalImage> {
   const echo = await buildEchoTool();
   const iperfLibraries = await sharedLibraries('/usr/bin/iperf3');
   const inputs = await fileDigestInputs(['/bin/busybox', echo, NODE_SERVICES_SCRIPT, '/usr/bin/iperf3', ...iperfLibraries]);
   return cachedImage(
+    runtime,
     'node',
     inputs,
     async (rootfs) => {
@@ -68,10 +64,11 @@ export async function buildNodeImage(): Promise<LocalImage> {
 }
 
 /** The DNS image: dnsmasq from the host's package with its libraries, on busybox. */
-export async function buildDnsImage(): Promise<LocalImage> {
+export async function buildDnsImage(runtime: ContainerRuntime): Promise<LocalImage> {
   const libraries = await sharedLibraries('/usr/sbin/dnsmasq');
   const inputs = await fileDigestInputs(['/bin/busybox', '/usr/sbin/dnsmasq', ...libraries]);
   return cachedImage(
+    runtime,
     'dns',
     inputs,
     async (rootfs) => {

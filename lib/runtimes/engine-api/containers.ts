@@ -1,0 +1,92 @@
+import type Docker from 'dockerode';
+import { ProvisionError } from '../../common/errors.ts';
+import { waitReady } from '../readiness.ts';
+import { LAB_LABEL, NODE_LABEL, ROLE_LABEL, type ContainerSpec, type LabContainerInfo, type Ownership } from '../runtime.ts';
+import { execIn } from './exec.ts';
+import { logLines, logTail } from './logs.ts';
+
+/** Says whose a container or network is from its labels. */
+export function ownershipOf(labels: Record<string, string> | undefined | null, id: string, labName: string): Ownership {
+  const lab = labels?.[LAB_LABEL];
+  if (lab === labName) return { owner: 'this-lab', id };
+  return { owner: 'foreign', id, describe: lab ? `hybrid-lab lab "${lab}"` : 'not made by hybrid-lab (no hybrid-lab.lab label)' };
+}
+
+function isNotFound(error: unknown): boolean {
+  return (error as { statusCode?: number }).statusCode === 404;
+}
+
+export async function containerOwnership(client: Docker, idOrName: string, labName: string): Promise<Ownership> {
+  try {
+    const info = await client.getContainer(idOrName).inspect();
+    return ownershipOf(info.Config?.Labels, info.Id, labName);
+  } catch (error) {
+    if (isNotFound(error)) return { owner: 'absent' };
+    throw error;
+  }
+}
+
+export async function removeContainer(client: Docker, idOrName: string): Promise<void> {
+  try {
+    await client.getContainer(idOrName).remove({ force: true, v: true });
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+}
+
+export async function listLabContainers(client: Docker, labName: string): Promise<LabContainerInfo[]> {
+  const containers = await client.listContainers({ all: true, filters: { label: [`${LAB_LABEL}=${labName}`] } });
+  return containers.map((container) => ({
+    id: container.Id,
+    name: container.Names[0]?.replace(/^\//, '') ?? container.Id,
+    node: container.Labels[NODE_LABEL] ?? '',
+    role: container.Labels[ROLE_LABEL] ?? '',
+    state: container.State,
+    ip: Object.values(container.NetworkSettings?.Networks ?? {})[0]?.IPAddress || undefined,
+  }));
+}
+
+/**
+ * Creates the container with its fixed address on the lab network, the engine's init as PID 1
+ * (busybox as PID 1 ignores SIGTERM), only the capabilities asked for, then starts it and waits
+ * for its readiness. A container that never gets ready is removed and the error shows its log.
+ */
+export async function runContainer(client: Docker, spec: ContainerSpec): Promise<{ id: string }> {
+  const created = await client.createContainer({
+    name: spec.name,
+    Hostname: spec.hostname,
+    Image: spec.image,
+    Cmd: spec.command,
+    Labels: spec.labels,
+    HostConfig: {
+      NetworkMode: spec.network,
+      Init: true,
+      RestartPolicy: { Name: 'no' },
+      CapDrop: ['ALL'],
+      CapAdd: spec.capabilities,
+      Dns: spec.dnsServer ? [spec.dnsServer] : undefined,
+      DnsSearch: spec.dnsSearch ? [spec.dnsSearch] : undefined,
+      Binds: spec.bindMounts?.map((mount) => `${mount.source}:${mount.target}:${mount.mode}`),
+    },
+    ...(spec.ip ? { NetworkingConfig: { EndpointsConfig: { [spec.network]: { IPAMConfig: { IPv4Address: spec.ip } } } } } : {}),
+  }).catch((error: Error) => {
+    throw new ProvisionError(`cannot create container ${spec.name} (image ${spec.image}): ${error.message}`, { cause: error });
+  });
+  try {
+    await created.start();
+    await waitReady(
+      {
+        name: `container ${spec.name}`,
+        ip: spec.ip ?? '',
+        lines: (signal) => logLines(client, created.id, { follow: true, signal }),
+        exec: (argv, timeoutMs) => execIn(client, created.id, argv, { timeoutMs }),
+        tail: () => logTail(client, created.id, 20),
+      },
+      spec.readiness,
+    );
+  } catch (error) {
+    await removeContainer(client, created.id).catch(() => undefined);
+    throw error instanceof ProvisionError ? error : new ProvisionError(`container ${spec.name} did not start: ${(error as Error).message}`, { cause: error });
+  }
+  return { id: created.id };
+}

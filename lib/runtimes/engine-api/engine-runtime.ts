@@ -1,0 +1,57 @@
+import Docker from 'dockerode';
+import type { Readable } from 'node:stream';
+import type { ExecOptions } from '../../nodes/node.ts';
+import type { ContainerRuntime, ContainerSpec, LogOptions, NetworkSpec } from '../runtime.ts';
+import { containerOwnership, listLabContainers, removeContainer, runContainer } from './containers.ts';
+import { execIn } from './exec.ts';
+import { importImage, imageExists } from './images.ts';
+import { logLines } from './logs.ts';
+import { ensureNetwork, listLabNetworks, networkOwnership, removeNetwork } from './networks.ts';
+
+/**
+ * A runtime reached through the Docker Engine API on a unix socket: Docker itself, and podman's
+ * compatible service. What differs between engines (socket, how to start the engine) is given.
+ */
+export class EngineApiRuntime implements ContainerRuntime {
+  private cachedClient: Docker | undefined;
+
+  constructor(
+    readonly name: string,
+    private readonly socketPath: () => string,
+    private readonly start: () => Promise<boolean>,
+  ) {}
+
+  /** One client per runtime (dockerode keeps its agent). */
+  get client(): Docker {
+    this.cachedClient ??= new Docker({ socketPath: this.socketPath() });
+    return this.cachedClient;
+  }
+
+  async probe(): Promise<{ reachable: true } | { reachable: false; why: string }> {
+    try {
+      await this.client.ping();
+      return { reachable: true };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why = code === 'EACCES' ? `permission denied on ${this.socketPath()}` : code === 'ENOENT' || code === 'ECONNREFUSED' ? `no ${this.name} engine answers on ${this.socketPath()}` : (error as Error).message;
+      return { reachable: false, why };
+    }
+  }
+
+  ensureRunning = () => this.start();
+  imageExists = (reference: string) => imageExists(this.client, reference);
+  importImage = (tarball: string, reference: string, changes: string[]) => importImage(this.client, tarball, reference, changes);
+  runContainer = (spec: ContainerSpec) => runContainer(this.client, spec);
+  containerOwnership = (idOrName: string, labName: string) => containerOwnership(this.client, idOrName, labName);
+  removeContainer = (idOrName: string) => removeContainer(this.client, idOrName);
+  listLabContainers = (labName: string) => listLabContainers(this.client, labName);
+  exec = (idOrName: string, argv: readonly string[], options?: ExecOptions & { stdin?: Readable }) => execIn(this.client, idOrName, argv, options);
+  logLines = (idOrName: string, options?: LogOptions) => logLines(this.client, idOrName, options);
+  signal = async (idOrName: string, signal: string) => void (await this.client.getContainer(idOrName).kill({ signal }));
+  pause = async (idOrName: string) => void (await this.client.getContainer(idOrName).pause());
+  unpause = async (idOrName: string) => void (await this.client.getContainer(idOrName).unpause());
+  ensureNetwork = (spec: NetworkSpec) => ensureNetwork(this.client, spec);
+  networkOwnership = (name: string, labName: string) => networkOwnership(this.client, name, labName);
+  removeNetwork = (name: string, labName: string) => removeNetwork(this.client, name, labName);
+  listLabNetworks = (labName: string) => listLabNetworks(this.client, labName);
+}

@@ -1,0 +1,68 @@
+import type Docker from 'dockerode';
+import { ProvisionError } from '../../common/errors.ts';
+import { LAB_LABEL, type NetworkSpec, type Ownership } from '../runtime.ts';
+import { ownershipOf } from './containers.ts';
+
+async function findNetwork(client: Docker, name: string) {
+  const networks = await client.listNetworks({ filters: { name: [name] } });
+  return networks.find((network) => network.Name === name);
+}
+
+function foreignNetworkError(name: string, owner: string | undefined): ProvisionError {
+  const who = owner ? `lab "${owner}"` : 'someone else (it has no hybrid-lab.lab label)';
+  return new ProvisionError(`network ${name} already exists and belongs to ${who}. Fix: rename this lab, or remove that network if it is unused`);
+}
+
+/** Creates the lab's network on the lab bridge (com.docker.network.bridge.name). Idempotent; never adopts a foreign network. */
+export async function ensureNetwork(client: Docker, spec: NetworkSpec): Promise<{ created: boolean; id: string }> {
+  const existing = await findNetwork(client, spec.name);
+  if (existing) {
+    if (existing.Labels?.[LAB_LABEL] !== spec.labName) throw foreignNetworkError(spec.name, existing.Labels?.[LAB_LABEL]);
+    const bridge = existing.Options?.['com.docker.network.bridge.name'];
+    if (bridge !== undefined && bridge !== spec.bridge) {
+      throw new ProvisionError(`network ${spec.name} exists on bridge ${bridge}, not ${spec.bridge}. Fix: run \`hybrid-lab down\` first`);
+    }
+    return { created: false, id: existing.Id };
+  }
+  const network = await client.createNetwork({
+    Name: spec.name,
+    Driver: 'bridge',
+    CheckDuplicate: true,
+    IPAM: { Driver: 'default', Config: [{ Subnet: spec.subnet, Gateway: spec.gateway }] },
+    Options: { 'com.docker.network.bridge.name': spec.bridge },
+    Labels: { [LAB_LABEL]: spec.labName },
+  });
+  return { created: true, id: network.id };
+}
+
+export async function networkOwnership(client: Docker, name: string, labName: string): Promise<Ownership> {
+  const existing = await findNetwork(client, name);
+  if (!existing) return { owner: 'absent' };
+  return ownershipOf(existing.Labels, existing.Id, labName);
+}
+
+/**
+ * Removes this lab's network. Containers still attached that are not the lab's (someone ran
+ * `docker network connect`) would make the engine refuse with "active endpoints": they are
+ * disconnected first and named in the result.
+ */
+export async function removeNetwork(client: Docker, name: string, labName: string): Promise<{ ownership: Ownership; disconnected: string[] }> {
+  const ownership = await networkOwnership(client, name, labName);
+  if (ownership.owner !== 'this-lab') return { ownership, disconnected: [] };
+  const network = client.getNetwork(ownership.id);
+  const info = await network.inspect();
+  const disconnected: string[] = [];
+  for (const [id, endpoint] of Object.entries((info.Containers ?? {}) as Record<string, { Name?: string }>)) {
+    await network.disconnect({ Container: id, Force: true }).catch((error: { statusCode?: number }) => {
+      if (error.statusCode !== 404) throw error;
+    });
+    disconnected.push(endpoint.Name ?? id.slice(0, 12));
+  }
+  await network.remove();
+  return { ownership, disconnected };
+}
+
+export async function listLabNetworks(client: Docker, labName: string): Promise<string[]> {
+  const networks = await client.listNetworks({ filters: { label: [`${LAB_LABEL}=${labName}`] } });
+  return networks.map((network) => network.Name);
+}

@@ -1,0 +1,95 @@
+import type { Readable } from 'node:stream';
+import type { ExecOptions, ExecResult } from '../nodes/node.ts';
+import type { Readiness } from './readiness.ts';
+
+/** Labels every lab container and network carries: how `down` and ownership checks find them. */
+export const LAB_LABEL = 'hybrid-lab.lab';
+export const NODE_LABEL = 'hybrid-lab.node';
+export const ROLE_LABEL = 'hybrid-lab.role';
+export const IMAGE_LABEL = 'hybrid-lab.image';
+
+export function labLabels(labName: string, nodeName: string, role: 'dns' | 'node'): Record<string, string> {
+  return { [LAB_LABEL]: labName, [NODE_LABEL]: nodeName, [ROLE_LABEL]: role };
+}
+
+/** Everything needed to run one lab container at a fixed address on the lab network. */
+export interface ContainerSpec {
+  name: string;
+  hostname: string;
+  image: string;
+  network: string;
+  /** Fixed address on `network`; without one the engine picks (e.g. on Docker's default bridge). */
+  ip?: string;
+  labels: Record<string, string>;
+  command: string[];
+  dnsServer?: string;
+  dnsSearch?: string;
+  bindMounts?: Array<{ source: string; target: string; mode: 'ro' | 'rw' }>;
+  /** The only capabilities the container gets: the runtime's default set is dropped first. */
+  capabilities: string[];
+  readiness: Readiness;
+}
+
+/** Who owns a container or network of a given name: this lab, another owner, or nobody (absent). */
+export type Ownership = { owner: 'this-lab'; id: string } | { owner: 'absent' } | { owner: 'foreign'; id: string; describe: string };
+
+export interface LabContainerInfo {
+  id: string;
+  name: string;
+  node: string;
+  role: string;
+  state: string;
+  ip?: string;
+}
+
+export interface NetworkSpec {
+  name: string;
+  labName: string;
+  bridge: string;
+  subnet: string;
+  gateway: string;
+}
+
+export interface LogOptions {
+  follow?: boolean;
+  /** Unix seconds or a duration the engine understands (10m). */
+  since?: string;
+  timestamps?: boolean;
+  signal?: AbortSignal;
+}
+
+/**
+ * One interface over a container engine (Docker, podman): images, containers, networks. The lab
+ * never calls an engine's CLI or a library's internals; adding a runtime is one folder that
+ * implements this and one registry line.
+ */
+export interface ContainerRuntime {
+  readonly name: string;
+  /** Whether the engine answers; `why` explains when it does not (not running, permission denied). */
+  probe(): Promise<{ reachable: true } | { reachable: false; why: string }>;
+  /** Starts the engine when it is installed but not running (machines without systemd). */
+  ensureRunning(): Promise<boolean>;
+
+  imageExists(reference: string): Promise<boolean>;
+  /** Imports a root filesystem tarball as an image, with Dockerfile-style changes (ENV, ENTRYPOINT, LABEL). */
+  importImage(tarball: string, reference: string, changes: string[]): Promise<void>;
+
+  /** Creates and starts the container, then waits for its readiness; removes it if it never gets ready. */
+  runContainer(spec: ContainerSpec): Promise<{ id: string }>;
+  containerOwnership(idOrName: string, labName: string): Promise<Ownership>;
+  /** Removes a container (force, with its anonymous volumes); quiet when it is already gone. */
+  removeContainer(idOrName: string): Promise<void>;
+  listLabContainers(labName: string): Promise<LabContainerInfo[]>;
+  exec(idOrName: string, argv: readonly string[], options?: ExecOptions & { stdin?: Readable }): Promise<ExecResult>;
+  /** The container's output, stdout and stderr merged, line by line. */
+  logLines(idOrName: string, options?: LogOptions): AsyncIterable<string>;
+  signal(idOrName: string, signal: string): Promise<void>;
+  pause(idOrName: string): Promise<void>;
+  unpause(idOrName: string): Promise<void>;
+
+  ensureNetwork(spec: NetworkSpec): Promise<{ created: boolean; id: string }>;
+  networkOwnership(name: string, labName: string): Promise<Ownership>;
+  /** Removes the lab's network, first disconnecting containers that are not the lab's (named in the result). */
+  removeNetwork(name: string, labName: string): Promise<{ ownership: Ownership; disconnected: string[] }>;
+  listLabNetworks(labName: string): Promise<string[]>;
+}
