@@ -5,6 +5,7 @@ import { cacheDir } from '../common/paths.ts';
 import { run } from '../common/run.ts';
 import { IMAGE_LABEL, type ContainerRuntime } from '../runtimes/runtime.ts';
 import { RootfsBuilder, fileDigestInputs, sharedLibraries } from './rootfs.ts';
+import { memoizedContentKey } from './input-memo.ts';
 import { buildEchoTool } from './static-tools.ts';
 import { LAB_DIR } from '../topology/load.ts';
 const NODE_SERVICES_SCRIPT = join(LAB_DIR, 'images', 'node', 'services.sh');
@@ -27,9 +28,13 @@ async function importRootfs(runtime: ContainerRuntime, root: string, reference: 
   }
 }
 
-/** Builds (or reuses) an image whose tag is the hash of its inputs. */
-async function cachedImage(runtime: ContainerRuntime, name: string, inputs: Buffer[], fill: (rootfs: RootfsBuilder) => Promise<void>, changes: string[]): Promise<LocalImage> {
-  const reference = `hybrid-lab/${name}:${shortHash(inputs)}`;
+/**
+ * Builds (or reuses) an image whose tag is the hash of its inputs' content. `paths` are the
+ * files that decide it (the top-level ones; their libraries are covered by the package status).
+ */
+async function cachedImage(runtime: ContainerRuntime, name: string, paths: readonly string[], contentInputs: () => Promise<Buffer[]>, fill: (rootfs: RootfsBuilder) => Promise<void>, changes: string[]): Promise<LocalImage> {
+  const tag = await memoizedContentKey(name, paths, async () => shortHash(await contentInputs()));
+  const reference = `hybrid-lab/${name}:${tag}`;
   if (await runtime.imageExists(reference)) return { reference, built: false };
   const root = join(cacheDir(), 'images', `${name}-${process.pid}`);
   const rootfs = new RootfsBuilder(root);
@@ -46,12 +51,12 @@ async function cachedImage(runtime: ContainerRuntime, name: string, inputs: Buff
 /** The node image: busybox (httpd, ping, nslookup, nc), hl-echo, iperf3 and the services script. */
 export async function buildNodeImage(runtime: ContainerRuntime): Promise<LocalImage> {
   const echo = await buildEchoTool();
-  const iperfLibraries = await sharedLibraries('/usr/bin/iperf3');
-  const inputs = await fileDigestInputs(['/bin/busybox', echo, NODE_SERVICES_SCRIPT, '/usr/bin/iperf3', ...iperfLibraries]);
+  const paths = ['/bin/busybox', echo, NODE_SERVICES_SCRIPT, '/usr/bin/iperf3'];
   return cachedImage(
     runtime,
     'node',
-    inputs,
+    paths,
+    async () => fileDigestInputs([...paths, ...(await sharedLibraries('/usr/bin/iperf3'))]),
     async (rootfs) => {
       await rootfs.addBusybox();
       await rootfs.addAccounts();
@@ -65,12 +70,12 @@ export async function buildNodeImage(runtime: ContainerRuntime): Promise<LocalIm
 
 /** The DNS image: dnsmasq from the host's package with its libraries, on busybox. */
 export async function buildDnsImage(runtime: ContainerRuntime): Promise<LocalImage> {
-  const libraries = await sharedLibraries('/usr/sbin/dnsmasq');
-  const inputs = await fileDigestInputs(['/bin/busybox', '/usr/sbin/dnsmasq', ...libraries]);
+  const paths = ['/bin/busybox', '/usr/sbin/dnsmasq'];
   return cachedImage(
     runtime,
     'dns',
-    inputs,
+    paths,
+    async () => fileDigestInputs([...paths, ...(await sharedLibraries('/usr/sbin/dnsmasq'))]),
     async (rootfs) => {
       await rootfs.addBusybox();
       await rootfs.addAccounts();

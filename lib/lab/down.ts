@@ -5,7 +5,8 @@ import { assertLabName } from '../common/lab-name.ts';
 import { containerRuntime } from '../runtimes/registry.ts';
 import type { ContainerRuntime } from '../runtimes/runtime.ts';
 import { deleteLink, findLabInterfaces } from '../net/bridge.ts';
-import { removeTaggedRules } from '../net/iptables.ts';
+import { ruleIsTagged } from '../net/iptables.ts';
+import { deleteRules, deleteTaggedRules } from '../net/iptables-batch.ts';
 import { succeeds } from '../common/run.ts';
 import type { Topology } from '../topology/topology.ts';
 import { loadVmProvider, VM_PROVIDER_NAMES } from '../vms/registry.ts';
@@ -31,7 +32,7 @@ export interface DownResult {
 
 /** Removal order: what uses a thing goes before it (containers before their network, rules before the bridge). */
 const ORDER: Array<LabResource['kind']> = ['vm', 'container', 'dns-container', 'docker-network', 'iptables-rule', 'bridge'];
-const PARALLEL_REMOVALS = 8;
+const PARALLEL_REMOVALS = 16;
 
 /**
  * Removes everything of a lab: what the state file lists (each proven to be the lab's first),
@@ -52,7 +53,8 @@ export async function downLab(labName: string, fallbackTopology: Topology | unde
     for (const kind of ORDER) {
       // Leftovers first within a kind: an unrecorded container holding the network would make its removal fail.
       if (kind === 'docker-network') await sweepContainers(labName, runtime, reporter, result);
-      const batch = recorded.filter((resource) => resource.kind === kind);
+      let batch: LabResource[] = recorded.filter((resource) => resource.kind === kind);
+      if (kind === 'iptables-rule') batch = await removeRecordedRules(batch, labName, reporter, result, remaining);
       const outcomes = await settleAll(batch, PARALLEL_REMOVALS, (resource) => removeOne(resource, topology!, reporter));
       outcomes.forEach((outcome, i) => {
         const what = describeResource(batch[i]);
@@ -144,13 +146,30 @@ async function sweepLeftovers(labName: string, topology: Topology | undefined, r
     }
   }
   await attempt(result, 'leftover iptables rules', async () => {
-    const rules = await removeTaggedRules(labName);
+    const rules = await deleteTaggedRules(labName);
     if (rules > 0) result.leftovers.push(`${rules} iptables rule(s)`);
   });
   for (const link of await findLabInterfaces(labName).catch(() => [])) {
     const what = `interface ${link.name}`;
     if (await attempt(result, `leftover ${what}`, () => step(reporter, `remove leftover ${what}`, () => deleteLink(link.name)))) result.leftovers.push(what);
   }
+}
+
+/**
+ * The lab's recorded rules go in one iptables-restore transaction per family; rules that do not
+ * carry the lab's comment are left for removeOne to refuse. Returns those left to handle.
+ */
+async function removeRecordedRules(batch: LabResource[], labName: string, reporter: ProgressReporter, result: DownResult, remaining: LabResource[]): Promise<LabResource[]> {
+  const rules = batch.flatMap((resource) => (resource.kind === 'iptables-rule' && ruleIsTagged(resource.rule, labName) ? [resource] : []));
+  if (rules.length === 0) return batch;
+  try {
+    await step(reporter, `remove ${rules.length} firewall rule(s)`, () => deleteRules(rules.map((resource) => resource.rule)));
+    result.removed.push(...rules.map(describeResource));
+  } catch (error) {
+    result.failures.push(`${rules.length} firewall rule(s): ${firstLine(error)}`);
+    remaining.push(...rules);
+  }
+  return batch.filter((resource) => !rules.includes(resource as (typeof rules)[number]));
 }
 
 /** After a partial failure the state keeps only what is still there, so the next `down` retries just that. */

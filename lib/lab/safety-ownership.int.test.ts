@@ -72,7 +72,7 @@ describe('down always finishes (item 3)', () => {
     await run('docker', ['run', '-d', '--name', outsider, '--network', 'sd-net', image]);
     const down = await downLab(D.lab, topology, silentReporter);
     expect(down.failures).toEqual([]);
-    expect(down.notes).toContain(`disconnected container ${outsider} (not the lab's) from Docker network sd-net`);
+    expect(down.notes).toContain(`disconnected container ${outsider} (not the lab's) from network sd-net`);
     expect(await containerState(outsider), 'down removed a container that was not the lab\'s').toBe('running');
     expect(await labRemains(D.lab, D.bridge)).toEqual(NOTHING_LEFT);
   });

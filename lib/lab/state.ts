@@ -87,12 +87,15 @@ export async function readStateOrUndefined(labName: string): Promise<LabState | 
 }
 
 /**
- * Keeps the state file in step with what exists. One writer: every change is written in order,
- * each write serialising the whole state as it is at that moment, so concurrent steps (containers
- * started in parallel) never lose a record to a stale write that lands last.
+ * Keeps the state file in step with what exists. One writer: writes happen one after another,
+ * each serialising the whole state as it is when the write starts, so concurrent steps
+ * (containers started in parallel) never lose a record to a stale write that lands last. Calls
+ * made while a write is queued share it: twenty containers planned at once cost one or two
+ * fsyncs, not twenty, and each `save()` still resolves only once its change is on disk.
  */
 export class StateStore {
   private writes: Promise<void> = Promise.resolve();
+  private queued: Promise<void> | undefined;
 
   constructor(public state: LabState) {}
 
@@ -101,11 +104,14 @@ export class StateStore {
   }
 
   save(): Promise<void> {
+    if (this.queued) return this.queued;
     const write = this.writes.then(async () => {
+      this.queued = undefined; // from here on, changes need the next write
       await ensureLabDir(this.state.lab);
       this.state.updatedAt = new Date().toISOString();
       await writeFileAtomic(stateFilePath(this.state.lab), `${JSON.stringify(this.state, null, 2)}\n`, 0o600);
     });
+    this.queued = write;
     this.writes = write.catch(() => undefined); // one failed write must not block the next
     return write;
   }

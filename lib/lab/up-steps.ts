@@ -8,7 +8,8 @@ import { CONTAINER_CONFIG_DIR, SERVERS_FILE, renderDnsmasqConfig, renderServersF
 import { LiveRecords } from '../dns/live-records.ts';
 import { labRecords } from '../dns/records.ts';
 import { createBridge, labInterfaceAlias, linkExists } from '../net/bridge.ts';
-import { ensureRule, hostInputRules, labRules, ruleExists, type IptablesRule } from '../net/iptables.ts';
+import { hostInputRules, labRules, type IptablesRule } from '../net/iptables.ts';
+import { addRules, presentRules } from '../net/iptables-batch.ts';
 import type { Topology } from '../topology/topology.ts';
 import { dnsDir, hostsDir } from './dns-paths.ts';
 import { containerName, dnsContainerName, labNetworkName } from './names.ts';
@@ -42,15 +43,27 @@ export async function ensureNetwork(topology: Topology, store: StateStore, repor
   await ensureRules(hostInputRules(topology.name, bridge, topology.host.acceptFromLab ?? []), store, reporter, track);
 }
 
-/** Rules in the order given; INPUT rules keep that order at the top of INPUT (position per family). */
+/**
+ * Rules in the order given; INPUT rules keep that order at the top of INPUT (position per
+ * family). Every rule is recorded first, then the missing ones are added in one iptables-restore
+ * transaction per family (one save to see what is there, instead of two commands per rule).
+ */
 export async function ensureRules(rules: readonly IptablesRule[], store: StateStore, reporter: ProgressReporter, track: Track): Promise<void> {
-  const positions = new Map<string, number>();
-  for (const rule of rules) {
+  const counters = new Map<string, number>();
+  const positioned = rules.map((rule) => {
     const key = `${rule.family ?? 'ipv4'}/${rule.chain}`;
-    const position = (positions.get(key) ?? 0) + 1;
-    positions.set(key, position);
-    await ensureResource(store, { kind: 'iptables-rule', id: rule.purpose, rule }, () => ruleExists(rule), async () => void (await ensureRule(rule, position)), reporter, track);
+    counters.set(key, (counters.get(key) ?? 0) + 1);
+    return { rule, position: counters.get(key)! };
+  });
+  const present = await presentRules(rules);
+  const missing = positioned.filter(({ rule }) => !present.has(rule));
+  const entries = await Promise.all(rules.map((rule) => store.plan({ kind: 'iptables-rule', id: rule.purpose, rule })));
+  for (const { rule } of missing) track({ kind: 'iptables-rule', id: rule.purpose, rule }); // before creating: rolled back too
+  if (missing.length > 0) {
+    const chains = [...new Set(missing.map(({ rule }) => `${rule.family === 'ipv6' ? 'ip6tables' : 'iptables'} ${rule.chain}`))].join(', ');
+    await step(reporter, `${missing.length} firewall rule(s) (${chains})`, () => addRules(missing));
   }
+  await Promise.all(entries.filter((entry) => entry.phase !== 'created').map((entry) => store.markCreated(entry)));
 }
 
 /** The runtime's network on the lab bridge; one of that name that is not the lab's stops `up`. */

@@ -1,5 +1,6 @@
 import { ProvisionError } from '../common/errors.ts';
 import { step, type ProgressReporter } from '../common/progress.ts';
+import { allSettledOrThrow } from '../common/settle-all.ts';
 import { nowMs } from '../common/time.ts';
 import { buildDnsImage, buildNodeImage } from '../images/lab-images.ts';
 import { containerRuntime } from '../runtimes/registry.ts';
@@ -37,10 +38,13 @@ export async function upLab(topology: Topology, options: UpOptions): Promise<UpR
   let fresh = false; // no state before this run (and the state was readable)
   try {
     for (const warning of topology.warnings ?? []) reporter.note(`warning: ${warning}`);
-    const previous = await readState(topology.name);
+    // Independent reads of the host, at once: the state, the bridge and routes, packages and engine.
+    const [previous] = await allSettledOrThrow([
+      readState(topology.name),
+      checkTopologyAgainstHost(topology),
+      options.setup !== false ? setupHost(reporter, ['core', 'build', ...(topology.nodes.some((n) => n.kind === 'vm') ? (['vm'] as const) : [])]) : Promise.resolve(),
+    ]);
     fresh = previous === undefined;
-    await checkTopologyAgainstHost(topology);
-    if (options.setup !== false) await setupHost(reporter, ['core', 'build', ...(topology.nodes.some((n) => n.kind === 'vm') ? (['vm'] as const) : [])]);
     assertCompatible(previous?.topology, topology);
     store = previous ? new StateStore({ ...previous, topology }) : StateStore.fresh(topology);
     await store.setStatus('creating');
@@ -55,8 +59,8 @@ export async function upLab(topology: Topology, options: UpOptions): Promise<UpR
     await ensureLabNetworkStep(topology, runtime, store, reporter, track);
     await ensureDnsServer(topology, runtime, store, images.dns.reference, reporter, track);
     const removed = await removeStaleNodes(topology, store, reporter);
-    await ensureContainers(topology, runtime, store, images.node.reference, reporter, track);
-    await ensureVms(topology, store, reporter, track);
+    // Containers and VMs do not depend on each other once the network and DNS exist: VMs boot meanwhile.
+    await allSettledOrThrow([ensureContainers(topology, runtime, store, images.node.reference, reporter, track), ensureVms(topology, store, reporter, track)]);
     await store.setStatus('up');
     return { lab: topology.name, created: created.map(describeResource), removed, elapsedMs: nowMs() - started };
   } catch (error) {

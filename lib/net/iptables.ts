@@ -114,24 +114,6 @@ export function ruleIsTagged(rule: IptablesRule, labName: string): boolean {
   return at >= 0 && rule.spec[at + 1] === labRuleComment(labName);
 }
 
-/** Removes every filter rule (IPv4 and IPv6) tagged with the lab's comment, whatever it is (finds leftovers). */
-export async function removeTaggedRules(labName: string): Promise<number> {
-  const comment = labRuleComment(labName);
-  let removed = 0;
-  for (const command of ['iptables', 'ip6tables']) {
-    const saved = await run(`${command}-save`, ['-t', 'filter'], { allowFailure: true });
-    for (const line of saved.stdout.split('\n')) {
-      if (!line.startsWith('-A ')) continue;
-      const args = splitRuleLine(line.slice(3));
-      const at = args.indexOf('--comment');
-      if (at < 0 || args[at + 1] !== comment) continue;
-      await run(command, ['-w', '-D', ...args], { allowFailure: true });
-      removed++;
-    }
-  }
-  return removed;
-}
-
 /** Splits an iptables-save rule line into arguments, honouring double quotes. */
 export function splitRuleLine(line: string): string[] {
   const args: string[] = [];
