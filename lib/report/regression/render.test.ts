@@ -30,7 +30,7 @@ export function fixtureReport(): LatencyReport {
     comparisons,
     trends: buildTrends(runs, latest, baseline, comparisons, DEFAULT_SETTINGS),
     notes: ['a note'],
-    counts: { regression: 1, improvement: 0, unchanged: comparisons.length - 1, new: 0, missing: 0 },
+    counts: { regression: 1, 'low-confidence': 0, improvement: 0, unchanged: comparisons.length - 1, new: 0, missing: 0 },
     outcome: 'regression',
   };
 }
@@ -49,7 +49,7 @@ describe('report renderers', () => {
     expect(markdown).toContain('host\\|pipe → <web>');
     const rows = markdown.split('\n').filter((line) => line.startsWith('| '));
     expect(rows.length).toBe(2 + fixtureReport().comparisons.length); // header, alignment row, one per pair
-    for (const row of rows) expect(row.match(/(?<!\\)\|/g)).toHaveLength(9);
+    for (const row of rows) expect(row.match(/(?<!\\)\|/g)).toHaveLength(11);
   });
 
   it('writes HTML with one inline chart per pair, escaped names and no external resource', () => {
