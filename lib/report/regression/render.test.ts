@@ -61,6 +61,25 @@ describe('report renderers', () => {
     expect(html.match(/data-verdict="regression"/g)).toHaveLength(1);
   });
 
+  it('puts a loss regression in the Loss column and rings the loss chart, not the RTT point', () => {
+    const report = fixtureReport();
+    const runs = fixtureHistory(false).filter((run) => run.context.accelMode === 'kvm');
+    for (const run of runs) for (const measurement of run.measurements) if (measurement.metric === 'icmp-rtt') measurement.lossPercent = 0;
+    runs[runs.length - 1].measurements.find((m) => m.from === 'vm1' && m.metric === 'icmp-rtt')!.lossPercent = 8.9 + 5;
+    const latest = runs[runs.length - 1];
+    const baseline = runs.slice(-11, -1);
+    const comparisons = compareRuns(latest, baseline, DEFAULT_SETTINGS);
+    const lossy = { ...report, comparisons, trends: buildTrends(runs, latest, baseline, comparisons, DEFAULT_SETTINGS) };
+    const row = comparisons.find((c) => c.from === 'vm1' && c.metric === 'icmp-rtt')!;
+    expect(row).toMatchObject({ verdict: 'regression', valueVerdict: 'unchanged', flagged: ['loss'] });
+    const text = renderTable(lossy);
+    expect(text).toMatch(/vm1 → web-server\s*│ icmp-rtt .*│ 0\.0% → 13\.9% \(\+13\.9 pts\) ✖\s*│ –\s*│ .*│ ✖ regression: loss/);
+    const card = renderHtml(lossy).split('<section').find((section) => section.includes('data-pair="vm1→web-server:icmp-rtt"'))!;
+    const [trendChart, lossChart] = [card.slice(card.indexOf('<svg class="trend"'), card.indexOf('<svg class="aspect')), card.slice(card.indexOf('<svg class="aspect aspect-loss"'))];
+    expect(trendChart).not.toContain('mark-regression');
+    expect(lossChart).toContain('data-verdict="regression"');
+  });
+
   it('picks round axis ticks', () => {
     expect(niceTicks(0.93, 2.61)).toEqual([1, 1.5, 2, 2.5]);
     expect(niceTicks(8.1e8, 1.2e9)).toEqual([9e8, 1e9, 1.1e9, 1.2e9]);
