@@ -84,7 +84,7 @@ export function comparePair(
   const metricClass = metricClassOf(any.metric);
   const head = { from: any.from, to: any.to, metric: any.metric, unit: any.unit, direction: directionOf(any.metric) };
   if (!latest) {
-    const baselineSide = describeBaselineOnly(baseline, metricClass, settings);
+    const baselineSide = describeBaselineOnly(baseline, metricClass, head.direction, settings);
     return { ...head, baseline: baselineSide, verdict: 'missing', flagged: [], reason: 'measured in the baseline but not in the latest run' };
   }
   const latestSide = describeLatest(latest, settings.statistic);
@@ -96,7 +96,7 @@ export function comparePair(
     // 100% loss leaves no samples: the loss verdict speaks, the statistic cannot.
     const why = latest.samples.length === 0 ? 'no samples in the latest run' : 'no samples in the baseline runs';
     const valueVerdict: Verdict = latest.samples.length === 0 ? 'missing' : 'new';
-    const baselineSide = describeBaselineOnly(baseline, metricClass, settings);
+    const baselineSide = describeBaselineOnly(baseline, metricClass, head.direction, settings);
     return combine({ ...head, baseline: baselineSide, latest: latestSide, valueVerdict, ...(loss ? { loss } : {}) }, why, jitterJudgement);
   }
   const value = judgeValue(latest, baseline, metricClass, head.direction, settings);

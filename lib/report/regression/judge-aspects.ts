@@ -1,7 +1,7 @@
 import type { Measurement } from '../measurement.ts';
 import type { Direction } from './metric-direction.ts';
 import { formatValue } from './metric-direction.ts';
-import { noiseFloor, type FloorSettings, type MetricClass, type NoiseFloor } from './noise-floor.ts';
+import { floorBand, noiseFloor, type FloorSettings, type MetricClass, type NoiseFloor } from './noise-floor.ts';
 import { mannWhitneyU, median, quantile } from './stats.ts';
 
 /** Which per-run number the effect size and the baseline band use. */
@@ -83,9 +83,10 @@ export function judgeValue(
   settings: JudgeSettings,
 ): ValueJudgement {
   const runValues = baseline.map((measurement) => statisticOf(measurement.samples, settings.statistic)).filter(Number.isFinite);
-  const floor = noiseFloor(settings.minEffect[metricClass], runValues, settings);
+  const worseIsUp = direction === 'lower-is-better';
+  const floor = noiseFloor(settings.minEffect[metricClass], runValues, settings, worseIsUp);
   const center = median(runValues);
-  const baselineSide = describeBaseline(baseline, runValues, center, floor);
+  const baselineSide = describeBaseline(baseline, runValues, center, floorBand(center, floor, worseIsUp));
   const latestSide = describeLatest(latest, settings.statistic);
   const delta = latestSide.value - center;
   const changePercent = relativeChangePercent(latestSide.value, center);
@@ -93,14 +94,18 @@ export function judgeValue(
   const pValue = latest.samples.length >= MIN_SAMPLES_FOR_VETO && pooled.length >= MIN_SAMPLES_FOR_VETO ? mannWhitneyU(latest.samples, pooled).pValue : undefined;
   const head = { baseline: baselineSide, latest: latestSide, changePercent, ...(pValue === undefined ? {} : { pValue }), floor };
   const stat = settings.statistic;
-  const floorText = `${formatValue(floor.amount, latest.unit)} (${describeRule(floor, settings)})`;
-  if (!(Math.abs(delta) > floor.amount)) return { ...head, verdict: 'unchanged', reason: `${stat} within the noise floor ±${floorText}` };
-  if (pValue !== undefined && pValue >= settings.alpha) {
-    return { ...head, verdict: 'unchanged', reason: `${stat} moved beyond ±${floorText}, but the raw samples do not differ (Mann–Whitney p=${pValue.toPrecision(2)} ≥ ${settings.alpha})` };
+  const worse = worseIsUp ? delta > 0 : delta < 0;
+  const sign = worseIsUp === worse ? '+' : '−';
+  const floorText = `${sign}${formatValue(worse ? floor.amount : floor.betterAmount, latest.unit)} (${describeRule(floor, settings)})`;
+  if (!(Math.abs(delta) > (worse ? floor.amount : floor.betterAmount))) {
+    const band = `${formatValue(baselineSide.band.low, latest.unit)} … ${formatValue(baselineSide.band.high, latest.unit)}`;
+    return { ...head, verdict: 'unchanged', reason: `${stat} within the noise floor ${band} (worse side ${worseIsUp ? '+' : '−'}${formatValue(floor.amount, latest.unit)}, ${describeRule(floor, settings)})` };
   }
-  const worse = direction === 'lower-is-better' ? delta > 0 : delta < 0;
+  if (pValue !== undefined && pValue >= settings.alpha) {
+    return { ...head, verdict: 'unchanged', reason: `${stat} moved beyond ${floorText}, but the raw samples do not differ (Mann–Whitney p=${pValue.toPrecision(2)} ≥ ${settings.alpha})` };
+  }
   const size = Number.isFinite(changePercent) ? `${Math.abs(changePercent).toFixed(1)}%` : `${formatValue(Math.abs(delta), latest.unit)} from zero`;
-  const what = `${stat} ${worse ? 'worse' : 'better'} by ${size} (${formatValue(latestSide.value, latest.unit)} vs ${formatValue(center, latest.unit)} over ${runValues.length} run(s)), beyond the noise floor ±${floorText}`;
+  const what = `${stat} ${worse ? 'worse' : 'better'} by ${size} (${formatValue(latestSide.value, latest.unit)} vs ${formatValue(center, latest.unit)} over ${runValues.length} run(s)), beyond the noise floor ${floorText}`;
   if (!worse) return { ...head, verdict: 'improvement', reason: what };
   if (floor.lowConfidence) return { ...head, verdict: 'low-confidence', reason: `${what}; low confidence: only ${runValues.length} baseline run(s), fewer than ${settings.minBaselineRuns}` };
   return { ...head, verdict: 'regression', reason: what };
@@ -112,7 +117,7 @@ export function judgeLoss(latest: Measurement, baseline: readonly Measurement[],
   const losses = baseline.map((measurement) => measurement.lossPercent).filter((loss): loss is number => loss !== undefined);
   const baselinePercent = losses.length > 0 ? median(losses) : 0;
   // Loss is a share of probes: the points threshold is its minimum effect, no relative threshold.
-  const floor = noiseFloor(settings.lossThresholdPoints, losses, { ...settings, thresholdPercent: 0 });
+  const floor = noiseFloor(settings.lossThresholdPoints, losses, { ...settings, thresholdPercent: 0 }, true);
   const risePoints = latest.lossPercent - baselinePercent;
   const head = { baselinePercent, latestPercent: latest.lossPercent, risePoints, floorPoints: floor.amount, lowConfidence: floor.lowConfidence };
   const what = `loss ${risePoints >= 0 ? 'rose' : 'fell'} by ${Math.abs(risePoints).toFixed(1)} points to ${latest.lossPercent.toFixed(1)}% (floor ${floor.amount.toFixed(1)} points)`;
@@ -127,9 +132,11 @@ export function judgeLoss(latest: Measurement, baseline: readonly Measurement[],
 }
 
 /** Baseline facts for a row whose value cannot be judged (no samples on one side). */
-export function describeBaselineOnly(baseline: readonly Measurement[], metricClass: MetricClass, settings: JudgeSettings): BaselineSide {
+export function describeBaselineOnly(baseline: readonly Measurement[], metricClass: MetricClass, direction: Direction, settings: JudgeSettings): BaselineSide {
   const runValues = baseline.map((measurement) => statisticOf(measurement.samples, settings.statistic)).filter(Number.isFinite);
-  return describeBaseline(baseline, runValues, median(runValues), noiseFloor(settings.minEffect[metricClass], runValues, settings));
+  const worseIsUp = direction === 'lower-is-better';
+  const center = median(runValues);
+  return describeBaseline(baseline, runValues, center, floorBand(center, noiseFloor(settings.minEffect[metricClass], runValues, settings, worseIsUp), worseIsUp));
 }
 
 export function describeLatest(latest: Measurement, statistic: Statistic): LatestSide {
@@ -141,7 +148,7 @@ export function describeLatest(latest: Measurement, statistic: Statistic): Lates
   };
 }
 
-function describeBaseline(baseline: readonly Measurement[], runValues: number[], center: number, floor: NoiseFloor): BaselineSide {
+function describeBaseline(baseline: readonly Measurement[], runValues: number[], center: number, band: { low: number; high: number }): BaselineSide {
   const pooled = baseline.flatMap((measurement) => measurement.samples);
   const losses = baseline.map((measurement) => measurement.lossPercent).filter((loss): loss is number => loss !== undefined);
   return {
@@ -150,7 +157,7 @@ function describeBaseline(baseline: readonly Measurement[], runValues: number[],
     value: center,
     p95: quantile(pooled, 0.95),
     runValues,
-    band: { low: center - floor.amount, high: center + floor.amount },
+    band,
     ...(losses.length > 0 ? { lossPercent: median(losses) } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MIN_EFFECT, metricClassOf, noiseFloor, runSpreadSigma } from './noise-floor.ts';
+import { DEFAULT_MIN_EFFECT, floorBand, metricClassOf, noiseFloor, runSpreadSigma } from './noise-floor.ts';
 
 const SETTINGS = { thresholdPercent: 20, spreadK: 3, minBaselineRuns: 5 };
 
@@ -14,6 +14,16 @@ describe('noise floor', () => {
     expect(noisy.rule).toBe('spread');
     expect(noisy.amount).toBeCloseTo(noisy.spread!, 12);
     expect(noisy.amount).toBeGreaterThan(1);
+  });
+
+  it('computes the spread as a ratio: a throughput swinging 4–12 Gbit/s still has a floor well below its centre', () => {
+    // Seven real healthy runs of alpha -> beta TCP on a loaded 2-core host (bits/s).
+    const runs = [8.95e9, 7.06e9, 6.05e9, 3.67e9, 12.2e9, 9.54e9, 9.62e9];
+    const floor = noiseFloor(DEFAULT_MIN_EFFECT.throughput, runs, SETTINGS, false);
+    expect(floor).toMatchObject({ rule: 'spread', spreadScale: 'ratio' });
+    expect(floor.amount).toBeLessThan(8.95e9 - 20e6); // a link throttled to 20 Mbit/s is beyond it
+    expect(floor.betterAmount).toBeGreaterThan(floor.amount); // and the band is wider upwards
+    expect(floorBand(8.95e9, floor, false).low).toBeGreaterThan(0);
   });
 
   it('doubles the minimums and drops the spread term below the minimum of runs (low confidence)', () => {

@@ -50,15 +50,18 @@ export type FloorRule = 'threshold' | 'min-effect' | 'spread';
 
 /** The smallest change that counts for one row, and where it came from. */
 export interface NoiseFloor {
-  /** In the metric's unit: |latest − centre| must exceed this. */
+  /** On the worse side of the centre, in the metric's unit: a change that way must exceed this. */
   amount: number;
   rule: FloorRule;
+  /** The same on the better side (improvements); differs from `amount` when the spread is a ratio. */
+  betterAmount: number;
   relative: number;
   absolute: number;
-  /** k·t·√(1+1/K)·σ̂; absent below 3 baseline runs and below the minimum of runs. */
+  /** k·t·√(1+1/K)·σ̂ on the worse side; absent below 3 baseline runs and below the minimum of runs. */
   spread?: number;
-  /** Robust σ of the baseline runs' per-run values; absent when `spread` is. */
+  /** Robust σ of the runs' values: of ln(value) when all are positive (a ratio), else of the values. */
   runSigma?: number;
+  spreadScale?: 'ratio' | 'linear';
   /** Fewer baseline runs than the minimum: minimums doubled, worse runs reported as low confidence. */
   lowConfidence: boolean;
   runCount: number;
@@ -77,26 +80,44 @@ export function runSpreadSigma(values: readonly number[]): number {
 }
 
 /**
- * The noise floor given the baseline runs' per-run values (oldest first) and the absolute
- * minimum effect that applies (the metric class's, or the loss threshold in points).
+ * The noise floor given the baseline runs' per-run values (oldest first), the absolute minimum
+ * effect that applies (the metric class's, or the loss threshold in points) and which way is worse.
+ *
+ * The spread term is a prediction interval for one more run. Timings and throughput vary by
+ * ratios from run to run (a loaded host halves throughput, it does not subtract a constant), so
+ * for positive values it is computed on ln(value): the band is centre·e^(±w), wide upwards and
+ * narrow downwards. A throughput that swings between 4 and 12 Gbit/s then still flags a link
+ * throttled to 20 Mbit/s, which a symmetric band wider than the centre itself never could.
  */
-export function noiseFloor(minEffect: number, runValues: readonly number[], settings: Omit<FloorSettings, 'minEffect'>): NoiseFloor {
+export function noiseFloor(minEffect: number, runValues: readonly number[], settings: Omit<FloorSettings, 'minEffect'>, worseIsUp = true): NoiseFloor {
   const runCount = runValues.length;
   const lowConfidence = runCount < settings.minBaselineRuns;
   const factor = lowConfidence ? LOW_CONFIDENCE_FACTOR : 1;
   const center = median(runValues);
   const relative = (settings.thresholdPercent / 100) * Math.abs(center) * factor;
   const absolute = minEffect * factor;
-  let spread: number | undefined;
-  let runSigma: number | undefined;
+  let spreadUp = 0;
+  let spreadDown = 0;
+  let spreadFacts: Pick<NoiseFloor, 'runSigma' | 'spreadScale'> = {};
   // Below the minimum of runs a spread estimate is itself noise (t for 3σ at 2 degrees of freedom
   // is 17): the doubled minimums stand in for it, and a worse run is only low confidence.
   if (runCount >= 3 && !lowConfidence) {
-    runSigma = runSpreadSigma(runValues);
+    const ratio = runValues.every((value) => value > 0);
+    const runSigma = runSpreadSigma(ratio ? runValues.map(Math.log) : runValues);
     // t instead of z because σ comes from few runs; √(1 + 1/K) because the centre is estimated too.
-    spread = studentQuantileForZ(settings.spreadK, runCount - 1) * Math.sqrt(1 + 1 / runCount) * runSigma;
+    const width = studentQuantileForZ(settings.spreadK, runCount - 1) * Math.sqrt(1 + 1 / runCount) * runSigma;
+    [spreadUp, spreadDown] = ratio ? [center * Math.expm1(width), -center * Math.expm1(-width)] : [width, width];
+    spreadFacts = { runSigma, spreadScale: ratio ? 'ratio' : 'linear' };
   }
-  const candidates: Array<[FloorRule, number]> = [['threshold', relative], ['min-effect', absolute], ['spread', spread ?? 0]];
+  const [worseSpread, betterSpread] = worseIsUp ? [spreadUp, spreadDown] : [spreadDown, spreadUp];
+  const candidates: Array<[FloorRule, number]> = [['threshold', relative], ['min-effect', absolute], ['spread', worseSpread]];
   const [rule, amount] = candidates.reduce((best, candidate) => (candidate[1] > best[1] ? candidate : best));
-  return { amount, rule, relative, absolute, ...(spread === undefined ? {} : { spread, runSigma }), lowConfidence, runCount };
+  const betterAmount = Math.max(relative, absolute, betterSpread);
+  const spread = spreadFacts.spreadScale ? { spread: worseSpread, ...spreadFacts } : {};
+  return { amount, rule, betterAmount, relative, absolute, ...spread, lowConfidence, runCount };
+}
+
+/** centre − floor … centre + floor, each side with its own amount. */
+export function floorBand(center: number, floor: NoiseFloor, worseIsUp: boolean): { low: number; high: number } {
+  return worseIsUp ? { low: center - floor.betterAmount, high: center + floor.amount } : { low: center - floor.amount, high: center + floor.betterAmount };
 }

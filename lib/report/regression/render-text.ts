@@ -26,10 +26,11 @@ export function verdictCell(comparison: PairComparison): string {
   return `${text}: ${names.join(', ')}`;
 }
 
-/** The noise floor a row's statistic was held to: `±0.050 ms min effect`, `±4.1 Mbit/s 3σ of 8 runs`. */
+/** The noise floor on the worse side a row's statistic was held to: `+0.050 ms min effect`, `−4.1 Gbit/s 3σ of 8 runs`. */
 export function floorCell(comparison: PairComparison, settings: LatencyReport['settings']): string {
   if (!comparison.floor) return '–';
-  return `±${formatValue(comparison.floor.amount, comparison.unit)} ${describeRule(comparison.floor, settings)}`;
+  const sign = comparison.direction === 'lower-is-better' ? '+' : '−';
+  return `${sign}${formatValue(comparison.floor.amount, comparison.unit)} ${describeRule(comparison.floor, settings)}`;
 }
 
 /** Loss, baseline → latest, with the change in points; flagged with its own mark. */
