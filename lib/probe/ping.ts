@@ -23,7 +23,7 @@ export function parsePingOutput(target: string, output: string): PingResult {
 /** Sends `count` ICMP echoes from a node to a target (IP or name) and returns every RTT. */
 export async function ping(from: LabNode, target: string, { count = 1, intervalSec = 0.2, waitSec = 2 } = {}): Promise<PingResult> {
   const result = await from.exec(['ping', '-c', String(count), '-i', String(intervalSec), '-W', String(waitSec), target], {
-    timeoutMs: (count * intervalSec + waitSec + 5) * 1000,
+    timeoutMs: Math.ceil((count * intervalSec + waitSec + 5) * 1000), // execa wants whole milliseconds
   });
   return parsePingOutput(target, `${result.stdout}\n${result.stderr}`);
 }

@@ -55,10 +55,10 @@ describe('hybrid-lab report latency', () => {
     expect((await cli('--history', steady, '-f', 'html', '-o', html)).exitCode).toBe(0);
     expect(await readFile(html, 'utf8')).toMatch(/^<!doctype html>[\s\S]*<svg class="trend"/);
 
-    const json = await cli('--history', regressed, '--json', '--baseline', 'last:5');
+    const json = await cli('--history', regressed, '--json', '--baseline', 'last:8');
     const report = JSON.parse(json.stdout);
-    expect(report).toMatchObject({ outcome: 'regression', baseline: { spec: 'last:5' }, counts: { regression: 1 } });
-    expect(report.baseline.runIds).toHaveLength(5);
+    expect(report).toMatchObject({ outcome: 'regression', baseline: { spec: 'last:8' }, counts: { regression: 1 } });
+    expect(report.baseline.runIds).toHaveLength(8);
   });
 
   it.each([
@@ -67,11 +67,27 @@ describe('hybrid-lab report latency', () => {
     [['--format', 'pdf'], /--format "pdf": expected one of table, markdown, html, json/],
     [['--since', 'yesterday'], /--since "yesterday"/],
     [['--alpha', '2'], /--alpha "2"/],
+    [['--min-effect', 'rtt=fast'], /--min-effect "rtt=fast": expected CLASS=VALUE with CLASS one of rtt, dns, throughput, jitter, like rtt=0\.05ms/],
+    [['--min-effect', 'latency=1ms'], /--min-effect "latency=1ms"/],
+    [['--min-runs', '0'], /--min-runs "0": expected a whole number of runs ≥ 1/],
+    [['--spread-k', 'big'], /--spread-k "big"/],
   ])('exits 2 with a clear message on bad input: %j', async (args, message) => {
     const result = await cli('--history', steady, ...args);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack without --debug
+  });
+
+  it('shows the noise floor of every row, and --min-effect raises it', async () => {
+    const result = await cli('--history', regressed);
+    expect(result.stdout).toMatch(/│ Noise floor\s*│ Loss\s*│ Jitter/);
+    expect(result.stdout).toMatch(/vm1 → web-server\s*│ icmp-rtt .*│ \+[\d.]+ ms (20% threshold|min effect|3σ of 10 runs)\s*│/);
+    expect(result.stdout).toMatch(/vm1 → web-server\s*│ tcp-throughput .*│ −[\d.]+ Mbit\/s (20% threshold|min effect|3σ of 10 runs)\s*│/);
+    // The +60% step is 0.7 ms: with a 1 ms minimum RTT effect it no longer counts.
+    const raised = await cli('--history', regressed, '--min-effect', 'rtt=1ms', '--min-effect', 'throughput=50Mbit');
+    expect(raised.exitCode, raised.stdout).toBe(0);
+    expect(raised.stdout).toMatch(/vm1 → web-server\s*│ icmp-rtt .*│ \+1\.00 ms min effect\s*│/);
+    expect(raised.stdout.trim().split('\n').at(-1)).toMatch(/min effect rtt 1\.00 ms, dns 0\.200 ms, throughput 50\.0 Mbit\/s, jitter 0\.200 ms/);
   });
 
   it('exits 2 when the history does not exist', async () => {

@@ -5,6 +5,9 @@ import {
   buildLatencyReport,
   parseAlpha,
   parseLossPoints,
+  parseMinEffects,
+  parseMinRuns,
+  parseSpreadK,
   parseThresholdPercent,
   renderHtml,
   renderMarkdown,
@@ -23,6 +26,9 @@ interface LatencyFlags {
   alpha: string;
   statistic: string;
   lossThreshold: string;
+  minEffect: string[];
+  spreadK: string;
+  minRuns: string;
   trendRuns: string;
   format: string;
   json?: boolean;
@@ -51,7 +57,10 @@ export function registerReport(program: Command): void {
     .option('--since <when>', 'only runs started after this: 90m, 12h, 7d, 2w or an ISO date')
     .option('--run <id>', 'judge this run (id or label) instead of the newest')
     .option('--threshold <percent>', 'smallest relative change that counts', '20%')
-    .option('--alpha <p>', 'significance level of the Mann–Whitney U test', '0.01')
+    .option('--min-effect <class=value>', 'smallest absolute change that counts, per class (repeatable): rtt=0.05ms, dns=0.2ms, throughput=20Mbit, jitter=0.2ms', collect, [])
+    .option('--spread-k <k>', 'a change must also exceed k × the baseline runs\' spread (prediction interval)', '3')
+    .option('--min-runs <n>', 'baseline runs needed to fail; with fewer, a worse run is "low confidence"', '5')
+    .option('--alpha <p>', 'significance level of the Mann–Whitney U veto on raw samples', '0.01')
     .option('--statistic <p50|p95>', 'per-run value compared and charted as the band', 'p50')
     .option('--loss-threshold <points>', 'extra packet loss, in percentage points, that counts as a regression', '5')
     .option('--trend-runs <n>', 'runs shown in HTML trend charts', '30')
@@ -68,9 +77,12 @@ Examples:
   npx hybrid-lab report latency --since 7d --format html --out reports/latency.html
   npx hybrid-lab report latency --format markdown --out comment.md   (for a CI comment)
 
-A change is flagged only when it is beyond --threshold, significant on the raw samples
-(Mann–Whitney U, p < --alpha) and, with 3 or more baseline runs, outside the baseline runs'
-noise band. Runs with another VM acceleration (KVM/TCG/none) or topology are never compared:
+The run is the unit: the latest run's statistic is compared with the baseline runs' statistics.
+A change counts only beyond the noise floor, the largest of --threshold, the class's --min-effect
+and --spread-k × the runs' spread; raw samples can veto (Mann–Whitney p ≥ --alpha) but never flag
+alone. With fewer than --min-runs baseline runs the floor doubles and a worse run is reported as
+"low confidence" without failing. Loss (--loss-threshold) and UDP jitter are judged on their own.
+Runs with another VM acceleration (KVM/TCG/none) or topology are never compared:
 the report lists those groups. Exit codes: 0 no regression, 1 regression, 2 bad input.`,
     )
     .action(async (flags: LatencyFlags) => {
@@ -90,11 +102,18 @@ the report lists those groups. Exit codes: 0 no regression, 1 regression, 2 bad 
           alpha: parseAlpha(flags.alpha),
           statistic: flags.statistic,
           lossThresholdPoints: parseLossPoints(flags.lossThreshold),
+          minEffect: parseMinEffects(flags.minEffect),
+          spreadK: parseSpreadK(flags.spreadK),
+          minBaselineRuns: parseMinRuns(flags.minRuns),
         },
       });
       await emit(report, format as (typeof FORMATS)[number], flags.out);
       if (report.outcome === 'regression') process.exitCode = EXIT_CHECK_FAILED;
     });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 async function emit(report: LatencyReport, format: (typeof FORMATS)[number], out?: string): Promise<void> {

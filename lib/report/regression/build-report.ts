@@ -1,6 +1,7 @@
 import { readHistory, type HistoryLineProblem } from '../history/read-history.ts';
 import type { Measurement, RunContext, RunRecord } from '../measurement.ts';
 import { comparePair, DEFAULT_SETTINGS, pairKey, type ComparisonSettings, type PairComparison } from './compare-pair.ts';
+import type { MetricClass } from './noise-floor.ts';
 import { parseSince, ReportInputError } from './report-options.ts';
 import { chronological, describeGroupKey, describeGroups, groupKeyOf, type RunGroup } from './run-groups.ts';
 import { DEFAULT_BASELINE_RUNS, parseBaselineSpec, selectBaseline, selectLatest } from './select-runs.ts';
@@ -15,7 +16,7 @@ export interface LatencyReportOptions {
   since?: string;
   /** Run to judge (id or label); default the newest. */
   run?: string;
-  settings?: Partial<ComparisonSettings>;
+  settings?: Partial<Omit<ComparisonSettings, 'minEffect'>> & { minEffect?: Partial<Record<MetricClass, number>> };
   /** How many runs the trend charts show, newest last. */
   trendRuns?: number;
   /** Where git refs are resolved. */
@@ -41,11 +42,11 @@ export interface LatencyReport {
   outcome: ReportOutcome;
 }
 
-const VERDICT_ORDER: Record<PairComparison['verdict'], number> = { regression: 0, improvement: 1, missing: 2, new: 3, unchanged: 4 };
+const VERDICT_ORDER: Record<PairComparison['verdict'], number> = { regression: 0, 'low-confidence': 1, improvement: 2, missing: 3, new: 4, unchanged: 5 };
 
 /** Reads the history and compares the latest run with its baseline, pair by pair. */
 export async function buildLatencyReport(options: LatencyReportOptions = {}): Promise<LatencyReport> {
-  const settings = { ...DEFAULT_SETTINGS, ...options.settings };
+  const settings: ComparisonSettings = { ...DEFAULT_SETTINGS, ...options.settings, minEffect: { ...DEFAULT_SETTINGS.minEffect, ...options.settings?.minEffect } };
   const spec = parseBaselineSpec(options.baseline);
   const cutoff = options.since === undefined ? undefined : parseSince(options.since, options.now);
   const history = await readHistory(options.historyPath);
@@ -74,13 +75,16 @@ export async function buildLatencyReport(options: LatencyReportOptions = {}): Pr
     baseline: { spec: options.baseline ?? `last:${DEFAULT_BASELINE_RUNS}`, description: baseline.description, runIds: baseline.runs.map((run) => run.context.runId) },
     comparisons,
     trends: buildTrends(groupRuns.slice(-(options.trendRuns ?? 30)), latest, baseline.runs, comparisons, settings),
-    notes: reportNotes(groups, latest, baseline.runs, history.problems),
+    notes: reportNotes(groups, latest, baseline.runs, history.problems, settings),
     counts,
     outcome: baseline.runs.length === 0 ? 'no-baseline' : counts.regression > 0 ? 'regression' : 'ok',
   };
 }
 
-/** Compares every pair/metric that the latest run or its baseline measured. */
+/**
+ * Compares every pair/metric that the latest run or its baseline measured. UDP jitter is judged
+ * inside its pair's udp-throughput row (its own column), unless no run measured that throughput.
+ */
 export function compareRuns(latest: RunRecord, baseline: readonly RunRecord[], settings: ComparisonSettings): PairComparison[] {
   const latestByPair = measurementsByPair(latest);
   const baselineByPair = new Map<string, Measurement[]>();
@@ -88,7 +92,15 @@ export function compareRuns(latest: RunRecord, baseline: readonly RunRecord[], s
     for (const [key, measurement] of measurementsByPair(run)) baselineByPair.set(key, [...(baselineByPair.get(key) ?? []), measurement]);
   }
   const keys = new Set([...latestByPair.keys(), ...baselineByPair.keys()]);
-  const comparisons = [...keys].map((key) => comparePair(latestByPair.get(key), baselineByPair.get(key) ?? [], settings));
+  const throughputKeyOf = (key: string) => key.replace(/\u0000udp-jitter$/, '\u0000udp-throughput');
+  const jitterKeyOf = (key: string) => key.replace(/\u0000udp-throughput$/, '\u0000udp-jitter');
+  const comparisons = [...keys]
+    .filter((key) => !(key.endsWith('\u0000udp-jitter') && keys.has(throughputKeyOf(key))))
+    .map((key) => {
+      const jitterKey = key.endsWith('\u0000udp-throughput') ? jitterKeyOf(key) : undefined;
+      const jitter = jitterKey && keys.has(jitterKey) ? { latest: latestByPair.get(jitterKey), baseline: baselineByPair.get(jitterKey) ?? [] } : undefined;
+      return comparePair(latestByPair.get(key), baselineByPair.get(key) ?? [], settings, jitter);
+    });
   return comparisons.sort(
     (a, b) => VERDICT_ORDER[a.verdict] - VERDICT_ORDER[b.verdict] || `${a.from} ${a.to} ${a.metric}`.localeCompare(`${b.from} ${b.to} ${b.metric}`),
   );
@@ -106,12 +118,18 @@ export function measurementsByPair(run: RunRecord): Map<string, Measurement> {
 }
 
 function countVerdicts(comparisons: readonly PairComparison[]): LatencyReport['counts'] {
-  const counts = { regression: 0, improvement: 0, unchanged: 0, new: 0, missing: 0 };
+  const counts = { regression: 0, 'low-confidence': 0, improvement: 0, unchanged: 0, new: 0, missing: 0 };
   for (const comparison of comparisons) counts[comparison.verdict]++;
   return counts;
 }
 
-function reportNotes(groups: LatencyReport['groups'], latest: RunRecord, baseline: readonly RunRecord[], problems: readonly HistoryLineProblem[]): string[] {
+function reportNotes(
+  groups: LatencyReport['groups'],
+  latest: RunRecord,
+  baseline: readonly RunRecord[],
+  problems: readonly HistoryLineProblem[],
+  settings: ComparisonSettings,
+): string[] {
   const notes: string[] = [];
   const others = groups.filter((group) => !group.compared);
   if (others.length > 0) {
@@ -121,6 +139,12 @@ function reportNotes(groups: LatencyReport['groups'], latest: RunRecord, baselin
     );
   }
   if (baseline.length === 0) notes.push('No earlier run in this group to compare with: nothing can regress yet.');
+  else if (baseline.length < settings.minBaselineRuns) {
+    notes.push(
+      `Only ${baseline.length} baseline run(s), fewer than ${settings.minBaselineRuns}: the run-to-run noise is not known well, so the floors are doubled ` +
+        'and a worse run is reported as "low confidence" without failing.',
+    );
+  }
   const hosts = new Set(baseline.map((run) => run.context.hostname));
   if (hosts.size > 1 || (hosts.size === 1 && !hosts.has(latest.context.hostname))) {
     notes.push(`Baseline runs come from host(s) ${[...hosts].join(', ')}; the latest from ${latest.context.hostname}.`);

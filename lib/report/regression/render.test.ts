@@ -30,7 +30,7 @@ export function fixtureReport(): LatencyReport {
     comparisons,
     trends: buildTrends(runs, latest, baseline, comparisons, DEFAULT_SETTINGS),
     notes: ['a note'],
-    counts: { regression: 1, improvement: 0, unchanged: comparisons.length - 1, new: 0, missing: 0 },
+    counts: { regression: 1, 'low-confidence': 0, improvement: 0, unchanged: comparisons.length - 1, new: 0, missing: 0 },
     outcome: 'regression',
   };
 }
@@ -49,7 +49,7 @@ describe('report renderers', () => {
     expect(markdown).toContain('host\\|pipe → <web>');
     const rows = markdown.split('\n').filter((line) => line.startsWith('| '));
     expect(rows.length).toBe(2 + fixtureReport().comparisons.length); // header, alignment row, one per pair
-    for (const row of rows) expect(row.match(/(?<!\\)\|/g)).toHaveLength(9);
+    for (const row of rows) expect(row.match(/(?<!\\)\|/g)).toHaveLength(11);
   });
 
   it('writes HTML with one inline chart per pair, escaped names and no external resource', () => {
@@ -59,6 +59,25 @@ describe('report renderers', () => {
     expect(html).not.toContain('<web>');
     expect(html.replace(/xmlns="http:\/\/www\.w3\.org\/2000\/svg"/g, '')).not.toMatch(/https?:\/\/|<script|<link/);
     expect(html.match(/data-verdict="regression"/g)).toHaveLength(1);
+  });
+
+  it('puts a loss regression in the Loss column and rings the loss chart, not the RTT point', () => {
+    const report = fixtureReport();
+    const runs = fixtureHistory(false).filter((run) => run.context.accelMode === 'kvm');
+    for (const run of runs) for (const measurement of run.measurements) if (measurement.metric === 'icmp-rtt') measurement.lossPercent = 0;
+    runs[runs.length - 1].measurements.find((m) => m.from === 'vm1' && m.metric === 'icmp-rtt')!.lossPercent = 8.9 + 5;
+    const latest = runs[runs.length - 1];
+    const baseline = runs.slice(-11, -1);
+    const comparisons = compareRuns(latest, baseline, DEFAULT_SETTINGS);
+    const lossy = { ...report, comparisons, trends: buildTrends(runs, latest, baseline, comparisons, DEFAULT_SETTINGS) };
+    const row = comparisons.find((c) => c.from === 'vm1' && c.metric === 'icmp-rtt')!;
+    expect(row).toMatchObject({ verdict: 'regression', valueVerdict: 'unchanged', flagged: ['loss'] });
+    const text = renderTable(lossy);
+    expect(text).toMatch(/vm1 → web-server\s*│ icmp-rtt .*│ 0\.0% → 13\.9% \(\+13\.9 pts\) ✖\s*│ –\s*│ .*│ ✖ regression: loss/);
+    const card = renderHtml(lossy).split('<section').find((section) => section.includes('data-pair="vm1→web-server:icmp-rtt"'))!;
+    const [trendChart, lossChart] = [card.slice(card.indexOf('<svg class="trend"'), card.indexOf('<svg class="aspect')), card.slice(card.indexOf('<svg class="aspect aspect-loss"'))];
+    expect(trendChart).not.toContain('mark-regression');
+    expect(lossChart).toContain('data-verdict="regression"');
   });
 
   it('picks round axis ticks', () => {

@@ -62,7 +62,7 @@ export async function selectBaseline(
 
   if (spec.kind === 'last') {
     const chosen = sameGroup(earlier).slice(-spec.count);
-    return { runs: chosen, description: `pool of the last ${chosen.length} run(s) before the latest in its group${chosen.length < spec.count ? ` (asked for ${spec.count})` : ''}` };
+    return { runs: chosen, description: `the last ${chosen.length} run(s) before the latest in its group${chosen.length < spec.count ? ` (asked for ${spec.count})` : ''}` };
   }
   const byName = (name: string) => earlier.filter((run) => run.context.runId === name || run.context.label === name);
   if (spec.kind === 'run' || spec.kind === 'auto') {

@@ -34,6 +34,11 @@ export interface SyntheticHistoryOptions {
   samplesPerRun?: number;
   /** Log-scale σ of a whole run's shift (host load, placement): the noise single samples don't see. */
   runNoise?: number;
+  /**
+   * Log-scale σ of a random-walk step per run and pair: the level drifts from run to run (host
+   * load, placement, caches), so neighbouring runs resemble each other more than distant ones.
+   */
+  driftStep?: number;
   /** Log-scale σ of single samples within a run. */
   sampleNoise?: number;
   /** Multiply one pair's values by `factor` from run index `fromRun` on (e.g. 1.5 = 50% slower). */
@@ -44,18 +49,21 @@ export interface SyntheticHistoryOptions {
   runIdPrefix?: string;
 }
 
-/** A history of runs with log-normal noise per run and per sample, optionally with a step change. */
+/** A history of runs with log-normal noise per run (optionally drifting) and per sample, optionally with a step change. */
 export function syntheticHistory(options: SyntheticHistoryOptions): RunRecord[] {
   const random = seededRandom(options.seed);
   const samplesPerRun = options.samplesPerRun ?? 30;
   const runNoise = options.runNoise ?? 0.03;
   const sampleNoise = options.sampleNoise ?? 0.15;
   const start = Date.parse(options.startIso ?? '2026-11-01T00:00:00Z');
+  const driftStep = options.driftStep ?? 0;
+  const drift = options.pairs.map(() => 0);
   const runs: RunRecord[] = [];
   for (let runIndex = 0; runIndex < options.runs; runIndex++) {
     const measurements: Measurement[] = options.pairs.map((pair, pairIndex) => {
       const injected = options.inject && options.inject.pairIndex === pairIndex && runIndex >= options.inject.fromRun;
-      const center = pair.typical * (injected ? options.inject!.factor : 1) * Math.exp(runNoise * normalFrom(random));
+      if (driftStep > 0) drift[pairIndex] += driftStep * normalFrom(random);
+      const center = pair.typical * (injected ? options.inject!.factor : 1) * Math.exp(drift[pairIndex] + runNoise * normalFrom(random));
       const samples = Array.from({ length: samplesPerRun }, () => center * Math.exp(sampleNoise * normalFrom(random)));
       const throughput = pair.metric === 'tcp-throughput' || pair.metric === 'udp-throughput';
       return { suite: 'latency', metric: pair.metric, unit: throughput ? 'bitsPerSec' : 'ms', from: pair.from, to: pair.to, samples, summary: summarize(samples) };
