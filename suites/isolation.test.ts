@@ -15,7 +15,7 @@ import { liveLab } from './support/lab.ts';
 const lab = await liveLab();
 const { topology } = lab.state;
 // The lab's forwarding rules, plus the isolation rules for each VM management network it made.
-const managementBridges = lab.state.resources.flatMap((r) => (r.kind === 'vm' && r.handle?.details.managementBridge ? [String(r.handle.details.managementBridge)] : []));
+const managementBridges = lab.state.resources.flatMap((r) => (r.kind === 'vm' && r.handle?.management ? [r.handle.management.bridge] : []));
 const promised = [
   ...labRules(topology.name, topology.bridge.name),
   ...hostInputRules(topology.name, topology.bridge.name, topology.host.acceptFromLab ?? []),
@@ -57,7 +57,7 @@ describe("isolation: Docker's default bridge", () => {
 });
 
 describe('isolation: VM management networks', () => {
-  const managed = lab.state.resources.flatMap((r) => (r.kind === 'vm' && r.handle?.details.managementIp ? [{ vm: r.node, ip: String(r.handle.details.managementIp) }] : []));
+  const managed = lab.state.resources.flatMap((r) => (r.kind === 'vm' && r.handle?.management ? [{ vm: r.node, ip: r.handle.management.ip }] : []));
   const title = 'containers cannot reach a VM management address';
   if (managed.length === 0) it.skip(`${title} (skipped: no VM in this topology has a management network)`, () => {});
   else

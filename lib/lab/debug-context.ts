@@ -18,8 +18,8 @@ export interface LabDebugContext {
 export async function labDebugContext(labName: string): Promise<LabDebugContext> {
   const lab = await openLab(labName);
   const { topology } = lab.state;
-  const vmTaps = new Map(lab.state.resources.flatMap((r) => (r.kind === 'vm' && r.handle?.details.tap ? [[r.node, String(r.handle.details.tap)]] : [])));
-  const vmMacs = new Map(lab.state.resources.flatMap((r) => (r.kind === 'vm' && r.handle?.details.mac ? [[r.node, String(r.handle.details.mac)]] : [])));
+  const vmTaps = new Map(lab.state.resources.flatMap((r) => (r.kind === 'vm' && r.handle?.nic.hostInterface ? [[r.node, r.handle.nic.hostInterface]] : [])));
+  const vmMacs = new Map(lab.state.resources.flatMap((r) => (r.kind === 'vm' && r.handle?.nic.mac ? [[r.node, r.handle.nic.mac]] : [])));
   const describe = (node: LabNode, kind: NodeDescription['kind']): NodeDescription => ({
     name: node.name,
     ip: node.ip,

@@ -7,9 +7,8 @@ import type { ContainerRuntime } from '../runtimes/runtime.ts';
 import { deleteLink, findLabInterfaces } from '../net/bridge.ts';
 import { ruleIsTagged } from '../net/iptables.ts';
 import { deleteRules, deleteTaggedRules } from '../net/iptables-batch.ts';
-import { succeeds } from '../common/run.ts';
 import type { Topology } from '../topology/topology.ts';
-import { loadVmProvider, VM_PROVIDER_NAMES } from '../vms/registry.ts';
+import { loadVmProvider, VM_PROVIDER_NAMES, worthSweeping } from '../vms/registry.ts';
 import { acquireLabLock } from './lock.ts';
 import { readState, removeStateDir, StateFileError, StateStore, type LabResource, type LabState } from './state.ts';
 import { restoreSysctls } from './sysctls.ts';
@@ -126,7 +125,7 @@ async function sweepLeftovers(labName: string, topology: Topology | undefined, r
   {
     const ctx = topology ? vmContext(topology, reporter) : leftoverContext(labName);
     for (const name of VM_PROVIDER_NAMES) {
-      if (!(await worthSweeping(name, topology))) continue;
+      if (!(await worthSweeping(name, topology?.nodes.some((node) => node.kind === 'vm' && node.provider === name) ?? false))) continue;
       const provider = await loadVmProvider(name).catch(() => undefined);
       for (const leftover of (await provider?.findLeftovers(labName, ctx).catch(() => [])) ?? []) {
         const what = `${leftover.kind} ${leftover.id}`;
@@ -176,16 +175,6 @@ async function removeRecordedRules(batch: LabResource[], labName: string, report
 async function keepWhatRemains(state: LabState, remaining: LabResource[]): Promise<void> {
   const store = new StateStore({ ...state, status: 'failed', resources: state.resources.filter((resource) => remaining.some((r) => r.kind === resource.kind && r.id === resource.id)) });
   await store.save();
-}
-
-/**
- * qemu leftovers are cheap to look for (processes, taps), so always; vagrant's need libvirtd
- * (seconds to start), so only when the topology uses vagrant or libvirtd already runs.
- */
-async function worthSweeping(provider: string, topology: Topology | undefined): Promise<boolean> {
-  if (provider === 'qemu') return true;
-  if (topology?.nodes.some((node) => node.kind === 'vm' && node.provider === provider)) return true;
-  return provider === 'vagrant' && (await succeeds('pgrep', ['-x', 'libvirtd']));
 }
 
 function firstLine(error: unknown): string {

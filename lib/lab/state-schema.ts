@@ -23,6 +23,9 @@ const vmHandle = z.looseObject({
   provider: z.string(),
   ip: z.string(),
   accel: z.enum(['kvm', 'tcg']),
+  nic: z.strictObject({ hostInterface: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,14}$/).optional(), mac: z.string().optional() }),
+  management: z.strictObject({ bridge: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,14}$/), ip: z.string() }).optional(),
+  boot: z.strictObject({ ms: z.number(), rssKb: z.number() }).optional(),
   details: z.record(z.string(), z.union([z.string(), z.number()])),
 });
 

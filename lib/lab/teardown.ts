@@ -27,7 +27,7 @@ export async function removeResource(resource: LabResource | RecordedResource, t
       // Providers find their VMs by names derived from lab + node (qemu label, tap; libvirt domain).
       const provider = await loadVmProvider(resource.provider);
       const ctx = vmContext(topology, silentReporter);
-      if (resource.handle) await provider.destroy(resource.handle, ctx);
+      await provider.destroy(resource.handle ?? { name: resource.node, provider: resource.provider }, ctx);
       return removed();
     }
     case 'container':

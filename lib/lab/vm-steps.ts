@@ -23,7 +23,7 @@ export async function ensureVms(topology: Topology, store: StateStore, reporter:
   };
   const results = await Promise.allSettled(vms.map(async (node) => {
     const handle = await ensureVm(node, topology, store, ctx, track, () => prepare(node.provider));
-    if (handle.details.managementBridge) await isolateManagementNetwork(topology, String(handle.details.managementBridge), store, reporter, track);
+    if (handle.management) await isolateManagementNetwork(topology, handle.management.bridge, store, reporter, track);
   }));
   const failure = results.find((result) => result.status === 'rejected');
   if (failure) throw (failure as PromiseRejectedResult).reason;
@@ -39,10 +39,13 @@ async function ensureVm(node: VmNodeSpec & { ip: string }, topology: Topology, s
   if (previous) await provider.destroy(previous, ctx);
   await prepare();
   const entry = await store.plan({ kind: 'vm', id, node: node.name, provider: node.provider });
-  // The provider reports the boot itself (time to marker, RSS, accel mode); a failed start cleans up after itself.
+  // Tracked before it starts: rollback (and down) remove a VM by its identity even when start never returned.
+  const tracked: LabResource = { kind: 'vm', id, node: node.name, provider: node.provider };
+  track(tracked);
+  // The provider reports the boot itself (time to marker, RSS, accel mode).
   const handle = await provider.start(node, ctx);
+  Object.assign(tracked, { handle });
   await store.markCreated(entry, { handle } as Partial<LabResource>);
-  track({ kind: 'vm', id, node: node.name, provider: node.provider, handle });
   return handle;
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CONTAINER_RUNTIME_NAMES } from '../runtimes/registry.ts';
+import { VM_PROVIDERS, VM_PROVIDER_NAMES } from '../vms/registry.ts';
 
 /** Separates the problem from the fix inside a zod message, so errors can name both. */
 export const FIX = ' :: fix: ';
@@ -45,19 +46,30 @@ const containerNode = z.strictObject({
   services,
 });
 
-const vmNode = z.strictObject({
-  name: nodeName,
-  kind: z.literal('vm'),
-  ip: ipField.optional(),
-  provider: z.enum(['qemu', 'vagrant'], { message: `unknown VM provider${FIX}use qemu or vagrant` }).default('qemu'),
-  memoryMb: z.number().int().min(96, `too little memory for the guest${FIX}give at least 96`).max(65536).default(128),
-  cpus: z.number().int().min(1).max(64).default(1),
-  /** Optional management NIC (the seeds' eth0); off by default. Vagrant VMs always have one. */
-  managementNic: z.boolean().default(false),
-  /** The seeds' VM role: `base` (hybrid-base) or `docker` (hybrid-docker: Docker inside the guest). Vagrant provider. */
-  role: z.enum(['base', 'docker'], { message: `unknown VM role${FIX}use base or docker` }).default('base'),
-  services,
-});
+/** Every provider's own fields, each refused on a VM of another provider (the registry lists them once). */
+const providerOptionFields = Object.assign({}, ...Object.values(VM_PROVIDERS).map((entry) => entry.options)) as Record<string, z.ZodType>;
+
+const vmNode = z
+  .strictObject({
+    name: nodeName,
+    kind: z.literal('vm'),
+    ip: ipField.optional(),
+    provider: z.enum(VM_PROVIDER_NAMES, { message: `unknown VM provider${FIX}use one of ${VM_PROVIDER_NAMES.join(', ')}` }).default('qemu'),
+    memoryMb: z.number().int().min(96, `too little memory for the guest${FIX}give at least 96`).max(65536).default(128),
+    cpus: z.number().int().min(1).max(64).default(1),
+    services,
+    ...providerOptionFields,
+  })
+  .superRefine((node, context) => {
+    for (const [provider, entry] of Object.entries(VM_PROVIDERS)) {
+      if (provider === node.provider) continue;
+      for (const field of Object.keys(entry.options)) {
+        if ((node as Record<string, unknown>)[field] === undefined) continue;
+        context.addIssue({ code: 'custom', path: [field], message: `is a ${provider} provider option; this VM uses ${node.provider}${FIX}remove ${field} or set provider: ${provider}` });
+      }
+    }
+  });
+
 
 export const nodeSchema = z.discriminatedUnion('kind', [containerNode, vmNode], {
   message: `unknown node kind${FIX}use kind: container or kind: vm`,
@@ -152,5 +164,6 @@ export type TopologyInput = z.input<typeof topologySchema>;
 export type ParsedTopology = z.output<typeof topologySchema>;
 export type NodeSpec = z.output<typeof nodeSchema>;
 export type ContainerNodeSpec = Extract<NodeSpec, { kind: 'container' }>;
-export type VmNodeSpec = Extract<NodeSpec, { kind: 'vm' }>;
+/** A VM node; provider-only fields (see lib/vms/registry.ts) are read by their provider. */
+export type VmNodeSpec = Extract<NodeSpec, { kind: 'vm' }> & { [providerOption: string]: unknown };
 export type Budgets = ParsedTopology['budgets'];

@@ -19,15 +19,38 @@ export interface VmLabContext {
   reporter: ProgressReporter;
 }
 
-/** A VM that has been created; enough to find and remove it later even if the process that made it died. */
+/** A VM's hybrid NIC as the host sees it (the debug capture maps it to the node). */
+export interface VmNicFacts {
+  /** Host interface on the lab bridge (a tap), when the provider knows it. */
+  hostInterface?: string;
+  mac?: string;
+}
+
+/** A management network the provider attached the VM to; the lab isolates it from its own bridge. */
+export interface VmManagementFacts {
+  bridge: string;
+  ip: string;
+}
+
+/**
+ * A VM that has been created; enough to find and remove it later even if the process that made
+ * it died. What other layers need is typed here; `details` belongs to the provider alone (it
+ * reads it through its own typed accessor, never anyone else).
+ */
 export interface VmHandle {
   name: string;
   provider: string;
   ip: string;
   accel: AccelMode;
-  /** Provider-specific record kept in the lab state file (pid, tap, socket, domain name...). */
+  nic: VmNicFacts;
+  management?: VmManagementFacts;
+  /** Boot time and resident memory, for progress lines and benchmarks. */
+  boot?: { ms: number; rssKb: number };
   details: Record<string, string | number>;
 }
+
+/** What identifies a VM before it has a handle: enough for a provider to find and remove it by name. */
+export type VmIdentity = Pick<VmHandle, 'name' | 'provider'> & Partial<VmHandle>;
 
 /** A resource a provider left on the host: found by name/label, removable without state. */
 export interface VmLeftover {
@@ -50,8 +73,11 @@ export interface VmProvider {
   node(handle: VmHandle, ctx: VmLabContext): LabNode;
   /** Whether the VM is still running. */
   isRunning(handle: VmHandle, ctx: VmLabContext): Promise<boolean>;
-  /** Stops and removes the VM and everything it made (tap, domain, disks). Idempotent. */
-  destroy(handle: VmHandle, ctx: VmLabContext): Promise<void>;
+  /**
+   * Stops and removes the VM and everything it made (tap, domain, disks). Idempotent. Works from
+   * the identity alone (a VM recorded before it was started, whose start never returned).
+   */
+  destroy(handle: VmHandle | VmIdentity, ctx: Omit<VmLabContext, 'reporter'>): Promise<void>;
   /** Everything of this lab the provider can find on the host, even with no state file. */
   findLeftovers(labName: string, ctx: Omit<VmLabContext, 'reporter'>): Promise<VmLeftover[]>;
 }

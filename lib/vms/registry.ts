@@ -1,21 +1,48 @@
+import type { z } from 'zod';
 import { SetupError } from '../common/errors.ts';
+import { succeeds } from '../common/run.ts';
 import type { VmProvider } from './provider.ts';
+import { qemuOptions } from './qemu/options.ts';
+import { vagrantOptions } from './vagrant/options.ts';
 
+/** One line per VM provider: its folder's loader, the topology fields it adds, and when `down` looks for its leftovers. */
+interface VmProviderEntry {
+  load: () => Promise<VmProvider>;
+  /** Provider-only node fields; the schema refuses them on another provider's VM. */
+  options: Record<string, z.ZodType>;
+  /** Whether to search for this provider's leftovers of a lab that does not use it (cheap, or its daemon already runs). */
+  sweepWhenUnused: () => Promise<boolean>;
+}
+
+export const VM_PROVIDERS = {
+  qemu: { load: async () => (await import('./qemu/index.ts')).qemuProvider, options: qemuOptions, sweepWhenUnused: async () => true },
+  // Looking needs libvirtd (seconds to start): only when it already runs.
+  vagrant: { load: async () => (await import('./vagrant/index.ts')).vagrantProvider, options: vagrantOptions, sweepWhenUnused: () => succeeds('pgrep', ['-x', 'libvirtd']) },
+} satisfies Record<string, VmProviderEntry>;
+
+export type VmProviderName = keyof typeof VM_PROVIDERS;
 /** Provider names a topology may use; each is a folder under lib/vms exporting a VmProvider. */
-export const VM_PROVIDER_NAMES = ['qemu', 'vagrant'] as const;
+export const VM_PROVIDER_NAMES = Object.keys(VM_PROVIDERS) as [VmProviderName, ...VmProviderName[]];
 
 const loaded = new Map<string, VmProvider>();
+
+function entryOf(name: string): VmProviderEntry {
+  if (!(name in VM_PROVIDERS)) throw new SetupError(`unknown VM provider "${name}". Fix: use one of ${VM_PROVIDER_NAMES.join(', ')}`);
+  return VM_PROVIDERS[name as VmProviderName];
+}
 
 /** Loads a provider lazily so a containers-only lab never imports VM code. */
 export async function loadVmProvider(name: string): Promise<VmProvider> {
   const cached = loaded.get(name);
   if (cached) return cached;
-  let provider: VmProvider;
-  if (name === 'qemu') provider = (await import('./qemu/index.ts')).qemuProvider;
-  else if (name === 'vagrant') provider = (await import('./vagrant/index.ts')).vagrantProvider;
-  else throw new SetupError(`unknown VM provider "${name}". Fix: use one of ${VM_PROVIDER_NAMES.join(', ')}`);
+  const provider = await entryOf(name).load();
   loaded.set(name, provider);
   return provider;
+}
+
+/** Whether `down` should look for this provider's leftovers: always when the lab uses it, else as the provider says. */
+export async function worthSweeping(name: string, usedByLab: boolean): Promise<boolean> {
+  return usedByLab || (await entryOf(name).sweepWhenUnused());
 }
 
 /** Names of the providers a topology may use. */

@@ -16,6 +16,7 @@ import { formatDuration } from '../../common/time.ts';
 import { terminalReporter } from '../../common/progress.ts';
 import type { VmHandle, VmLabContext } from '../provider.ts';
 import { guestArtefacts } from './artefacts.ts';
+import { qemuDetails } from './start-vm.ts';
 import { qemuProvider } from './index.ts';
 import { residentKb } from './qemu-process.ts';
 import { createScratchNet } from './scratch-net.ts';
@@ -58,7 +59,7 @@ async function bootOne(index: number, ctx: VmLabContext, memoryMb: number): Prom
   const firstPingMs = await ping;
   // Settle a moment: RSS right at the marker misses the services' first pages.
   await new Promise((resolve) => setTimeout(resolve, 2000));
-  const rssMb = ((await residentKb(Number(handle.details.pid))) ?? 0) / 1024;
+  const rssMb = ((await residentKb(Number(qemuDetails(handle).pid))) ?? 0) / 1024;
   const node = qemuProvider.node(handle, ctx);
   const execStarted = performance.now();
   for (let round = 0; round < EXEC_ROUNDS; round++) await node.exec(['true']);

@@ -4,7 +4,7 @@ import { guestArtefacts } from './artefacts.ts';
 import { destroyQemuVm, findQemuLeftovers } from './cleanup.ts';
 import { qemuGuestLabel, vmFiles } from './qemu-args.ts';
 import { runningQemuPid } from './qemu-process.ts';
-import { describeBoot, startQemuVm } from './start-vm.ts';
+import { describeBoot, qemuDetails, startQemuVm } from './start-vm.ts';
 import { QemuVmNode } from './vm-node.ts';
 
 /**
@@ -33,7 +33,7 @@ export const qemuProvider: VmProvider = {
   },
 
   node(handle: VmHandle, ctx: VmLabContext) {
-    return new QemuVmNode(handle.name, handle.ip, String(handle.details.serialSocket ?? vmFiles(ctx.stateDir, handle.name).serialSocket));
+    return new QemuVmNode(handle.name, handle.ip, qemuDetails(handle).serialSocket ?? vmFiles(ctx.stateDir, handle.name).serialSocket);
   },
 
   async isRunning(handle, ctx) {

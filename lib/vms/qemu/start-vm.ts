@@ -7,6 +7,7 @@ import type { GuestArtefacts } from './artefacts.ts';
 import { renderKernelCmdline } from './cmdline.ts';
 import { BootFailure, consoleTail, waitForBootMarker } from './console-log.ts';
 import { vmMac } from './mac.ts';
+import { qemuNodeOptions } from './options.ts';
 import { preferredBios, qemuGuestLabel, renderQemuArgs, vmFiles } from './qemu-args.ts';
 import { isQemuWithLabel, launchQemu, residentKb } from './qemu-process.ts';
 import { createTap, tapAlias, tapName } from './tap.ts';
@@ -22,7 +23,7 @@ export async function startQemuVm(spec: VmNodeSpec & { ip: string }, ctx: VmLabC
   const files = vmFiles(ctx.stateDir, spec.name);
   const tap = tapName(ctx.labName, spec.name);
   const mac = vmMac(ctx.labName, spec.name, 'lab');
-  const managementMac = spec.managementNic ? vmMac(ctx.labName, spec.name, 'mgmt') : undefined;
+  const managementMac = qemuNodeOptions(spec).managementNic ? vmMac(ctx.labName, spec.name, 'mgmt') : undefined;
   const label = qemuGuestLabel(ctx.labName, spec.name);
   await rm(files.dir, { recursive: true, force: true });
   await mkdir(files.dir, { recursive: true });
@@ -45,21 +46,39 @@ export async function startQemuVm(spec: VmNodeSpec & { ip: string }, ctx: VmLabC
     throw new ProvisionError(`VM ${spec.name} did not boot: ${why}. Last console lines (${files.consoleLog}):\n${tail || '(console empty)'}`, { cause: error });
   }
   const bootMs = Date.now() - started;
+  const details: QemuDetails = {
+    pid, label, dir: files.dir, serialSocket: files.serialSocket, qmpSocket: files.qmpSocket, consoleLog: files.consoleLog,
+    ...(managementMac ? { managementMac } : {}),
+  };
   return {
     name: spec.name,
     provider: 'qemu',
     ip: spec.ip,
     accel: artefacts.accel.mode,
-    details: {
-      pid, tap, mac, label, bootMs, rssKb: (await residentKb(pid)) ?? 0,
-      dir: files.dir, serialSocket: files.serialSocket, qmpSocket: files.qmpSocket, consoleLog: files.consoleLog,
-      ...(managementMac ? { managementMac } : {}),
-    },
+    nic: { hostInterface: tap, mac },
+    boot: { ms: bootMs, rssKb: (await residentKb(pid)) ?? 0 },
+    details: { ...details },
   };
+}
+
+/** What the qemu provider keeps in a handle's `details` (read only through qemuDetails). */
+export interface QemuDetails {
+  pid: number;
+  label: string;
+  dir: string;
+  serialSocket: string;
+  qmpSocket: string;
+  consoleLog: string;
+  managementMac?: string;
+}
+
+/** The qemu provider's own view of a handle's details. */
+export function qemuDetails(handle: Pick<VmHandle, 'details'>): Partial<QemuDetails> {
+  return (handle.details ?? {}) as Partial<QemuDetails>;
 }
 
 /** One-line summary for the progress reporter: `booted in 3.1 s, 171 MB RSS, tcg`. */
 export function describeBoot(handle: VmHandle): string {
-  const rssMb = Math.round(Number(handle.details.rssKb) / 1024);
-  return `${handle.ip}, booted in ${formatDuration(Number(handle.details.bootMs))}, ${rssMb} MB RSS, ${handle.accel}`;
+  const rssMb = Math.round((handle.boot?.rssKb ?? 0) / 1024);
+  return `${handle.ip}, booted in ${formatDuration(handle.boot?.ms ?? 0)}, ${rssMb} MB RSS, ${handle.accel}`;
 }

@@ -6,7 +6,8 @@ import { silentReporter, step, type ProgressReporter } from '../../common/progre
 import { waitFor } from '../../common/time.ts';
 import type { VmNodeSpec } from '../../topology/schema.ts';
 import { detectAccel } from '../accel.ts';
-import type { AccelMode, VmHandle, VmLabContext, VmLeftover, VmProvider } from '../provider.ts';
+import { vagrantNodeOptions } from './options.ts';
+import type { AccelMode, VmHandle, VmIdentity, VmLabContext, VmLeftover, VmProvider } from '../provider.ts';
 import { buildBox } from './box-build.ts';
 import { BOX_ROLES, type BoxRole } from './box-recipe.ts';
 import { checkVagrantPrograms, ensureKvmPermissions, ensureLibvirtDaemons } from './host-setup.ts';
@@ -38,7 +39,7 @@ async function prepareHost(reporter: ProgressReporter, role: BoxRole = 'base'): 
 
 /** The seeds' role of a VM (hybrid-base or hybrid-docker), from the topology's `role` field. */
 export function roleOf(spec: VmNodeSpec): BoxRole {
-  const role = spec.role ?? 'base';
+  const role = vagrantNodeOptions(spec).role ?? 'base';
   if (!(BOX_ROLES as readonly unknown[]).includes(role)) {
     throw new ProvisionError(`VM ${spec.name}: unknown role ${JSON.stringify(role)}. Fix: use one of ${BOX_ROLES.join(', ')}`);
   }
@@ -67,22 +68,31 @@ async function startVm(spec: VmNodeSpec & { ip: string }, ctx: VmLabContext): Pr
   });
   const domain = domainName(ctx.labName, spec.name);
   const managementIp = await waitFor(`a management address for ${domain}`, () => managementAddress(domain, lab.management), { timeoutMs: 30_000, intervalMs: 500 });
+  const details: VagrantDetails = { domain, managementIp, managementGateway: lab.management.hostAddress, projectDir, hybridNetwork: lab.hybridNetwork, managementNetwork: lab.management.name };
   return {
     name: spec.name,
     provider: 'vagrant',
     ip: spec.ip,
     accel,
-    details: {
-      domain,
-      managementIp,
-      managementGateway: lab.management.hostAddress,
-      // The lab isolates this bridge from its own (lib/lab/vm-steps.ts).
-      managementBridge: lab.management.bridge,
-      projectDir,
-      hybridNetwork: lab.hybridNetwork,
-      managementNetwork: lab.management.name,
-    },
+    nic: {},
+    // The lab isolates this bridge from its own (lib/lab/vm-steps.ts).
+    management: { bridge: lab.management.bridge, ip: managementIp },
+    details: { ...details },
   };
+}
+
+/** What the vagrant provider keeps in a handle's `details` (read only through vagrantDetails). */
+interface VagrantDetails {
+  domain: string;
+  managementIp: string;
+  managementGateway: string;
+  projectDir: string;
+  hybridNetwork: string;
+  managementNetwork: string;
+}
+
+export function vagrantDetails(handle: Pick<VmHandle, 'details'>): Partial<VagrantDetails> {
+  return (handle.details ?? {}) as Partial<VagrantDetails>;
 }
 
 async function labNetworks(ctx: VmLabContext, projectDir: string, accel: AccelMode): Promise<VagrantLab> {
@@ -110,12 +120,13 @@ async function managementAddress(domain: string, management: ManagementNetwork):
   return match?.[1];
 }
 
-async function destroyVm(handle: VmHandle, ctx: Omit<VmLabContext, 'reporter'>): Promise<void> {
-  const projectDir = String(handle.details.projectDir ?? projectDirOf(ctx.stateDir));
-  const domain = String(handle.details.domain ?? domainName(ctx.labName, handle.name));
+async function destroyVm(handle: VmHandle | VmIdentity, ctx: Omit<VmLabContext, 'reporter'>): Promise<void> {
+  const details = vagrantDetails({ details: handle.details ?? {} });
+  const projectDir = details.projectDir ?? projectDirOf(ctx.stateDir);
+  const domain = details.domain ?? domainName(ctx.labName, handle.name);
   const machines = await loadMachines(projectDir).catch(() => [] as VagrantMachine[]);
   await ensureLibvirtDaemons(); // after a host reboot nothing runs, but the definitions remain
-  if (handle.details.managementIp) await closeSshMaster(String(handle.details.managementIp));
+  if (details.managementIp) await closeSshMaster(details.managementIp);
   if (existsSync(join(projectDir, 'Vagrantfile')) && machines.some((machine) => machine.name === handle.name)) {
     // vagrant's own destroy also clears its machine index; failures fall through to virsh below.
     await vagrant(projectDir, ['destroy', '-f', handle.name], join(projectDir, `${handle.name}.vagrant.log`), { allowFailure: true, timeoutMs: 5 * 60_000 }).catch(() => undefined);
@@ -143,10 +154,10 @@ export const vagrantProvider: VmProvider = {
     return serializedForLab(ctx.labName, () => startVm(spec, ctx));
   },
   node(handle) {
-    return new VagrantVmNode(handle.name, handle.ip, String(handle.details.managementIp));
+    return new VagrantVmNode(handle.name, handle.ip, vagrantDetails(handle).managementIp ?? handle.management?.ip ?? '');
   },
   async isRunning(handle, ctx) {
-    return (await domainState(String(handle.details.domain ?? domainName(ctx.labName, handle.name)))) === 'running';
+    return (await domainState(vagrantDetails(handle).domain ?? domainName(ctx.labName, handle.name))) === 'running';
   },
   destroy(handle, ctx) {
     return serializedForLab(ctx.labName, () => destroyVm(handle, ctx));

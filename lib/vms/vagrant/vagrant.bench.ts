@@ -15,7 +15,7 @@ import { run } from '../../common/run.ts';
 import { formatDuration, nowMs } from '../../common/time.ts';
 import type { VmHandle, VmLabContext } from '../provider.ts';
 import { buildBox } from './box-build.ts';
-import { vagrantProvider } from './provider.ts';
+import { vagrantDetails, vagrantProvider } from './provider.ts';
 import { createScratchNet, SCRATCH } from './scratch-net.ts';
 import { vagrant } from './vagrant-cli.ts';
 
@@ -56,10 +56,10 @@ async function measure(ctx: VmLabContext, execs: number): Promise<Array<[string,
     const sshTimes: number[] = [];
     for (let i = 0; i < execs; i++) sshTimes.push((await timed(() => node.exec(['true'])))[1]);
     rows.push([`exec over ssh (median of ${execs})`, formatDuration(median(sshTimes))]);
-    const projectDir = String(handle.details.projectDir);
+    const projectDir = String(vagrantDetails(handle).projectDir);
     const [, vagrantSshMs] = await timed(() => vagrant(projectDir, ['ssh', spec.name, '-c', 'true'], join(projectDir, 'bench.log')));
     rows.push(['exec via vagrant ssh -c (once)', formatDuration(vagrantSshMs)]);
-    rows.push(['guest QEMU RSS', `${(await guestRssMb(String(handle.details.domain))).toFixed(0)} MB`]);
+    rows.push(['guest QEMU RSS', `${(await guestRssMb(String(vagrantDetails(handle).domain))).toFixed(0)} MB`]);
   } finally {
     const [, destroyMs] = await timed(() => vagrantProvider.destroy(handle as VmHandle, ctx));
     rows.push(['destroy (vagrant destroy, networks, project)', formatDuration(destroyMs)]);
