@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { terminalReporter } from '../../common/progress.ts';
 import { formatDuration, nowMs } from '../../common/time.ts';
-import { BOX_ROLES, type BoxRole } from '../../vms/vagrant/box-recipe.ts';
-import { buildBox } from '../../vms/vagrant/box-build.ts';
+import { BOX_ROLES, type BoxRole } from '../../vms/vagrant/box/box-recipe.ts';
+import { buildBox } from '../../vms/vagrant/box/box-build.ts';
 import { printJson } from '../output.ts';
 import { TopologyError } from '../../common/errors.ts';
 

@@ -14,7 +14,7 @@ import { silentReporter } from '../../common/progress.ts';
 import { run } from '../../common/run.ts';
 import { formatDuration, nowMs } from '../../common/time.ts';
 import type { VmHandle, VmLabContext } from '../provider.ts';
-import { buildBox } from './box-build.ts';
+import { buildBox } from './box/box-build.ts';
 import { vagrantDetails, vagrantProvider } from './provider.ts';
 import { createScratchNet, SCRATCH } from './scratch-net.ts';
 import { vagrant } from './vagrant-cli.ts';

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../common/atomic-write.ts';
 import type { AccelMode } from '../provider.ts';
-import { boxName, type BoxRole } from './box-recipe.ts';
+import { boxName, type BoxRole } from './box/box-recipe.ts';
 import { vagrantHome } from './env.ts';
-import { renderGuestNetConf } from './guest-files.ts';
+import { renderGuestNetConf } from './box/guest-files.ts';
 import type { ManagementNetwork } from './lab-networks.ts';
 import { domainName, hybridMac, labPrefix } from './names.ts';
 import { readTemplate, renderTemplate } from './template.ts';

@@ -1,6 +1,6 @@
 import { open, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { run } from '../../common/run.ts';
+import { run } from '../../../common/run.ts';
 
 /** Size of the guest's root disk; sparse, so only the used blocks cost space. */
 export const BOX_DISK_GIB = 2;

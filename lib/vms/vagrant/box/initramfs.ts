@@ -2,11 +2,11 @@ import { existsSync } from 'node:fs';
 import { chmod, copyFile, mkdir, mkdtemp, readdir, rm, symlink, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SetupError } from '../../common/errors.ts';
-import { run } from '../../common/run.ts';
-import { PROBE_MARKER } from '../accel.ts';
-import { GUEST_MODULES } from '../qemu/kernel.ts';
-import { packInitramfs } from '../../images/initramfs-archive.ts';
+import { SetupError } from '../../../common/errors.ts';
+import { run } from '../../../common/run.ts';
+import { PROBE_MARKER } from '../../accel.ts';
+import { GUEST_MODULES } from '../../qemu/kernel.ts';
+import { packInitramfs } from '../../../images/initramfs-archive.ts';
 
 /**
  * Modules the initramfs loads with insmod, in dependency order: the qemu provider's virtio set,

@@ -1,20 +1,20 @@
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { shortHash } from '../../common/hash.ts';
-import { silentReporter, step, type ProgressReporter } from '../../common/progress.ts';
-import { run } from '../../common/run.ts';
-import { buildEchoTool } from '../../images/static-tools.ts';
+import { shortHash } from '../../../common/hash.ts';
+import { silentReporter, step, type ProgressReporter } from '../../../common/progress.ts';
+import { run } from '../../../common/run.ts';
+import { buildEchoTool } from '../../../images/static-tools.ts';
 import { hostDebianMirror } from './apt-mirror.ts';
 import { makeQcow2Disk, packBox } from './box-image.ts';
 import { boxName, boxPackages, boxRecipeHash, type BoxRecipeInputs, type BoxRole } from './box-recipe.ts';
 import { debootstrapRootfs, removeRootfs } from './debootstrap.ts';
-import { boxCacheDir, insecureKeyPair, vagrantEnv, vagrantHome } from './env.ts';
-import { checkVagrantPrograms, ensureKvmPermissions, ensureLibvirtDaemons } from './host-setup.ts';
+import { boxCacheDir, insecureKeyPair, vagrantEnv, vagrantHome } from '../env.ts';
+import { checkVagrantPrograms, ensureKvmPermissions, ensureLibvirtDaemons } from '../host-setup.ts';
 import { buildHandoffInitramfs } from './initramfs.ts';
-import { listVolumes, removeVolume } from './libvirt.ts';
+import { listVolumes, removeVolume } from '../libvirt.ts';
 import { customizeRootfs } from './rootfs.ts';
-import { readTemplate, renderTemplate } from './template.ts';
+import { readTemplate, renderTemplate } from '../template.ts';
 
 export interface BoxBuildOptions {
   role?: BoxRole;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { run } from '../../common/run.ts';
+import { run } from '../../../common/run.ts';
 import { GUEST_FILES, renderGuestNetConf } from './guest-files.ts';
 import { HANDOFF_INIT } from './initramfs.ts';
 
