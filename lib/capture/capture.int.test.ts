@@ -74,7 +74,7 @@ describe.skipIf(!isRoot)('capture on a real bridge', () => {
     expect(analysis.icmp.pairs.filter((p) => p.ipVersion === 6)).toHaveLength(2);
     expect(analysis.icmp.pairs.every((p) => p.rttMs > 0 && p.rttMs < 50)).toBe(true);
     expect(analysis.tcp.resets.some((r) => r.src === web.ip && r.srcPort === 9)).toBe(true);
-    expect(analysis.flows.flows.some((f) => f.protocol === 'tcp' && f.src === web.ip && f.srcPort === 8080 && f.bytes > 5000)).toBe(true);
+    expect(analysis.conversations.tcp.rows.some((c) => [c.a, c.b].includes(web.ip) && [c.aPort, c.bPort].includes(8080) && c.bytesAtoB + c.bytesBtoA > 5000)).toBe(true);
     expect(analysis.arp.unanswered.map((a) => a.targetIp)).toEqual([TEST_NET.ghost.ip]);
     expect(analysis.outsideLab.packets).toBe(0);
   });

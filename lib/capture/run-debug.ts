@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { DebugReport, DebugSource } from '../report/debug/debug-report.ts';
 import { debugReportDirName, writeDebugReport, type WrittenDebugReport } from '../report/debug/write-report.ts';
 import { analyseCapture } from './analyse/analyse-capture.ts';
+import { PcapFormatError } from './errors.ts';
 import { computeFindings } from './findings/compute-findings.ts';
 import { collectSnapshot } from './snapshot/collect-snapshot.ts';
 import type { DnsRecordServed, HostSnapshot, NodeDescription } from './snapshot/host-snapshot.ts';
@@ -29,6 +30,8 @@ export interface OfflineDebugOptions extends ReportTarget {
   bridge?: string;
   domain?: string;
   nodes?: NodeDescription[];
+  /** What the lab DNS serves (from the topology), to check answers against. */
+  dnsRecords?: DnsRecordServed[];
   snapshot?: HostSnapshot;
 }
 
@@ -43,11 +46,14 @@ export async function debugPcapFile(options: OfflineDebugOptions): Promise<Debug
 async function buildReport(
   source: DebugSource,
   pcapPath: string,
-  context: { subnet: string; bridge: string; domain?: string; nodes: NodeDescription[]; snapshot?: HostSnapshot },
+  context: { subnet: string; bridge: string; domain?: string; nodes: NodeDescription[]; dnsRecords?: DnsRecordServed[]; snapshot?: HostSnapshot },
 ): Promise<DebugReport> {
   const analysis = await analyseCapture(pcapPath, { subnet: context.subnet });
+  if (analysis.mix.packets === 0 && analysis.file.truncated) {
+    throw new PcapFormatError(`nothing could be read from ${pcapPath}: ${analysis.file.truncationReason}. Fix: the file is damaged after its header; capture again (tcpdump -w FILE, stopped with Ctrl-C)`);
+  }
   const domain = context.domain ?? DEFAULT_LAB_DOMAIN;
-  const findings = computeFindings({ bridge: context.bridge, subnet: context.subnet, domain, nodes: context.nodes, analysis, snapshot: context.snapshot });
+  const findings = computeFindings({ bridge: context.bridge, subnet: context.subnet, domain, nodes: context.nodes, dnsRecords: context.dnsRecords, analysis, snapshot: context.snapshot });
   return { generatedAtIso: new Date().toISOString(), source, bridge: context.bridge, subnet: context.subnet, domain, nodes: context.nodes, analysis, snapshot: context.snapshot, findings };
 }
 

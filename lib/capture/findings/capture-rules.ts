@@ -1,5 +1,5 @@
 import { summarize } from '../../report/measurement.ts';
-import { count, labelIp, listSome, nodeByIp, type Finding, type FindingRule } from './finding.ts';
+import { count, labelIp, listSome, nodeByIp, type Finding, type FindingInput, type FindingRule } from './finding.ts';
 
 /** Capture quality: empty, cut short, snaplen-cut or malformed frames. */
 export const captureQualityRule: FindingRule = ({ analysis }) => {
@@ -11,14 +11,27 @@ export const captureQualityRule: FindingRule = ({ analysis }) => {
   if (analysis.file.truncated) {
     findings.push({ id: 'capture-truncated', severity: 'warning', title: 'the capture file is truncated or damaged: results cover only the packets before the damage', evidence: [analysis.file.truncationReason ?? 'truncated'], fix: 'stop tcpdump cleanly (SIGINT) and capture with -U so every packet is flushed' });
   }
-  if (analysis.mix.snapCutPackets > 0) {
-    findings.push({ id: 'capture-snaplen-cut', severity: 'info', title: `${count(analysis.mix.snapCutPackets, 'packet')} ${analysis.mix.snapCutPackets === 1 ? 'was' : 'were'} cut by the capture snaplen (${analysis.file.snapshotLength} bytes)`, evidence: [`snaplen ${analysis.file.snapshotLength}`], fix: 'capture with a larger snaplen (tcpdump -s 0) to decode payloads' });
-  }
-  if (analysis.mix.malformedPackets > 0) {
-    findings.push({ id: 'capture-malformed', severity: 'info', title: count(analysis.mix.malformedPackets, 'malformed packet'), evidence: analysis.dns.malformed.slice(0, 5).map((m) => `frame ${m.frame} ${m.src} -> ${m.dst}: ${m.error}`), fix: 'a node sends broken packets, or non-DNS traffic uses port 53' });
-  }
+  findings.push(...snapAndMalformedFindings(analysis));
   return findings;
 };
+
+/** Frames cut by the snap length (short, not broken) and frames whose lengths are wrong (malformed). */
+function snapAndMalformedFindings(analysis: NonNullable<FindingInput['analysis']>): Finding[] {
+  const findings: Finding[] = [];
+  const { mix, file, dns } = analysis;
+  if (mix.snapCutPackets > 0) {
+    const snap = file.snapshotLength;
+    // With the default snap length already in use, frames were cut by whatever wrote the file (editcap -s, tcpdump -s N).
+    const fix = snap === 0 || snap >= 65535 ? `the file's snap length is ${snap}, yet frames were cut: the capturing tool cut them (tcpdump -s N, editcap -s); capture again without -s` : `capture with the full snap length (tcpdump -s 0; this file used ${snap} bytes)`;
+    const cutDns = dns.short.slice(0, 3).map((m) => `frame ${m.frame} ${m.src} -> ${m.dst}: ${m.problem} (still counted and matched by ID)`);
+    findings.push({ id: 'capture-snaplen-cut', severity: 'info', title: `${count(mix.snapCutPackets, 'frame')} cut by the capture's snap length (short, not malformed)`, evidence: [`snap length ${snap}`, ...cutDns], fix });
+  }
+  if (mix.malformedPackets > 0) {
+    const dnsPart = dns.malformed.slice(0, 5).map((m) => `frame ${m.frame} ${m.src} -> ${m.dst}: ${m.problem}`);
+    findings.push({ id: 'capture-malformed', severity: 'info', title: count(mix.malformedPackets, 'malformed frame'), evidence: dnsPart.length ? dnsPart : [`${mix.malformedPackets} frames whose lengths point past their end`], fix: dns.malformedCount > 0 ? 'a sender writes DNS messages whose lengths are wrong (or non-DNS traffic uses port 53): find it by the frame numbers above in Wireshark' : 'a sender writes headers whose lengths are wrong: find it by frame number in Wireshark' });
+  }
+  return findings;
+}
 
 /** DNS queries that got no answer, grouped by server; NXDOMAIN for lab names; slow answers. */
 export const dnsRule: FindingRule = (input) => {

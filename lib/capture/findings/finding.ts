@@ -1,5 +1,5 @@
 import type { CaptureAnalysis } from '../analyse/analyse-capture.ts';
-import type { HostSnapshot, NodeDescription } from '../snapshot/host-snapshot.ts';
+import type { DnsRecordServed, HostSnapshot, NodeDescription } from '../snapshot/host-snapshot.ts';
 
 export type Severity = 'critical' | 'warning' | 'info';
 
@@ -27,6 +27,8 @@ export interface FindingInput {
   /** The lab DNS domain, e.g. hybrid.local. */
   domain: string;
   nodes: NodeDescription[];
+  /** What the lab DNS should answer (offline: from the topology; live: the snapshot has them too). */
+  dnsRecords?: DnsRecordServed[];
   analysis?: CaptureAnalysis;
   snapshot?: HostSnapshot;
 }

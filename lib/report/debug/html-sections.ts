@@ -13,16 +13,16 @@ export function htmlTable(head: string[], rows: string[][], numeric: number[] = 
 }
 
 export function tilesSection(report: DebugReport): string {
-  const { mix, icmp, dns, arp, outsideLab, flows } = report.analysis;
-  const rtts = icmp.pairs.map((p) => p.rttMs).sort((a, b) => a - b);
+  const { mix, icmp, dns, arp, outsideLab, conversations } = report.analysis;
+  const rtts = [...icmp.rttSampleMs].sort((a, b) => a - b);
   const tiles: Array<[string, string, boolean]> = [
     [String(mix.packets), `packets · ${formatBytes(mix.bytes)}`, false],
     [`${mix.durationSec.toFixed(1)} s`, 'captured', false],
-    [String(flows.flowCount), 'flows', false],
-    [rtts.length ? formatMs(rtts[Math.floor(rtts.length / 2)]) : '—', `median ping RTT (${icmp.pairs.length} pairs)`, false],
-    [String(icmp.unanswered.length), 'pings unanswered', icmp.unanswered.length > 0],
-    [String(dns.transactions.length), 'DNS queries', false],
-    [String(dns.unanswered.length), 'DNS unanswered', dns.unanswered.length > 0],
+    [String(conversations.ip.count), 'IP conversations', false],
+    [rtts.length ? formatMs(rtts[Math.floor(rtts.length / 2)]) : '—', `median ping RTT (${icmp.v4.pairs + icmp.v6.pairs} pairs)`, false],
+    [String(icmp.v4.unanswered + icmp.v6.unanswered), 'pings unanswered', icmp.v4.unanswered + icmp.v6.unanswered > 0],
+    [String(dns.queries), 'DNS queries', false],
+    [String(dns.unansweredCount), 'DNS unanswered', dns.unansweredCount > 0],
     [String(arp.unanswered.length), 'ARP targets unanswered', arp.unanswered.length > 0],
     [String(outsideLab.packets), 'packets outside the lab', outsideLab.packets > 0],
     [`${mix.broadcastPercent}%`, 'broadcast', mix.broadcastPercent > 20],
@@ -48,9 +48,9 @@ export function chartsSection(report: DebugReport): string {
   const { mix, icmp, dns, talkers } = report.analysis;
   const timeline = mix.timeline.map((b) => ({ label: `${b.startSec}s`, value: b.packets, title: `${b.startSec}–${b.startSec + mix.timelineBucketSec} s: ${b.packets} packets, ${formatBytes(b.bytes)}` }));
   const timelineSvg = timeline.length ? columnChart(timeline, { className: 'chart-timeline', ariaLabel: 'packets over time', xLabel: `seconds since first packet (${mix.timelineBucketSec} s bars)`, yLabel: 'packets' }) : undefined;
-  const rttBins = histogramBins(icmp.pairs.map((p) => p.rttMs));
+  const rttBins = histogramBins(icmp.rttSampleMs);
   const rttSvg = rttBins.length ? columnChart(rttBins, { className: 'chart-rtt', ariaLabel: 'ping RTT distribution', xLabel: 'round-trip time (ms)', yLabel: 'echo pairs' }) : undefined;
-  const dnsBins = histogramBins(dns.transactions.flatMap((t) => (t.responseTimeMs === undefined ? [] : [t.responseTimeMs])));
+  const dnsBins = histogramBins(dns.responseTimeSampleMs);
   const dnsSvg = dnsBins.length ? columnChart(dnsBins, { className: 'chart-dns', ariaLabel: 'DNS response time distribution', xLabel: 'response time (ms)', yLabel: 'queries' }) : undefined;
   const top = talkers.slice(0, 10).map((t) => ({ label: addressLabel(report, t.address), values: [t.bytesSent, t.bytesReceived], title: `${t.address}: sent ${formatBytes(t.bytesSent)}, received ${formatBytes(t.bytesReceived)}` }));
   const talkersSvg = top.length ? horizontalBarChart(top, { className: 'chart-talkers', ariaLabel: 'top talkers by bytes', seriesClasses: ['sent', 'received'], valueFormat: formatBytes }) : undefined;
@@ -64,11 +64,12 @@ export function chartsSection(report: DebugReport): string {
 }
 
 export function evidenceTables(report: DebugReport): string {
-  const { dns, flows, arp, tcp, outsideLab } = report.analysis;
+  const { dns, conversations, arp, tcp, outsideLab } = report.analysis;
   const pings = pingPairSummaries(report).map((p) => [addressLabel(report, p.from), addressLabel(report, p.to), String(p.replies), String(p.lost), formatMs(p.rttMs.min), formatMs(p.rttMs.p50), formatMs(p.rttMs.p95), formatMs(p.rttMs.max)]);
   const pingRows = pingPairSummaries(report);
   const dnsRows = dns.transactions.slice(0, 300).map((t) => [String(t.queryFrame), addressLabel(report, t.client), addressLabel(report, t.server), `${t.name} ${t.queryType}`, t.rcode ?? 'no response', t.answers.join(', ') || '—', formatMs(t.responseTimeMs)]);
-  const flowRows = flows.flows.slice(0, 30).map((f) => [f.protocol, `${addressLabel(report, f.src)}${f.srcPort >= 0 ? `:${f.srcPort}` : ''}`, `${addressLabel(report, f.dst)}${f.dstPort >= 0 ? `:${f.dstPort}` : ''}`, String(f.packets), formatBytes(f.bytes), `${(f.lastSec - f.firstSec).toFixed(2)} s`]);
+  const endpoint = (ip: string, port: number) => `${addressLabel(report, ip)}${port >= 0 ? `:${port}` : ''}`;
+  const flowRows = [...conversations.tcp.rows, ...conversations.udp.rows].sort((x, y) => y.framesAtoB + y.framesBtoA - (x.framesAtoB + x.framesBtoA)).slice(0, 30).map((c) => [c.kind, endpoint(c.a, c.aPort), endpoint(c.b, c.bPort), `${c.framesAtoB} / ${formatBytes(c.bytesAtoB)}`, `${c.framesBtoA} / ${formatBytes(c.bytesBtoA)}`, `${(c.durationNs / 1e9).toFixed(3)} s`]);
   const arpRows = arp.unanswered.map((a) => [addressLabel(report, a.targetIp), a.requesters.join(', '), String(a.requests), String(a.firstFrame)]);
   const tcpRows = [...tcp.resets.map((r) => ['reset', r]), ...tcp.retransmissions.map((r) => ['retransmission', r])].slice(0, 100).map(([kind, ev]) => {
     const event = ev as (typeof tcp.resets)[number];
@@ -85,8 +86,8 @@ export function evidenceTables(report: DebugReport): string {
     htmlTable(['address', 'asked by', 'requests', 'first frame'], arpRows, [2, 3]),
     '<h3>TCP resets and retransmissions</h3>',
     htmlTable(['kind', 'frame', 'from', 'to'], tcpRows, [1]),
-    `<h3>Top flows (${flows.flowCount} in all)</h3>`,
-    htmlTable(['proto', 'from', 'to', 'packets', 'bytes', 'lasted'], flowRows, [3, 4, 5]),
+    `<h3>Top conversations (${conversations.tcp.count} TCP, ${conversations.udp.count} UDP in all)</h3>`,
+    htmlTable(['proto', 'A', 'B', 'A→B frames / bytes', 'B→A frames / bytes', 'lasted'], flowRows, [3, 4, 5]),
     `<h3>Outside ${e(outsideLab.subnet)}</h3>`,
     htmlTable(['address', 'packets from', 'packets to'], outsideRows, [1, 2]),
   ].join('\n');

@@ -10,7 +10,7 @@ function table(head: string[], rows: string[][], colWidths?: number[]): string {
 }
 
 function summaryTable(report: DebugReport): string {
-  const { mix, flows, icmp, dns, arp, tcp, outsideLab, file } = report.analysis;
+  const { mix, conversations, icmp, dns, arp, tcp, outsideLab, file } = report.analysis;
   const protocols = Object.entries(mix.protocolCounts).filter(([, n]) => n > 0).map(([name, n]) => `${name} ${n}`).join(', ');
   const rttSummary = pingPairSummaries(report).flatMap((p) => (p.replies > 0 ? [p.rttMs.p50] : []));
   const rows: string[][] = [
@@ -18,11 +18,12 @@ function summaryTable(report: DebugReport): string {
     ['packets', `${mix.packets} (${formatBytes(mix.bytes)}) over ${mix.durationSec.toFixed(1)} s`],
     ['protocols', protocols || '—'],
     ['broadcast / multicast', `${mix.broadcastPercent}% / ${mix.multicastPercent}%`],
-    ['flows', String(flows.flowCount)],
-    ['ICMP echo', `${icmp.pairs.length} pairs, ${icmp.unanswered.length} unanswered${rttSummary.length ? `, median RTT ${formatMs(rttSummary.sort((a, b) => a - b)[Math.floor(rttSummary.length / 2)])}` : ''}`],
-    ['DNS', `${dns.queries} queries, ${dns.responses} responses, ${dns.unanswered.length} unanswered, ${dns.malformed.length} malformed`],
+    ['conversations', `${conversations.ip.count} IP pairs, ${conversations.tcp.count} TCP, ${conversations.udp.count} UDP`],
+    ['ICMP echo', `${icmp.v4.pairs} pairs, ${icmp.v4.unanswered} unanswered`],
+    ['ICMPv6 echo', `${icmp.v6.pairs} pairs, ${icmp.v6.unanswered} unanswered${rttSummary.length ? `, median RTT ${formatMs(rttSummary.sort((a, b) => a - b)[Math.floor(rttSummary.length / 2)])}` : ''}`],
+    ['DNS', `${dns.queries} queries, ${dns.responses} responses, ${dns.unansweredCount} unanswered, ${dns.malformedCount} malformed, ${dns.shortCount} cut by the snap length`],
     ['ARP', `${arp.requests} requests, ${arp.replies} replies, ${arp.unanswered.length} addresses unanswered`],
-    ['TCP', `${tcp.segments} segments, ${tcp.resets.length} resets, ${tcp.retransmissions.length} retransmissions`],
+    ['TCP', `${tcp.segments} segments, ${tcp.resetCount} resets, ${tcp.retransmissionCount} retransmissions`],
     ['outside the lab', `${outsideLab.packets} packets`],
   ];
   if (report.source.droppedByKernel) rows.push(['dropped by kernel', String(report.source.droppedByKernel)]);
