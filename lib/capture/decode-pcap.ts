@@ -22,6 +22,7 @@ function decodingHandlers(onPacket: (packet: DecodedPacket) => void): PcapHandle
       packet.interfaceId = record.interfaceId;
       packet.tsSec = record.tsSec;
       packet.tsNs = record.tsNs;
+      packet.hasTime = record.hasTime;
       packet.timeSec = record.tsSec + record.tsNs / 1e9;
       onPacket(packet);
     },

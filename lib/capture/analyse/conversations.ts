@@ -1,5 +1,5 @@
 import { IpProto, Layer, type DecodedPacket } from '../decode/packet.ts';
-import { nsBetween } from '../read/timestamp-scale.ts';
+import { formatElapsed, nsBetween } from '../read/timestamp-scale.ts';
 import type { PacketAnalyser } from './analyser.ts';
 import { pruneLightest } from './bounded.ts';
 
@@ -22,6 +22,8 @@ export interface Conversation {
   /** First frame's time relative to the capture's first frame, and time to the last frame: integer ns. */
   relativeStartNs: number;
   durationNs: number;
+  /** The same start as exact text ("12.000250001"): ns counts past 2^53 lose digits. */
+  relativeStart: string;
 }
 
 export interface ConversationTable {
@@ -40,6 +42,8 @@ export interface ConversationSummary {
 }
 
 interface Tally extends Conversation {
+  startSec: number;
+  startNs: number;
   lastSec: number;
   lastNs: number;
 }
@@ -66,7 +70,7 @@ class Table {
     if (!byPorts) byHigh.set(high, (byPorts = new Map()));
     let tally = byPorts.get(portKey);
     if (!tally) {
-      tally = { kind, a: packet.src, aPort: withPorts ? packet.srcPort : -1, b: packet.dst, bPort: withPorts ? packet.dstPort : -1, framesAtoB: 0, bytesAtoB: 0, framesBtoA: 0, bytesBtoA: 0, relativeStartNs: nsBetween(firstSec, firstNs, packet.tsSec, packet.tsNs), durationNs: 0, lastSec: packet.tsSec, lastNs: packet.tsNs };
+      tally = { kind, a: packet.src, aPort: withPorts ? packet.srcPort : -1, b: packet.dst, bPort: withPorts ? packet.dstPort : -1, framesAtoB: 0, bytesAtoB: 0, framesBtoA: 0, bytesBtoA: 0, relativeStartNs: nsBetween(firstSec, firstNs, packet.tsSec, packet.tsNs), durationNs: 0, relativeStart: formatElapsed(firstSec, firstNs, packet.tsSec, packet.tsNs), startSec: packet.tsSec, startNs: packet.tsNs, lastSec: packet.tsSec, lastNs: packet.tsNs };
       byPorts.set(portKey, tally);
       this.count++;
       this.size++;
@@ -116,8 +120,8 @@ class Table {
     this.size++;
   }
 
-  finish(firstSec: number, firstNs: number): ConversationTable {
-    const rows = this.all().map(({ lastSec, lastNs, ...row }) => ({ ...row, durationNs: nsBetween(firstSec, firstNs, lastSec, lastNs) - row.relativeStartNs }));
+  finish(): ConversationTable {
+    const rows = this.all().map(({ startSec, startNs, lastSec, lastNs, ...row }) => ({ ...row, durationNs: nsBetween(startSec, startNs, lastSec, lastNs) }));
     rows.sort((x, y) => y.framesAtoB + y.framesBtoA - (x.framesAtoB + x.framesBtoA) || y.bytesAtoB + y.bytesBtoA - (x.bytesAtoB + x.bytesBtoA));
     return { count: this.count, rows, pruned: this.pruned };
   }
@@ -149,7 +153,6 @@ export class ConversationAnalyser implements PacketAnalyser<ConversationSummary>
   }
 
   finish(): ConversationSummary {
-    const first = Math.max(0, this.firstSec);
-    return { ip: this.ip.finish(first, this.firstNs), tcp: this.tcp.finish(first, this.firstNs), udp: this.udp.finish(first, this.firstNs) };
+    return { ip: this.ip.finish(), tcp: this.tcp.finish(), udp: this.udp.finish() };
   }
 }

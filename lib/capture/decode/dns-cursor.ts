@@ -11,6 +11,8 @@ export class DnsBoundsError extends Error {
     readonly at: number,
     readonly wanted: number,
     readonly what: string,
+    /** What a record's data read as far as it went (kept like tshark keeps fields added before the error). */
+    public partial?: string,
   ) {
     super(kind === 'short' ? `cut by the capture snap length while reading ${what}` : `${what} runs past the end of the message`);
   }

@@ -34,17 +34,24 @@ export interface DnsMessage {
 /** The bytes that make a header readable enough to match a query with its response (ID + flags). */
 export const DNS_MATCHABLE_BYTES = 4;
 
-function readRecord(cursor: DnsCursor, at: number, section: string): { record: DnsRecord; next: number; rcodeHigh?: number } {
+function readRecord(cursor: DnsCursor, at: number, section: string, list: DnsRecord[]): { next: number; rcodeHigh?: number } {
   const owner = readName(cursor, at, `${section} record name`);
   const type = cursor.u16(owner.next, `${section} record type`);
   const rrClass = cursor.u16(owner.next + 2, `${section} record class`);
   const ttl = cursor.u32(owner.next + 4, `${section} record TTL`);
   const length = cursor.u16(owner.next + 8, `${section} record data length`);
   const dataAt = owner.next + 10;
-  const data = rdataText(cursor, type, dataAt, length, ttl, rrClass);
+  let data: string;
+  try {
+    data = rdataText(cursor, type, dataAt, length, ttl, rrClass);
+  } catch (error) {
+    if (error instanceof DnsBoundsError && error.partial !== undefined) list.push({ name: owner.name, type: dnsTypeName(type), ttl, data: error.partial });
+    throw error;
+  }
+  list.push({ name: owner.name, type: dnsTypeName(type), ttl, data });
   // The whole RDATA must be inside the message even when its type needed fewer bytes.
   cursor.need(dataAt, length, `${section} ${dnsTypeName(type)} record data (RDLENGTH ${length})`);
-  return { record: { name: owner.name, type: dnsTypeName(type), ttl, data }, next: dataAt + length, ...(type === DnsType.OPT ? { rcodeHigh: ttl >>> 24 } : {}) };
+  return { next: dataAt + length, ...(type === DnsType.OPT ? { rcodeHigh: ttl >>> 24 } : {}) };
 }
 
 /**
@@ -87,8 +94,7 @@ export function decodeDnsMessage(data: Buffer, start: number, capturedEnd: numbe
     ];
     for (const [list, count, section] of sections) {
       for (let i = 0; i < count; i++) {
-        const read = readRecord(cursor, at, section);
-        list.push(read.record);
+        const read = readRecord(cursor, at, section, list);
         if (read.rcodeHigh) message.rcode = dnsRcodeName((read.rcodeHigh << 4) | (flags & 0xf));
         at = read.next;
       }

@@ -1,5 +1,5 @@
 import { formatIpv4, formatIpv6 } from './addresses.ts';
-import { readName, type DnsCursor } from './dns-cursor.ts';
+import { DnsBoundsError, readName, type DnsCursor } from './dns-cursor.ts';
 import { DnsType, ednsOptionName } from './dns-types.ts';
 
 /** A character-string (length byte + bytes) in quotes, with `"` and `\` escaped and non-printables as \DDD. */
@@ -30,8 +30,13 @@ function optText(cursor: DnsCursor, at: number, length: number, ttl: number, udp
   for (let offset = at; offset < at + length; ) {
     const code = cursor.u16(offset, 'EDNS option code');
     const size = cursor.u16(offset + 2, 'EDNS option length');
-    const value = cursor.bytes(offset + 4, size, `EDNS option ${ednsOptionName(code)} data`);
-    parts.push(`${ednsOptionName(code)}(${code})=${value.toString('hex') || '-'}`);
+    try {
+      const value = cursor.bytes(offset + 4, size, `EDNS option ${ednsOptionName(code)} data`);
+      parts.push(`${ednsOptionName(code)}(${code})=${value.toString('hex') || '-'}`);
+    } catch (error) {
+      if (error instanceof DnsBoundsError) error.partial = [...parts, `${ednsOptionName(code)}(${code})=-`].join(' ');
+      throw error;
+    }
     offset += 4 + size;
   }
   return parts.join(' ');

@@ -34,6 +34,8 @@ export class DecodedPacket {
   /** Exact capture time: whole seconds since the epoch and nanoseconds within the second. */
   tsSec = 0;
   tsNs = 0;
+  /** False when the block carried no time (pcapng Simple Packet Block). */
+  hasTime = true;
   /** The same time as a float, for bucketing and charts only (never for intervals). */
   timeSec = 0;
   /** pcapng interface the frame was captured on (0 for classic pcap). */

@@ -19,6 +19,8 @@ export interface CaptureRecord {
   linkType: number;
   tsSec: number;
   tsNs: number;
+  /** False for a pcapng Simple Packet Block, which carries no timestamp (tsSec/tsNs are 0). */
+  hasTime: boolean;
   capturedLength: number;
   originalLength: number;
   data: Buffer;

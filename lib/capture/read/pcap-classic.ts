@@ -14,7 +14,7 @@ export class ClassicPcapParser {
   packets = 0;
   private littleEndian = true;
   private nanosecond = false;
-  private readonly record: CaptureRecord = { interfaceId: 0, linkType: 1, tsSec: 0, tsNs: 0, capturedLength: 0, originalLength: 0, data: Buffer.alloc(0) };
+  private readonly record: CaptureRecord = { interfaceId: 0, linkType: 1, tsSec: 0, tsNs: 0, hasTime: true, capturedLength: 0, originalLength: 0, data: Buffer.alloc(0) };
   private readonly scale = new TimestampScale(6);
 
   constructor(private readonly handlers: CaptureHandlers) {}

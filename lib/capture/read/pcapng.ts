@@ -33,7 +33,7 @@ export class PcapngParser {
   readonly interfaces: CaptureInterface[] = [];
   private section: SectionInterface[] = [];
   private le = true;
-  private readonly record: CaptureRecord = { interfaceId: 0, linkType: 1, tsSec: 0, tsNs: 0, capturedLength: 0, originalLength: 0, data: Buffer.alloc(0) };
+  private readonly record: CaptureRecord = { interfaceId: 0, linkType: 1, tsSec: 0, tsNs: 0, hasTime: true, capturedLength: 0, originalLength: 0, data: Buffer.alloc(0) };
 
   constructor(private readonly handlers: CaptureHandlers) {}
 
@@ -139,6 +139,7 @@ export class PcapngParser {
       throw new CaptureStop(`corrupt pcapng packet block ${this.packets + 1} at offset ${fileOffset + offset}: captured length ${captured} in a ${length}-byte block`);
     }
     iface.scale.convert(this.u32(buf, offset + 12), this.u32(buf, offset + 16), this.record);
+    this.record.hasTime = true;
     this.emit(iface, buf.subarray(offset + 28, offset + 28 + captured), captured, original);
   }
 
@@ -149,6 +150,7 @@ export class PcapngParser {
     const captured = Math.min(original, length - 16, iface.snapLength || Number.MAX_SAFE_INTEGER);
     this.record.tsSec = 0;
     this.record.tsNs = 0;
+    this.record.hasTime = false;
     this.emit(iface, buf.subarray(offset + 12, offset + 12 + captured), captured, original);
   }
 

@@ -57,3 +57,14 @@ export function formatNsAsMs(ns: number): string {
   const fraction = String(abs % 1_000_000).padStart(6, '0').replace(/0+$/, '');
   return `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`;
 }
+
+/** Exact "seconds.nnnnnnnnn" from (aSec, aNs) to (bSec, bNs), however far apart (no float, no 2^53 limit). */
+export function formatElapsed(aSec: number, aNs: number, bSec: number, bNs: number): string {
+  let sec = bSec - aSec;
+  let ns = bNs - aNs;
+  if (ns < 0) {
+    sec -= 1;
+    ns += 1_000_000_000;
+  }
+  return formatEpoch(sec, ns);
+}

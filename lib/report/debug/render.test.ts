@@ -50,5 +50,9 @@ describe('debug report rendering', () => {
     expect(bins).toHaveLength(5);
     expect(bins.reduce((sum, b) => sum + b.value, 0)).toBe(5);
     expect(histogramBins([])).toEqual([]);
+    // 1.46 M samples once overflowed the stack (Math.min(...samples)).
+    const many = Array.from({ length: 1_500_000 }, (_, i) => (i % 1000) / 100);
+    const manyBins = histogramBins(many);
+    expect(manyBins.reduce((sum, b) => sum + b.value, 0)).toBe(1_500_000);
   });
 });

@@ -49,7 +49,7 @@ export function columnChart(data: BarDatum[], options: ColumnChartOptions): stri
   const bottom = 42;
   const plotW = width - left - right;
   const plotH = height - top - bottom;
-  const max = niceMax(Math.max(0, ...data.map((d) => d.value)));
+  const max = niceMax(data.reduce((m, d) => Math.max(m, d.value), 0));
   const slot = plotW / Math.max(1, data.length);
   const barW = Math.max(1, slot * 0.8);
   const grid = [0, 0.25, 0.5, 0.75, 1]
@@ -86,7 +86,7 @@ export function horizontalBarChart(data: StackedBarDatum[], options: { className
   const valueW = 80;
   const height = Math.max(1, data.length) * rowH + 8;
   const plotW = width - labelW - valueW;
-  const max = Math.max(1, ...data.map((d) => d.values.reduce((a, b) => a + b, 0)));
+  const max = data.reduce((m, d) => Math.max(m, d.values.reduce((a, b) => a + b, 0)), 1);
   const format = options.valueFormat ?? shortNumber;
   const rows = data
     .map((d, i) => {
@@ -110,8 +110,13 @@ export function horizontalBarChart(data: StackedBarDatum[], options: { className
 /** Bins samples into at most `binCount` equal-width bins for a histogram. */
 export function histogramBins(samples: readonly number[], binCount = 20): BarDatum[] {
   if (samples.length === 0) return [];
-  const min = Math.min(...samples);
-  const max = Math.max(...samples);
+  // A loop, not Math.min(...samples): spreading 125,000+ arguments overflows the call stack.
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const sample of samples) {
+    if (sample < min) min = sample;
+    if (sample > max) max = sample;
+  }
   const span = max - min || Math.max(0.001, max * 0.1);
   const bins = Math.min(binCount, Math.max(1, samples.length));
   const width = span / bins;
