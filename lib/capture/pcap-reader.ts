@@ -7,7 +7,7 @@ import { PCAPNG_SHB, PcapngParser } from './read/pcapng.ts';
 
 export type { CaptureFileHeader as PcapFileHeader, CaptureHandlers as PcapHandlers, CaptureReadResult as PcapReadResult, CaptureRecord as PcapRecord } from './read/capture-record.ts';
 
-const CHUNK_BYTES = 1 << 20;
+const CHUNK_BYTES = 1 << 21;
 
 /** Plain sentences for the file errors people hit, each with the path and what to do. */
 function fileErrorSentence(path: string, error: NodeJS.ErrnoException): string {
@@ -39,44 +39,56 @@ function parserFor(head: Buffer, label: string, handlers: CaptureHandlers): Pars
   throw new PcapFormatError(`${label} is not a pcap or pcapng file (first bytes ${head.toString('hex', 0, 4)}). Fix: give a capture written by tcpdump -w, dumpcap or tshark -w`);
 }
 
+/** Hands out the capture's bytes chunk by chunk; `carry` (bytes a parser could not use yet) comes first. */
+interface ChunkSource {
+  next(carry: Buffer | undefined): Promise<Buffer | undefined>;
+  close(): Promise<void>;
+}
+
+/** Parses whatever a file shorter than 24 bytes holds (so the error names what it is). */
+function parseShortFile(rest: Buffer, label: string, handlers: CaptureHandlers): { parser: Parser; used: number; stopReason?: string } {
+  const parser = parserFor(rest, label, handlers);
+  try {
+    return { parser, used: parser.consume(rest, 0) };
+  } catch (error) {
+    if (!(error instanceof CaptureStop)) throw error;
+    return { parser, used: 0, stopReason: error.message };
+  }
+}
+
 /**
  * Feeds chunks to the format's parser, carrying a partial record over to the next chunk. Never
  * throws for a damaged body: a file cut short or a corrupt record header ends the read with
  * `truncated: true`; header and link-type problems reject with a PcapFormatError.
  */
-async function pump(chunks: AsyncIterable<Buffer>, label: string, handlers: CaptureHandlers): Promise<CaptureReadResult> {
+async function pump(source: ChunkSource, label: string, handlers: CaptureHandlers): Promise<CaptureReadResult> {
   let parser: Parser | undefined;
   let carry: Buffer | undefined;
   let consumed = 0;
   let stopReason: string | undefined;
   try {
-    for await (const chunk of chunks) {
-      const buf = carry ? Buffer.concat([carry, chunk]) : chunk;
-      parser ??= buf.length >= 24 ? parserFor(buf, label, handlers) : undefined;
+    for (let chunk = await source.next(undefined); chunk; chunk = await source.next(carry)) {
+      parser ??= chunk.length >= 24 ? parserFor(chunk, label, handlers) : undefined;
       if (!parser) {
-        carry = buf;
+        carry = chunk;
         continue;
       }
-      const used = parser.consume(buf, consumed);
+      const used = parser.consume(chunk, consumed);
       consumed += used;
-      carry = used < buf.length ? buf.subarray(used) : undefined;
+      carry = used < chunk.length ? chunk.subarray(used) : undefined;
     }
   } catch (error) {
     if (!(error instanceof CaptureStop)) throw error;
     stopReason = error.message;
+  } finally {
+    await source.close();
   }
   if (!parser) {
-    // A file shorter than one read: the header and maybe a record or two are all in `carry`.
-    parser = parserFor(carry ?? Buffer.alloc(0), label, handlers);
-    const rest = carry ?? Buffer.alloc(0);
-    try {
-      const used = parser.consume(rest, 0);
-      consumed += used;
-      carry = rest.subarray(used);
-    } catch (error) {
-      if (!(error instanceof CaptureStop)) throw error;
-      stopReason = error.message;
-    }
+    const short = parseShortFile(carry ?? Buffer.alloc(0), label, handlers);
+    parser = short.parser;
+    consumed += short.used;
+    carry = carry?.subarray(short.used);
+    stopReason = short.stopReason;
   }
   if (!stopReason && carry && carry.length > 0 && parser.header) {
     stopReason = `file ends inside record ${parser.packets + 1} (${carry.length} bytes left over at offset ${consumed})`;
@@ -85,33 +97,69 @@ async function pump(chunks: AsyncIterable<Buffer>, label: string, handlers: Capt
   return { header: parser.header, packets: parser.packets, truncated: stopReason !== undefined, truncationReason: stopReason, bytesRead: consumed };
 }
 
-async function* fileChunks(path: string): AsyncGenerator<Buffer> {
+/** Room before each read for the carried-over partial record (larger than any record we accept). */
+const CARRY_ROOM = 1 << 19;
+
+/**
+ * Reads a file with two buffers: the next read runs while the parser works on the current one,
+ * and a partial record is copied in front of the new data instead of concatenating whole chunks.
+ */
+async function fileSource(path: string): Promise<ChunkSource> {
   const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
     throw new PcapFormatError(fileErrorSentence(path, error));
   });
-  try {
-    const stat = await handle.stat();
-    if (stat.isDirectory()) throw new PcapFormatError(fileErrorSentence(path, Object.assign(new Error('is a directory'), { code: 'EISDIR' })));
-    for (;;) {
-      // A fresh buffer per chunk: records handed out may still be referenced until the next chunk.
-      const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-      const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, null).catch((error: NodeJS.ErrnoException) => {
-        throw new PcapFormatError(fileErrorSentence(path, error));
-      });
-      if (bytesRead === 0) return;
-      yield buffer.subarray(0, bytesRead);
-    }
-  } finally {
+  if ((await handle.stat()).isDirectory()) {
     await handle.close();
+    throw new PcapFormatError(fileErrorSentence(path, Object.assign(new Error('is a directory'), { code: 'EISDIR' })));
   }
+  const buffers = [Buffer.allocUnsafe(CARRY_ROOM + CHUNK_BYTES), Buffer.allocUnsafe(CARRY_ROOM + CHUNK_BYTES)];
+  const read = (buffer: Buffer) =>
+    handle.read(buffer, CARRY_ROOM, CHUNK_BYTES, null).catch((error: NodeJS.ErrnoException) => {
+      throw new PcapFormatError(fileErrorSentence(path, error));
+    });
+  let current = 0;
+  let pending = read(buffers[0]);
+  return {
+    async next(carry) {
+      const { bytesRead } = await pending;
+      if (bytesRead === 0) return undefined;
+      const buffer = buffers[current];
+      // Parsers stop long before a record this large; a bigger carry cannot happen.
+      const carried = carry ? Math.min(carry.length, CARRY_ROOM) : 0;
+      if (carry && carried > 0) carry.copy(buffer, CARRY_ROOM - carried, 0, carried);
+      // The carry lived in the other buffer and is copied now, so the next read may fill it.
+      current = 1 - current;
+      pending = read(buffers[current]);
+      return buffer.subarray(CARRY_ROOM - carried, CARRY_ROOM + bytesRead);
+    },
+    async close() {
+      await pending.catch(() => {});
+      await handle.close();
+    },
+  };
+}
+
+/** Chunks of a live stream (tcpdump -w -); a carry is joined to the next chunk. */
+function streamSource(stream: Readable): ChunkSource {
+  const iterator = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  return {
+    async next(carry) {
+      const { value, done } = await iterator.next();
+      if (done) return undefined;
+      return carry && carry.length > 0 ? Buffer.concat([carry, value as Buffer]) : (value as Buffer);
+    },
+    async close() {
+      await iterator.return?.();
+    },
+  };
 }
 
 /** Streams a pcap or pcapng file record by record. */
-export function readPcap(path: string, handlers: CaptureHandlers): Promise<CaptureReadResult> {
-  return pump(fileChunks(path), path, handlers);
+export async function readPcap(path: string, handlers: CaptureHandlers): Promise<CaptureReadResult> {
+  return pump(await fileSource(path), path, handlers);
 }
 
 /** Reads pcap from a live stream (tcpdump -w - stdout). */
 export function readPcapStream(stream: Readable, label: string, handlers: CaptureHandlers): Promise<CaptureReadResult> {
-  return pump(stream as AsyncIterable<Buffer>, label, handlers);
+  return pump(streamSource(stream), label, handlers);
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { DebugReport, DebugSource } from '../report/debug/debug-report.ts';
-import { debugReportDirName, writeDebugReport, type WrittenDebugReport } from '../report/debug/write-report.ts';
+import { debugReportDirName, placePcap, writeDebugReport, type WrittenDebugReport } from '../report/debug/write-report.ts';
 import { analyseCapture } from './analyse/analyse-capture.ts';
 import { PcapFormatError } from './errors.ts';
 import { computeFindings } from './findings/compute-findings.ts';
@@ -38,8 +38,12 @@ export interface OfflineDebugOptions extends ReportTarget {
 /** `hybrid-lab debug --pcap FILE`: decode, analyse, explain and render a capture; needs no lab. */
 export async function debugPcapFile(options: OfflineDebugOptions): Promise<DebugResult> {
   const source: DebugSource = { kind: 'pcap-file', pcapPath: options.pcapPath };
+  const outDir = options.outDir ?? defaultOutDir();
+  // The copy runs on the thread pool while the analysis reads the same file.
+  const copying = placePcap(options.pcapPath, outDir, false);
+  copying.catch(() => {});
   const report = await buildReport(source, options.pcapPath, { ...options, bridge: options.bridge ?? 'hybr0', nodes: options.nodes ?? [] });
-  const written = await writeDebugReport(report, options.outDir ?? defaultOutDir());
+  const written = await writeDebugReport(report, outDir, { pcapPlaced: await copying });
   return { report, written };
 }
 

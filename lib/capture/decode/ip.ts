@@ -17,28 +17,53 @@ export interface IpHeader {
   fragment: boolean;
 }
 
-/** Reads an IPv4 header; returns undefined (and says why through `problem`) when it cannot. */
-export function readIpv4(data: Buffer, offset: number, end: number, problem: (headerEnd: number, what: string, malformed?: boolean) => void): IpHeader | undefined {
+/** Where header problems go: the packet for the outer header, nowhere for a quoted one. */
+export interface ProblemSink {
+  headerMissing(headerEnd: number, what: string): void;
+  markMalformed(reason: string): void;
+}
+
+/** For datagrams quoted in ICMP errors: cut by design, so nothing there is short or malformed. */
+export const IGNORE_PROBLEMS: ProblemSink = { headerMissing() {}, markMalformed() {} };
+
+function emptyHeader(): IpHeader {
+  return { version: 4, src: '', dst: '', srcV4: -1, dstV4: -1, proto: -1, ttl: -1, transportOffset: -1, payloadLength: 0, fragment: false };
+}
+
+/** Reused for every outer header: the hot path allocates no header object per packet. */
+const outerHeader = emptyHeader();
+
+/** Reads an IPv4 header into `header`; returns undefined (and tells `sink` why) when it cannot. */
+export function readIpv4(data: Buffer, offset: number, end: number, sink: ProblemSink, header: IpHeader = emptyHeader()): IpHeader | undefined {
   if (offset + 20 > end) {
-    problem(offset + 20, 'IPv4 header');
+    sink.headerMissing(offset + 20, 'IPv4 header');
     return undefined;
   }
   const versionIhl = data[offset];
   const headerLength = (versionIhl & 0x0f) * 4;
   if (versionIhl >> 4 !== 4 || headerLength < 20) {
-    problem(offset + 20, `IPv4 header (version ${versionIhl >> 4}, header length ${headerLength})`, true);
+    sink.markMalformed(`IPv4 header (version ${versionIhl >> 4}, header length ${headerLength}) is broken`);
     return undefined;
   }
   const totalLength = data.readUInt16BE(offset + 2);
   const srcV4 = data.readUInt32BE(offset + 12);
   const dstV4 = data.readUInt32BE(offset + 16);
-  const header: IpHeader = { version: 4, src: formatIpv4(srcV4), dst: formatIpv4(dstV4), srcV4, dstV4, proto: data[offset + 9], ttl: data[offset + 8], transportOffset: -1, payloadLength: 0, fragment: false };
+  header.version = 4;
+  header.src = formatIpv4(srcV4);
+  header.dst = formatIpv4(dstV4);
+  header.srcV4 = srcV4;
+  header.dstV4 = dstV4;
+  header.proto = data[offset + 9];
+  header.ttl = data[offset + 8];
+  header.transportOffset = -1;
+  header.payloadLength = 0;
+  header.fragment = false;
   if (totalLength < headerLength) {
-    problem(offset + headerLength, `IPv4 total length ${totalLength} shorter than its header`, true);
+    sink.markMalformed(`IPv4 total length ${totalLength} is shorter than its header`);
     return header;
   }
   if (offset + headerLength > end) {
-    problem(offset + headerLength, 'IPv4 options');
+    sink.headerMissing(offset + headerLength, 'IPv4 options');
     return header;
   }
   header.fragment = (data.readUInt16BE(offset + 6) & 0x1fff) !== 0;
@@ -52,23 +77,32 @@ const IPV6_ROUTING = 43;
 const IPV6_FRAGMENT = 44;
 const IPV6_DESTINATION = 60;
 
-/** Reads an IPv6 header, walking the common extension headers to the transport protocol. */
-export function readIpv6(data: Buffer, offset: number, end: number, problem: (headerEnd: number, what: string, malformed?: boolean) => void): IpHeader | undefined {
+/** Reads an IPv6 header into `header`, walking the common extension headers to the transport protocol. */
+export function readIpv6(data: Buffer, offset: number, end: number, sink: ProblemSink, header: IpHeader = emptyHeader()): IpHeader | undefined {
   if (offset + 40 > end) {
-    problem(offset + 40, 'IPv6 header');
+    sink.headerMissing(offset + 40, 'IPv6 header');
     return undefined;
   }
   if (data[offset] >> 4 !== 6) {
-    problem(offset + 40, `IPv6 header (version ${data[offset] >> 4})`, true);
+    sink.markMalformed(`IPv6 header (version ${data[offset] >> 4}) is broken`);
     return undefined;
   }
   let remaining = data.readUInt16BE(offset + 4);
   let next = data[offset + 6];
-  const header: IpHeader = { version: 6, src: formatIpv6(data, offset + 8), dst: formatIpv6(data, offset + 24), srcV4: -1, dstV4: -1, proto: next, ttl: data[offset + 7], transportOffset: -1, payloadLength: 0, fragment: false };
+  header.version = 6;
+  header.src = formatIpv6(data, offset + 8);
+  header.dst = formatIpv6(data, offset + 24);
+  header.srcV4 = -1;
+  header.dstV4 = -1;
+  header.proto = next;
+  header.ttl = data[offset + 7];
+  header.transportOffset = -1;
+  header.payloadLength = 0;
+  header.fragment = false;
   let cursor = offset + 40;
   while (next === IPV6_HOP_BY_HOP || next === IPV6_ROUTING || next === IPV6_DESTINATION || next === IPV6_FRAGMENT) {
     if (cursor + 8 > end) {
-      problem(cursor + 8, 'IPv6 extension header');
+      sink.headerMissing(cursor + 8, 'IPv6 extension header');
       return header;
     }
     const isFragment = next === IPV6_FRAGMENT;
@@ -90,8 +124,7 @@ export function readIpv6(data: Buffer, offset: number, end: number, problem: (he
 
 /** The outer IP header into `packet`. Returns the transport offset, or -1. */
 export function decodeIp(version: 4 | 6, data: Buffer, offset: number, end: number, packet: DecodedPacket): number {
-  const problem = (headerEnd: number, what: string, malformed = false) => (malformed ? packet.markMalformed(`${what} is broken`) : packet.headerMissing(headerEnd, what));
-  const header = version === 4 ? readIpv4(data, offset, end, problem) : readIpv6(data, offset, end, problem);
+  const header = version === 4 ? readIpv4(data, offset, end, packet, outerHeader) : readIpv6(data, offset, end, packet, outerHeader);
   if (!header) return -1;
   packet.layers |= version === 4 ? Layer.ipv4 : Layer.ipv6;
   if (header.fragment) packet.layers |= Layer.fragment;

@@ -1,4 +1,4 @@
-import { readIpv4, readIpv6 } from './ip.ts';
+import { IGNORE_PROBLEMS, readIpv4, readIpv6 } from './ip.ts';
 import { IpProto, Layer, type DecodedPacket } from './packet.ts';
 
 export const DNS_PORT = 53;
@@ -98,8 +98,7 @@ function decodeIcmp(data: Buffer, offset: number, end: number, packet: DecodedPa
  * quote is cut by design, so nothing in it is short or malformed (tshark reads it the same way).
  */
 function decodeQuoted(data: Buffer, offset: number, end: number, packet: DecodedPacket, version: 4 | 6): void {
-  const ignore = () => {};
-  const header = version === 4 ? readIpv4(data, offset, end, ignore) : readIpv6(data, offset, end, ignore);
+  const header = version === 4 ? readIpv4(data, offset, end, IGNORE_PROBLEMS) : readIpv6(data, offset, end, IGNORE_PROBLEMS);
   if (!header) return;
   packet.quotedLayers |= version === 4 ? Layer.ipv4 : Layer.ipv6;
   packet.quotedProto = header.proto;

@@ -24,6 +24,7 @@ export const REFERENCE_CAPTURES: Record<string, string> = {
   'simple-blocks.pcapng': 'Simple Packet Blocks with a 128-byte interface snap length',
   'tsresol-binary.pcapng': 'two interfaces with if_tsresol 2^-20 and 10^-4',
   'multi-link.pcapng': 'mergecap of Ethernet and Linux cooked v2 captures: two interfaces, two link types',
+  'raw-ip.pcap': 'link type 101 (raw IP, no link header): the IPv4 frames of edge.pcap',
   'lab-traffic-snap96.pcap': 'synthetic lab traffic cut to 96 bytes by editcap -s 96',
 };
 
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
   const generated = generatedCaptures();
   for (const [name, bytes] of Object.entries(generated)) writeFileSync(join(scratch, name), bytes);
   const keep = (name: string, bytes: Buffer) => writeFileSync(join(CAPTURES_DIR, name), bytes);
-  for (const name of ['edge.pcap', 'dns-types-be.pcapng', 'cut-malformed.pcapng', 'simple-blocks.pcapng', 'tsresol-binary.pcapng']) keep(name, generated[name]);
+  for (const name of ['edge.pcap', 'dns-types-be.pcapng', 'cut-malformed.pcapng', 'simple-blocks.pcapng', 'tsresol-binary.pcapng', 'raw-ip.pcap']) keep(name, generated[name]);
   keep('edge-be.pcap', toBigEndianPcap(generated['edge.pcap']));
   await run('editcap', ['-F', 'nsecpcap', join(scratch, 'cut-malformed.pcapng'), join(CAPTURES_DIR, 'cut-malformed-ns.pcap')]);
   await run('editcap', ['-s', '96', join(scratch, 'lab-traffic-part.pcap'), join(CAPTURES_DIR, 'lab-traffic-snap96.pcap')]);

@@ -77,6 +77,7 @@ export function generatedCaptures(): Record<string, Buffer> {
     'simple-blocks.pcapng': buildPcapng([{ linkType: 1, snapLength: 128 }], edgeCaseRecords().slice(0, 6).map((r) => ({ ...r, block: 'simple' as const }))),
     'tsresol-binary.pcapng': buildPcapng([{ linkType: 1, tsresol: 0x80 | 20 }, { linkType: 1, tsresol: 4 }], edgeCaseRecords().slice(3, 8).map((r, i) => ({ ...r, interfaceId: i % 2 }))),
     'cooked-part.pcap': buildPcap(cookedRecords(), 262_144, 276),
+    'raw-ip.pcap': buildPcap(edgeCaseRecords().filter((r) => r.frame.readUInt16BE(12) === 0x0800).map((r) => ({ ...r, frame: r.frame.subarray(14) })), 262_144, 101),
     'lab-traffic-part.pcap': buildPcap([...syntheticTraffic(60, 1_700_000_000)]),
   };
 }

@@ -7,7 +7,7 @@ import type { ReferenceFrame } from './tshark-fields.ts';
 
 /** Our protocol names as tshark's frame.protocols spells them. */
 export const TSHARK_PROTOCOL: Partial<Record<LayerName, string>> = {
-  ethernet: 'eth', linuxCooked: 'sll', vlan: 'vlan', ieee8021ad: 'ieee8021ad', arp: 'arp', ipv4: 'ip', ipv6: 'ipv6', icmp: 'icmp', icmpv6: 'icmpv6', tcp: 'tcp', udp: 'udp', dns: 'dns',
+  ethernet: 'eth', linuxCooked: 'sll', rawIp: 'raw', vlan: 'vlan', ieee8021ad: 'ieee8021ad', arp: 'arp', ipv4: 'ip', ipv6: 'ipv6', icmp: 'icmp', icmpv6: 'icmpv6', tcp: 'tcp', udp: 'udp', dns: 'dns',
 };
 
 /** One frame as our decoder saw it, in the reference's terms. */

@@ -85,6 +85,11 @@ describe('hybrid-lab debug --pcap (offline, no lab)', () => {
     const unreadable = await cli(['debug', '--pcap', garbage, '--out', join(dir, 'report-g')]);
     expect(unreadable.code).toBe(2);
     expect(unreadable.stderr).toMatch(/nothing could be read from .*garbage\.pcap: corrupt record header 1 .*captured length 100, original length 60/);
+    const wifi = join(dir, 'wifi.pcap');
+    writeFileSync(wifi, buildPcap(edgeCaseRecords().slice(0, 2), 262_144, 105));
+    const refused = await cli(['debug', '--pcap', wifi, '--out', join(dir, 'report-w')]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('link type 105 (802.11 Wi-Fi) of interface 0 is not supported');
     const empty = join(dir, 'empty.pcap');
     writeFileSync(empty, pcapGlobalHeader());
     expect((await cli(['debug', '--pcap', empty, '--out', join(dir, 'report-e')])).code).toBe(0);
