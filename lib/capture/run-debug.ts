@@ -5,6 +5,7 @@ import { analyseCapture } from './analyse/analyse-capture.ts';
 import { PcapFormatError } from './errors.ts';
 import { computeFindings } from './findings/compute-findings.ts';
 import { collectSnapshot } from './snapshot/collect-snapshot.ts';
+import { readRuleCounters } from './snapshot/counter-window.ts';
 import type { DnsRecordServed, HostSnapshot, NodeDescription } from './snapshot/host-snapshot.ts';
 import { startCapture, type CaptureProgress } from './tcpdump-capture.ts';
 
@@ -85,6 +86,8 @@ export interface LiveDebugOptions extends ReportTarget {
 export async function runDebug(options: LiveDebugOptions): Promise<DebugResult> {
   const outDir = options.outDir ?? defaultOutDir();
   const pcapPath = join(outDir, 'capture.pcap');
+  // Counters before the capture: afterwards the findings can say which rule took which packets meanwhile.
+  const countersBefore = { snapshot: (await readRuleCounters()).snapshot, takenAtIso: new Date().toISOString() };
   const capture = startCapture({ interface: options.interface, outputPath: pcapPath, durationSec: options.durationSec, filter: options.filter, signal: options.signal, onProgress: options.onProgress });
   try {
     await capture.ready;
@@ -99,7 +102,7 @@ export async function runDebug(options: LiveDebugOptions): Promise<DebugResult> 
   const captured = await capture.done;
   await probing;
   const bridge = options.bridge ?? options.interface;
-  const snapshot = await collectSnapshot({ bridge, subnet: options.subnet, nodes: options.nodes, dnsRecords: options.dnsRecords });
+  const snapshot = await collectSnapshot({ bridge, subnet: options.subnet, nodes: options.nodes, dnsRecords: options.dnsRecords, countersBefore });
   if (probeError) snapshot.errors.push({ source: 'probe', message: probeError instanceof Error ? probeError.message : String(probeError) });
   const source: DebugSource = { kind: 'live-capture', pcapPath: captured.path, interface: options.interface, filter: options.filter, durationSec: captured.durationSec, droppedByKernel: captured.droppedByKernel };
   const report = await buildReport(source, captured.path, { subnet: options.subnet, bridge, domain: options.domain, nodes: options.nodes, snapshot });

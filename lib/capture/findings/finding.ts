@@ -18,6 +18,12 @@ export interface Finding {
   nodes?: string[];
   /** Orders findings of the same severity: more packets affected ranks higher. */
   weight?: number;
+  /** Silent pairs ("from>to") this finding is about (a symptom: unanswered pings, queries, SYNs). */
+  pairs?: string[];
+  /** Silent pairs this finding explains (a cause): their symptom findings are folded into it. */
+  explains?: string[];
+  /** Symptom findings folded into this cause, by title. */
+  symptoms?: string[];
 }
 
 /** What the rules look at. Either part may be missing (offline pcap has no snapshot). */

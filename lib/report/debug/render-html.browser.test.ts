@@ -26,7 +26,7 @@ describe.skipIf(!existsSync(CHROMIUM))('debug HTML report in headless Chromium',
       const { tab, problems, requests } = await openWatchedPage(browser, url, colorScheme);
 
       expect(await tab.title()).toMatch(/^hybrid-lab debug — hybr0/);
-      expect(await tab.locator('.verdict.critical').textContent()).toBe('2 critical');
+      expect(await tab.locator('.verdict.critical').textContent()).toBe('3 critical');
       for (const chart of ['chart-timeline', 'chart-rtt', 'chart-talkers', 'chart-dns']) {
         const svg = tab.locator(`svg.${chart}`);
         expect(await svg.count()).toBe(1);
@@ -40,7 +40,8 @@ describe.skipIf(!existsSync(CHROMIUM))('debug HTML report in headless Chromium',
       const total = titles.reduce((sum, t) => sum + Number(/: (\d+) packets/.exec(t)?.[1] ?? 0), 0);
       expect(total).toBe(result.report.analysis.mix.packets);
       const critical = tab.locator('section.finding.critical');
-      expect(await critical.count()).toBe(2);
+      expect(await critical.count()).toBe(3);
+      expect(await tab.locator('[data-finding="dns-wrong-answer"] h3').textContent()).toContain('DNS answered web.hybrid.local with 10.66.0.5, but web is at 10.66.0.2');
       expect(await tab.locator('[data-finding="arp-unanswered"] h3').first().textContent()).toContain('ARP for 10.66.0.10 unanswered');
       const stripe = await critical.first().evaluate((el) => getComputedStyle(el).borderLeftWidth);
       expect(stripe).toBe('5px');

@@ -40,7 +40,7 @@ describe('debug report rendering', () => {
   it('prints summary, findings and evidence tables for the terminal', () => {
     const text = renderDebugTables(result.report);
     expect(text).toMatch(/packets\s+│ 3018/);
-    expect(text).toContain('Findings: 2 critical');
+    expect(text).toContain('Findings: 3 critical');
     expect(text).toMatch(/ARP for 10\.66\.0\.10 unanswered: VM vm1/);
     expect(text).toMatch(/db\.hybrid\.local A\s+│ NO RESPONSE/);
   });
