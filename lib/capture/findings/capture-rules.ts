@@ -137,7 +137,7 @@ export const icmpRule: FindingRule = (input) => {
 function icmpErrorFix(input: FindingInput, error: IcmpError): string {
   const q = error.quoted;
   if (/port unreachable/.test(error.kind) && q) {
-    const dns = q.dstPort === 53 ? ' (the lab DNS: docker logs of its container; hybrid-lab up restarts it)' : '';
+    const dns = q.dstPort === 53 && nodeByIp(input, q.dst)?.kind === 'dns' ? ' (the lab DNS: docker logs of its container; hybrid-lab up restarts it)' : '';
     return `nothing listens on ${q.protocol} port ${q.dstPort} at ${labelIp(input, q.dst)}${dns}`;
   }
   if (/administratively prohibited/.test(error.kind)) return `a REJECT rule on ${labelIp(input, error.from)} refuses it: iptables-save -c | grep REJECT`;

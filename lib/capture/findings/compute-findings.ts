@@ -14,6 +14,8 @@ function correlate(findings: Finding[]): Finding[] {
     const cause = causes.find((c) => finding.pairs!.every((pair) => c.explains!.includes(pair)));
     if (!cause) return true;
     cause.symptoms = [...(cause.symptoms ?? []), finding.title];
+    // A cause is at least as serious as what it explains (an unanswered lab DNS is critical).
+    if (SEVERITY_ORDER[finding.severity] < SEVERITY_ORDER[cause.severity]) cause.severity = finding.severity;
     return false;
   });
 }

@@ -4,7 +4,7 @@ import type { CaptureAnalysis } from '../analyse/analyse-capture.ts';
 export interface SilentPair {
   from: string;
   to: string;
-  kind: 'ping' | 'dns' | 'tcp';
+  kind: 'ping' | 'dns' | 'tcp' | 'arp';
   count: number;
   firstFrame: number;
   /** For DNS: the names asked; for TCP: the ports tried. */
@@ -30,10 +30,13 @@ export function silentPairs(analysis: CaptureAnalysis): SilentPair[] {
   for (const echo of analysis.icmp.unanswered) note('ping', echo.from, echo.to, echo.requestFrame, '');
   for (const query of analysis.dns.unanswered) note('dns', query.client, query.server, query.queryFrame, query.name);
   for (const syn of analysis.tcp.unansweredSyns) note('tcp', syn.src, syn.dst, syn.frame, String(syn.dstPort));
+  // A silent neighbour often shows only as ARP: the sender never learns a MAC to send the ping to.
+  for (const arp of analysis.arp.unanswered) for (const requester of arp.requesters) note('arp', requester, arp.targetIp, arp.firstFrame, '');
   return [...pairs.values()].sort((a, b) => b.count - a.count);
 }
 
 export function describeSilence(pair: SilentPair): string {
+  if (pair.kind === 'arp') return `ARP from ${pair.from} for ${pair.to} got no answer (first at frame ${pair.firstFrame})`;
   const what = pair.kind === 'ping' ? `${pair.count} ping${pair.count === 1 ? '' : 's'}` : pair.kind === 'dns' ? `${pair.count} DNS quer${pair.count === 1 ? 'y' : 'ies'} (${pair.detail.join(', ')})` : `${pair.count} TCP SYN${pair.count === 1 ? '' : 's'} (port ${pair.detail.join(', ')})`;
   return `${what} from ${pair.from} to ${pair.to} got no answer (first at frame ${pair.firstFrame})`;
 }
