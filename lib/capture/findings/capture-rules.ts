@@ -55,7 +55,7 @@ export const dnsRule: FindingRule = (input) => {
       severity: lab ? 'critical' : 'warning',
       title: `DNS queries for ${lab ? domain : listSome([...new Set(names)], 3)} unanswered by ${labelIp(input, server)}`,
       evidence: [`${count(names.length, 'query', 'queries')} without a response: ${listSome([...new Set(names)])}`],
-      fix: `no cause was found in the host snapshot: check the DNS server listens on ${server}:53 (docker logs of the DNS container)`,
+      fix: `${input.snapshot ? 'no cause was found in the host snapshot' : 'offline: no host snapshot to find the cause in'}; check the DNS server listens on ${server}:53 (docker logs of the DNS container), or run hybrid-lab debug --probe on the live lab`,
       weight: names.length,
       pairs: [...(clients.get(server) ?? [])].map((client) => pairKey(client, server)),
     });

@@ -1,7 +1,7 @@
 import { acceptsBridgeTraffic } from './host-rules.ts';
 import { reachableChains } from '../snapshot/iptables-save.ts';
 import type { NodeSnapshot } from '../snapshot/host-snapshot.ts';
-import { count, labelIp, listSome, type Finding, type FindingInput, type FindingRule } from './finding.ts';
+import { count, labelIp, listSome, nodeByIp, type Finding, type FindingInput, type FindingRule } from './finding.ts';
 import { ruleNamesPair } from './rule-match.ts';
 import { describeSilence, pairKey, silentPairs, type SilentPair } from './silent-pairs.ts';
 
@@ -33,6 +33,10 @@ export const blockedByRuleRule: FindingRule = (input) => {
       title: `${labelIp(input, first.from)} -> ${labelIp(input, first.to)} is blocked by ${tool} rule ${rule.table}/${rule.chain} #${rule.position} (${rule.target})`,
       evidence: [`rule: -A ${rule.chain} ${rule.text} (table ${rule.table}, position ${rule.position} in ${rule.chain})`, `${count(rule.packets, 'packet')} (${rule.bytes} bytes) matched it during the capture`, ...explained.slice(0, 4).map(describeSilence)],
       fix: `${tool} -t ${rule.table} -D ${rule.chain} ${rule.text}`,
+      nodes: [first.from, first.to].flatMap((ip) => {
+        const node = nodeByIp(input, ip);
+        return node ? [node.name] : [];
+      }),
       explains: explained.map((p) => pairKey(p.from, p.to)),
       weight: 1e7 + rule.packets,
     });

@@ -34,7 +34,7 @@ describe('debug report rendering', () => {
     const html = readFileSync(result.written.htmlPath, 'utf8');
     expect(html).not.toMatch(/(src|href)=["']?https?:/);
     expect(html).not.toMatch(/<script/);
-    expect(html.match(/<svg /g)?.length).toBe(4);
+    expect(html.match(/<svg /g)?.length).toBe(7);
   });
 
   it('prints summary, findings and evidence tables for the terminal', () => {
