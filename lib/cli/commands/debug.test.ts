@@ -37,7 +37,7 @@ describe('hybrid-lab debug --pcap (offline, no lab)', () => {
   it('prints JSON with --json', async () => {
     const { stdout } = await cli(['debug', '--pcap', pcap, '--subnet', EDGE.subnet, '--out', join(dir, 'report-b'), '--json']);
     const report = JSON.parse(stdout);
-    expect(report.schema).toBe('hybrid-lab/debug-report@1');
+    expect(report.schema).toBe('hybrid-lab/debug-report@2');
     expect(report.analysis.dns.unanswered[0].name).toBe('db.hybrid.local');
     expect(report.files.pcapPath).toBe(join(dir, 'report-b', 'edge.pcap'));
   });

@@ -1,7 +1,7 @@
 import type { DebugReport } from './debug-report.ts';
 
-/** Report version for machines reading the JSON; bump when a field changes meaning. */
-export const DEBUG_REPORT_SCHEMA = 'hybrid-lab/debug-report@1';
+/** Report version for machines reading the JSON; bump when a field changes meaning (2: conversations replace flows, integer-ns times, ICMP v4/v6 apart, counts beside capped lists). */
+export const DEBUG_REPORT_SCHEMA = 'hybrid-lab/debug-report@2';
 
 /** Longest list kept per analysis in the JSON; a million-packet capture would otherwise give 100 MB. */
 export const JSON_LIST_LIMIT = 5000;

@@ -16,7 +16,7 @@ describe('debug report rendering', () => {
     const { written } = result;
     expect(written.pcapPath.startsWith(written.directory)).toBe(true);
     const json = JSON.parse(readFileSync(written.jsonPath, 'utf8'));
-    expect(json.schema).toBe('hybrid-lab/debug-report@1');
+    expect(json.schema).toBe('hybrid-lab/debug-report@2');
     expect(json.analysis.mix.packets).toBe(3018);
     expect(json.source.pcapPath).toBe(written.pcapPath);
     expect(json.findings[0].severity).toBe('critical');
