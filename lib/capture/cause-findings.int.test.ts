@@ -16,6 +16,7 @@ import { labRemains, NOTHING_LEFT, topologyFromYaml } from '../testing/lab-fixtu
 import type { Topology } from '../topology/topology.ts';
 import type { Finding } from './findings/finding.ts';
 import { runDebug } from './run-debug.ts';
+import { main } from '../cli/main.ts';
 import { containerPort } from './snapshot/container-port.ts';
 
 // Break a live lab of our own (dbg13 on hybr13, 10.0.13.0/24: two containers and the lab DNS)
@@ -49,12 +50,14 @@ afterAll(async () => {
 }, 300_000);
 
 let lastReport = '';
+let lastPcap = '';
 
 async function debugWhileProbing(): Promise<Finding[]> {
-  const { report } = await runDebug({
+  const { report, written } = await runDebug({
     interface: BRIDGE, bridge: BRIDGE, subnet: context.subnet, durationSec: 10, nodes: context.nodes, dnsRecords: context.dnsRecords,
     probe: context.probe, outDir: mkdtempSync(join(tmpdir(), 'hl-dbg13-')),
   });
+  lastPcap = written.pcapPath;
   lastReport = JSON.stringify({ arp: report.analysis.arp, icmp: report.analysis.icmp.v4, dns: report.analysis.dns.unansweredCount, packets: report.analysis.mix.packets, errors: report.snapshot?.errors });
   return report.findings;
 }
@@ -81,6 +84,23 @@ describe('debug --probe names the cause of a broken lab, with a fix that repairs
     expect(await alphaReachesBeta()).toBe(true);
     const findings = await debugWhileProbing();
     expect(findings.filter((f) => f.severity === 'critical').map((f) => f.title)).toEqual([]);
+  });
+
+  it('offline --pcap --lab dbg13 names the lab nodes and uses its subnet', async () => {
+    let stdout = '';
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
+    try {
+      await main(['node', 'hybrid-lab', 'debug', '--pcap', lastPcap, '--lab', LAB, '--json', '--out', mkdtempSync(join(tmpdir(), 'hl-dbg13-offline-'))]);
+    } finally {
+      process.stdout.write = write;
+      process.exitCode = undefined;
+    }
+    const report = JSON.parse(stdout);
+    expect(report).toMatchObject({ bridge: BRIDGE, subnet: '10.0.13.0/24', domain: 'hybrid.local' });
+    expect(report.nodes.map((n: { name: string }) => n.name)).toEqual(expect.arrayContaining(['alpha', 'beta', 'dns', 'host']));
+    expect(report.analysis.outsideLab.packets).toBe(0);
+    expect(report.analysis.icmp.byPair.length).toBeGreaterThan(0);
   });
 
   it('an iptables DROP rule between two containers: the rule, its position and the packets it took', async () => {
