@@ -69,12 +69,13 @@ describe.skipIf(!isRoot)('capture on a real bridge', () => {
     expect(byName.find((t) => t.name === 'web.hybrid.local')).toMatchObject({ rcode: 'NOERROR', answers: [`A ${web.ip}`] });
     expect(byName.find((t) => t.name === 'missing.hybrid.local')?.rcode).toBe('NXDOMAIN');
     expect(analysis.dns.unanswered.map((t) => `${t.server} ${t.name}`)).toEqual([`${web.ip} web.hybrid.local`]);
-    expect(analysis.icmp.errors.some((e) => e.kind === 'destination unreachable' && e.from === web.ip)).toBe(true);
+    // The port-unreachable names what it answers: the DNS query to web, port 53.
+    expect(analysis.icmp.errors.some((e) => e.kind === 'destination unreachable: port unreachable' && e.from === web.ip && e.quoted?.dst === web.ip && e.quoted.dstPort === 53)).toBe(true);
     expect(analysis.icmp.pairs.filter((p) => p.ipVersion === 4 && p.to === web.ip)).toHaveLength(3);
     expect(analysis.icmp.pairs.filter((p) => p.ipVersion === 6)).toHaveLength(2);
     expect(analysis.icmp.pairs.every((p) => p.rttMs > 0 && p.rttMs < 50)).toBe(true);
     expect(analysis.tcp.resets.some((r) => r.src === web.ip && r.srcPort === 9)).toBe(true);
-    expect(analysis.flows.flows.some((f) => f.protocol === 'tcp' && f.src === web.ip && f.srcPort === 8080 && f.bytes > 5000)).toBe(true);
+    expect(analysis.conversations.tcp.rows.some((c) => [c.a, c.b].includes(web.ip) && [c.aPort, c.bPort].includes(8080) && c.bytesAtoB + c.bytesBtoA > 5000)).toBe(true);
     expect(analysis.arp.unanswered.map((a) => a.targetIp)).toEqual([TEST_NET.ghost.ip]);
     expect(analysis.outsideLab.packets).toBe(0);
   });
@@ -156,7 +157,11 @@ describe.skipIf(!isRoot)('capture on a real bridge', () => {
     expect(json.source).toMatchObject({ kind: 'live-capture', interface: TEST_NET.bridge });
     expect(json.snapshot.bridge.exists).toBe(true);
     const titles = json.findings.map((f: { title: string }) => f.title);
-    expect(titles).toContain('DNS queries for hybrid.local unanswered by 10.66.0.11');
+    // The unanswered lookups are folded into the ICMP port-unreachable that answered them.
+    const portUnreachable = json.findings.find((f: { id: string; title: string }) => f.id === 'icmp-error' && /port unreachable/.test(f.title));
+    expect(portUnreachable.severity).toBe('critical');
+    expect(portUnreachable.symptoms).toContain('DNS queries for hybrid.local unanswered by 10.66.0.11');
+    expect(portUnreachable.fix).toBe('nothing listens on udp port 53 at 10.66.0.11');
     expect(titles).toContain('ARP for 10.66.0.99 unanswered (no lab node has this address)');
   });
 });

@@ -6,28 +6,30 @@ import { readPcap, readPcapStream, type PcapHandlers, type PcapReadResult } from
 /** Reader callbacks that decode each record into one reused DecodedPacket. */
 function decodingHandlers(onPacket: (packet: DecodedPacket) => void): PcapHandlers {
   const packet = new DecodedPacket();
-  let linkType = -1;
   let index = 0;
   return {
-    onHeader(header) {
-      assertSupportedLinkType(header.linkLayerType);
-      linkType = header.linkLayerType;
+    onInterface(iface, id) {
+      assertSupportedLinkType(iface.linkType, `interface ${id}${iface.name ? ` (${iface.name})` : ''}`);
     },
     onRecord(record) {
       try {
-        decodeFrame(linkType, record.data, record.capturedLength, record.originalLength, packet);
-      } catch {
+        decodeFrame(record.linkType, record.data, record.capturedLength, record.originalLength, packet);
+      } catch (error) {
         // Decoders check bounds; this is the last line of defence: a bad frame must not end the read.
-        packet.malformed = true;
+        packet.markMalformed(`decoder error: ${(error as Error).message}`);
       }
       packet.index = ++index;
-      packet.timeSec = record.timeSec;
+      packet.interfaceId = record.interfaceId;
+      packet.tsSec = record.tsSec;
+      packet.tsNs = record.tsNs;
+      packet.hasTime = record.hasTime;
+      packet.timeSec = record.tsSec + record.tsNs / 1e9;
       onPacket(packet);
     },
   };
 }
 
-/** Reads and decodes a pcap file, calling `onPacket` with one reused DecodedPacket per frame. */
+/** Reads and decodes a pcap or pcapng file, calling `onPacket` with one reused DecodedPacket per frame. */
 export async function decodePcap(path: string, onPacket: (packet: DecodedPacket) => void): Promise<PcapReadResult> {
   return readPcap(path, decodingHandlers(onPacket));
 }

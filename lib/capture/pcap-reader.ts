@@ -1,188 +1,165 @@
-import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { Transform, type Readable } from 'node:stream';
-import pcapParser from 'pcap-parser';
+import type { Readable } from 'node:stream';
 import { PcapFormatError } from './errors.ts';
+import { CaptureStop, type CaptureFileHeader, type CaptureHandlers, type CaptureReadResult } from './read/capture-record.ts';
+import { ClassicPcapParser, PCAP_MAGIC_MICRO, PCAP_MAGIC_NANO } from './read/pcap-classic.ts';
+import { PCAPNG_SHB, PcapngParser } from './read/pcapng.ts';
 
-/** The pcap global header, as pcap-parser reports it (plus what we learnt from the magic). */
-export interface PcapFileHeader {
-  linkLayerType: number;
-  snapshotLength: number;
-  /** Timestamps in the file count nanoseconds (magic a1b23c4d) rather than microseconds. */
-  nanosecondTimestamps: boolean;
-}
+export type { CaptureFileHeader as PcapFileHeader, CaptureHandlers as PcapHandlers, CaptureReadResult as PcapReadResult, CaptureRecord as PcapRecord } from './read/capture-record.ts';
 
-/** One record. `data` is only valid during the callback: the reader does not copy it. */
-export interface PcapRecord {
-  /** Seconds since the epoch, fractional (microsecond precision). */
-  timeSec: number;
-  capturedLength: number;
-  originalLength: number;
-  data: Buffer;
-}
+const CHUNK_BYTES = 1 << 21;
 
-export interface PcapReadResult {
-  header: PcapFileHeader;
-  packets: number;
-  /** The file ended inside a record, or a record header was impossible: `packets` is what came before. */
-  truncated: boolean;
-  truncationReason?: string;
-  bytesRead: number;
-}
-
-const MAGIC_MICRO = 0xa1b2c3d4;
-const MAGIC_NANO = 0xa1b23c4d;
-const MAGIC_PCAPNG = 0x0a0d0d0a;
-const GLOBAL_HEADER_BYTES = 24;
-const RECORD_HEADER_BYTES = 16;
-/** Larger than any real snaplen; a record claiming more is a corrupt header, not a packet. */
-const MAX_RECORD_BYTES = 262_144 * 4;
-
-interface MagicInfo {
-  nanosecond: boolean;
-}
-
-/** Checks the first bytes so unsupported formats get a clear message before pcap-parser sees them. */
-async function inspectMagic(path: string): Promise<MagicInfo> {
-  const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
-    throw new PcapFormatError(`cannot open capture ${path}: ${error.code ?? error.message}`);
-  });
-  try {
-    const head = Buffer.alloc(GLOBAL_HEADER_BYTES);
-    const { bytesRead } = await handle.read(head, 0, GLOBAL_HEADER_BYTES, 0);
-    if (bytesRead < GLOBAL_HEADER_BYTES) {
-      throw new PcapFormatError(`${path} is not a pcap file: only ${bytesRead} bytes, a pcap header needs 24`);
-    }
-    const be = head.readUInt32BE(0);
-    const le = head.readUInt32LE(0);
-    if (be === MAGIC_PCAPNG) {
-      throw new PcapFormatError(
-        `${path} is pcapng, which is not supported; convert it with \`editcap -F pcap ${path} out.pcap\` or capture with \`tcpdump -w\` (classic pcap)`,
-      );
-    }
-    if (be === MAGIC_MICRO || le === MAGIC_MICRO) return { nanosecond: false };
-    if (be === MAGIC_NANO || le === MAGIC_NANO) return { nanosecond: true };
-    throw new PcapFormatError(`${path} is not a pcap file (magic number ${head.toString('hex', 0, 4)})`);
-  } finally {
-    await handle.close();
+/** Plain sentences for the file errors people hit, each with the path and what to do. */
+function fileErrorSentence(path: string, error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'ENOENT':
+      return `cannot read capture ${path}: there is no such file. Fix: check the path given to --pcap`;
+    case 'EISDIR':
+      return `cannot read capture ${path}: it is a directory, not a capture file. Fix: give a .pcap or .pcapng file inside it to --pcap`;
+    case 'EACCES':
+    case 'EPERM':
+      return `cannot read capture ${path}: permission denied. Fix: make the file readable (chmod a+r) or run as its owner`;
+    default:
+      return `cannot read capture ${path}: ${error.message}. Fix: check the file given to --pcap`;
   }
 }
 
-/** Rewrites a nanosecond magic to the microsecond one so pcap-parser accepts the file; we rescale later. */
-function nanosecondMagicRewriter(): Transform {
-  let first = true;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      if (first && chunk.length >= 4) {
-        first = false;
-        const copy = Buffer.from(chunk);
-        if (copy.readUInt32BE(0) === MAGIC_NANO) copy.writeUInt32BE(MAGIC_MICRO, 0);
-        else copy.writeUInt32LE(MAGIC_MICRO, 0);
-        callback(null, copy);
-        return;
-      }
-      callback(null, chunk);
-    },
-  });
+type Parser = ClassicPcapParser | PcapngParser;
+
+/** Picks the parser from the first four bytes; anything else gets a sentence saying what it is not. */
+function parserFor(head: Buffer, label: string, handlers: CaptureHandlers): Parser {
+  if (head.length < 4) throw new PcapFormatError(`${label} is not a capture file: only ${head.length} bytes. Fix: give a pcap or pcapng file (tcpdump -w, dumpcap, tshark -w)`);
+  const le = head.readUInt32LE(0);
+  const be = head.readUInt32BE(0);
+  if (be === PCAPNG_SHB) return new PcapngParser(handlers);
+  if (le === PCAP_MAGIC_MICRO || le === PCAP_MAGIC_NANO || be === PCAP_MAGIC_MICRO || be === PCAP_MAGIC_NANO) {
+    if (head.length < 24) throw new PcapFormatError(`${label} is not a complete pcap file: only ${head.length} bytes, a pcap header needs 24. Fix: capture again`);
+    return new ClassicPcapParser(handlers);
+  }
+  throw new PcapFormatError(`${label} is not a pcap or pcapng file (first bytes ${head.toString('hex', 0, 4)}). Fix: give a capture written by tcpdump -w, dumpcap or tshark -w`);
+}
+
+/** Hands out the capture's bytes chunk by chunk; `carry` (bytes a parser could not use yet) comes first. */
+interface ChunkSource {
+  next(carry: Buffer | undefined): Promise<Buffer | undefined>;
+  close(): Promise<void>;
+}
+
+/** Parses whatever a file shorter than 24 bytes holds (so the error names what it is). */
+function parseShortFile(rest: Buffer, label: string, handlers: CaptureHandlers): { parser: Parser; used: number; stopReason?: string } {
+  const parser = parserFor(rest, label, handlers);
+  try {
+    return { parser, used: parser.consume(rest, 0) };
+  } catch (error) {
+    if (!(error instanceof CaptureStop)) throw error;
+    return { parser, used: 0, stopReason: error.message };
+  }
 }
 
 /**
- * Streams a classic pcap file record by record through pcap-parser. Never throws for a damaged
- * body: a file cut short or a corrupt record header ends the read with `truncated: true`.
+ * Feeds chunks to the format's parser, carrying a partial record over to the next chunk. Never
+ * throws for a damaged body: a file cut short or a corrupt record header ends the read with
+ * `truncated: true`; header and link-type problems reject with a PcapFormatError.
  */
-export interface PcapHandlers {
-  /** Called once with the global header; throwing here rejects the read with that error. */
-  onHeader?: (header: PcapFileHeader) => void;
-  onRecord: (record: PcapRecord) => void;
-}
-
-export async function readPcap(path: string, handlers: PcapHandlers): Promise<PcapReadResult> {
-  const magic = await inspectMagic(path);
-  const fileStream = createReadStream(path, { highWaterMark: 1 << 20 });
-  return readPcapFrom(fileStream, path, magic, handlers);
-}
-
-/**
- * Reads pcap from a live stream (tcpdump -w - stdout). tcpdump writes microsecond pcap, so no
- * magic check ahead: pcap-parser rejects anything else.
- */
-export function readPcapStream(stream: Readable, label: string, handlers: PcapHandlers): Promise<PcapReadResult> {
-  return readPcapFrom(stream, label, { nanosecond: false }, handlers);
-}
-
-function readPcapFrom(fileStream: Readable, path: string, magic: MagicInfo, handlers: PcapHandlers): Promise<PcapReadResult> {
-  const { onRecord } = handlers;
-  const input = magic.nanosecond ? fileStream.pipe(nanosecondMagicRewriter()) : fileStream;
-  const parser = pcapParser.parse(input);
-  const fractionScale = magic.nanosecond ? 1e-9 : 1e-6;
-
-  let header: PcapFileHeader | undefined;
-  let packets = 0;
-  let bytesRead = GLOBAL_HEADER_BYTES;
-  // Set between a record header and its body: the file ending there means it was cut short.
-  let inRecord = false;
-  // One record object reused for every packet: the hot path allocates nothing of ours.
-  const record: PcapRecord = { timeSec: 0, capturedLength: 0, originalLength: 0, data: Buffer.alloc(0) };
+async function pump(source: ChunkSource, label: string, handlers: CaptureHandlers): Promise<CaptureReadResult> {
+  let parser: Parser | undefined;
+  let carry: Buffer | undefined;
+  let consumed = 0;
   let stopReason: string | undefined;
+  try {
+    for (let chunk = await source.next(undefined); chunk; chunk = await source.next(carry)) {
+      parser ??= chunk.length >= 24 ? parserFor(chunk, label, handlers) : undefined;
+      if (!parser) {
+        carry = chunk;
+        continue;
+      }
+      const used = parser.consume(chunk, consumed);
+      consumed += used;
+      carry = used < chunk.length ? chunk.subarray(used) : undefined;
+    }
+  } catch (error) {
+    if (!(error instanceof CaptureStop)) throw error;
+    stopReason = error.message;
+  } finally {
+    await source.close();
+  }
+  if (!parser) {
+    const short = parseShortFile(carry ?? Buffer.alloc(0), label, handlers);
+    parser = short.parser;
+    consumed += short.used;
+    carry = carry?.subarray(short.used);
+    stopReason = short.stopReason;
+  }
+  if (!stopReason && carry && carry.length > 0 && parser.header) {
+    stopReason = `file ends inside record ${parser.packets + 1} (${carry.length} bytes left over at offset ${consumed})`;
+  }
+  if (!parser.header) throw new PcapFormatError(`${label}: could not read the capture header. Fix: give a complete pcap or pcapng file`);
+  return { header: parser.header, packets: parser.packets, truncated: stopReason !== undefined, truncationReason: stopReason, bytesRead: consumed };
+}
 
-  return new Promise<PcapReadResult>((resolve, reject) => {
-    let settled = false;
-    const finish = () => {
-      if (settled) return;
-      settled = true;
-      if (!header) {
-        reject(new PcapFormatError(`${path}: could not read the pcap header`));
-        return;
-      }
-      const leftover = (parser as unknown as { buffer: Buffer | null }).buffer?.length ?? 0;
-      if (!stopReason && (leftover > 0 || inRecord)) {
-        stopReason = `file ends inside record ${packets + 1} (${leftover} bytes left over at offset ${bytesRead})`;
-      }
-      resolve({ header, packets, truncated: stopReason !== undefined, truncationReason: stopReason, bytesRead });
-    };
-    const stop = (reason: string) => {
-      stopReason = reason;
-      (parser as unknown as { errored: boolean }).errored = true;
-      fileStream.destroy();
-      finish();
-    };
-    parser.on('globalHeader', (global: { linkLayerType: number; snapshotLength: number }) => {
-      header = { linkLayerType: global.linkLayerType, snapshotLength: global.snapshotLength, nanosecondTimestamps: magic.nanosecond };
-      try {
-        handlers.onHeader?.(header);
-      } catch (error) {
-        fail(error as Error);
-      }
-    });
-    parser.on('packetHeader', (h: { timestampSeconds: number; timestampMicroseconds: number; capturedLength: number; originalLength: number }) => {
-      if (stopReason) return;
-      if (h.capturedLength > MAX_RECORD_BYTES || h.capturedLength > h.originalLength) {
-        stop(`corrupt record header ${packets + 1} at offset ${bytesRead}: captured length ${h.capturedLength}, original length ${h.originalLength}`);
-        return;
-      }
-      inRecord = true;
-      record.timeSec = h.timestampSeconds + h.timestampMicroseconds * fractionScale;
-      record.capturedLength = h.capturedLength;
-      record.originalLength = h.originalLength;
-    });
-    parser.on('packetData', (data: Buffer) => {
-      if (stopReason) return;
-      packets++;
-      bytesRead += RECORD_HEADER_BYTES + data.length;
-      inRecord = false;
-      record.data = data;
-      onRecord(record);
-    });
-    const fail = (error: Error) => {
-      if (settled) return;
-      settled = true;
-      stopReason = error.message;
-      (parser as unknown as { errored: boolean }).errored = true;
-      fileStream.destroy();
-      reject(error);
-    };
-    parser.on('error', (error: Error) => fail(new PcapFormatError(`${path}: ${error.message}`)));
-    parser.on('end', finish);
-    fileStream.on('close', finish);
+/** Room before each read for the carried-over partial record (larger than any record we accept). */
+const CARRY_ROOM = 1 << 19;
+
+/**
+ * Reads a file with two buffers: the next read runs while the parser works on the current one,
+ * and a partial record is copied in front of the new data instead of concatenating whole chunks.
+ */
+async function fileSource(path: string): Promise<ChunkSource> {
+  const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
+    throw new PcapFormatError(fileErrorSentence(path, error));
   });
+  if ((await handle.stat()).isDirectory()) {
+    await handle.close();
+    throw new PcapFormatError(fileErrorSentence(path, Object.assign(new Error('is a directory'), { code: 'EISDIR' })));
+  }
+  const buffers = [Buffer.allocUnsafe(CARRY_ROOM + CHUNK_BYTES), Buffer.allocUnsafe(CARRY_ROOM + CHUNK_BYTES)];
+  const read = (buffer: Buffer) =>
+    handle.read(buffer, CARRY_ROOM, CHUNK_BYTES, null).catch((error: NodeJS.ErrnoException) => {
+      throw new PcapFormatError(fileErrorSentence(path, error));
+    });
+  let current = 0;
+  let pending = read(buffers[0]);
+  return {
+    async next(carry) {
+      const { bytesRead } = await pending;
+      if (bytesRead === 0) return undefined;
+      const buffer = buffers[current];
+      // Parsers stop long before a record this large; a bigger carry cannot happen.
+      const carried = carry ? Math.min(carry.length, CARRY_ROOM) : 0;
+      if (carry && carried > 0) carry.copy(buffer, CARRY_ROOM - carried, 0, carried);
+      // The carry lived in the other buffer and is copied now, so the next read may fill it.
+      current = 1 - current;
+      pending = read(buffers[current]);
+      return buffer.subarray(CARRY_ROOM - carried, CARRY_ROOM + bytesRead);
+    },
+    async close() {
+      await pending.catch(() => {});
+      await handle.close();
+    },
+  };
+}
+
+/** Chunks of a live stream (tcpdump -w -); a carry is joined to the next chunk. */
+function streamSource(stream: Readable): ChunkSource {
+  const iterator = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  return {
+    async next(carry) {
+      const { value, done } = await iterator.next();
+      if (done) return undefined;
+      return carry && carry.length > 0 ? Buffer.concat([carry, value as Buffer]) : (value as Buffer);
+    },
+    async close() {
+      await iterator.return?.();
+    },
+  };
+}
+
+/** Streams a pcap or pcapng file record by record. */
+export async function readPcap(path: string, handlers: CaptureHandlers): Promise<CaptureReadResult> {
+  return pump(await fileSource(path), path, handlers);
+}
+
+/** Reads pcap from a live stream (tcpdump -w - stdout). */
+export function readPcapStream(stream: Readable, label: string, handlers: CaptureHandlers): Promise<CaptureReadResult> {
+  return pump(streamSource(stream), label, handlers);
 }

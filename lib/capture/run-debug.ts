@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import type { DebugReport, DebugSource } from '../report/debug/debug-report.ts';
-import { debugReportDirName, writeDebugReport, type WrittenDebugReport } from '../report/debug/write-report.ts';
+import { debugReportDirName, placePcap, writeDebugReport, type WrittenDebugReport } from '../report/debug/write-report.ts';
 import { analyseCapture } from './analyse/analyse-capture.ts';
+import { PcapFormatError } from './errors.ts';
 import { computeFindings } from './findings/compute-findings.ts';
 import { collectSnapshot } from './snapshot/collect-snapshot.ts';
+import { readRuleCounters } from './snapshot/counter-window.ts';
 import type { DnsRecordServed, HostSnapshot, NodeDescription } from './snapshot/host-snapshot.ts';
 import { startCapture, type CaptureProgress } from './tcpdump-capture.ts';
 
@@ -29,25 +31,34 @@ export interface OfflineDebugOptions extends ReportTarget {
   bridge?: string;
   domain?: string;
   nodes?: NodeDescription[];
+  /** What the lab DNS serves (from the topology), to check answers against. */
+  dnsRecords?: DnsRecordServed[];
   snapshot?: HostSnapshot;
 }
 
 /** `hybrid-lab debug --pcap FILE`: decode, analyse, explain and render a capture; needs no lab. */
 export async function debugPcapFile(options: OfflineDebugOptions): Promise<DebugResult> {
   const source: DebugSource = { kind: 'pcap-file', pcapPath: options.pcapPath };
+  const outDir = options.outDir ?? defaultOutDir();
+  // The copy runs on the thread pool while the analysis reads the same file.
+  const copying = placePcap(options.pcapPath, outDir, false);
+  copying.catch(() => {});
   const report = await buildReport(source, options.pcapPath, { ...options, bridge: options.bridge ?? 'hybr0', nodes: options.nodes ?? [] });
-  const written = await writeDebugReport(report, options.outDir ?? defaultOutDir());
+  const written = await writeDebugReport(report, outDir, { pcapPlaced: await copying });
   return { report, written };
 }
 
 async function buildReport(
   source: DebugSource,
   pcapPath: string,
-  context: { subnet: string; bridge: string; domain?: string; nodes: NodeDescription[]; snapshot?: HostSnapshot },
+  context: { subnet: string; bridge: string; domain?: string; nodes: NodeDescription[]; dnsRecords?: DnsRecordServed[]; snapshot?: HostSnapshot },
 ): Promise<DebugReport> {
   const analysis = await analyseCapture(pcapPath, { subnet: context.subnet });
+  if (analysis.mix.packets === 0 && analysis.file.truncated) {
+    throw new PcapFormatError(`nothing could be read from ${pcapPath}: ${analysis.file.truncationReason}. Fix: the file is damaged after its header; capture again (tcpdump -w FILE, stopped with Ctrl-C)`);
+  }
   const domain = context.domain ?? DEFAULT_LAB_DOMAIN;
-  const findings = computeFindings({ bridge: context.bridge, subnet: context.subnet, domain, nodes: context.nodes, analysis, snapshot: context.snapshot });
+  const findings = computeFindings({ bridge: context.bridge, subnet: context.subnet, domain, nodes: context.nodes, dnsRecords: context.dnsRecords, analysis, snapshot: context.snapshot });
   return { generatedAtIso: new Date().toISOString(), source, bridge: context.bridge, subnet: context.subnet, domain, nodes: context.nodes, analysis, snapshot: context.snapshot, findings };
 }
 
@@ -75,6 +86,8 @@ export interface LiveDebugOptions extends ReportTarget {
 export async function runDebug(options: LiveDebugOptions): Promise<DebugResult> {
   const outDir = options.outDir ?? defaultOutDir();
   const pcapPath = join(outDir, 'capture.pcap');
+  // Counters before the capture: afterwards the findings can say which rule took which packets meanwhile.
+  const countersBefore = { snapshot: (await readRuleCounters()).snapshot, takenAtIso: new Date().toISOString() };
   const capture = startCapture({ interface: options.interface, outputPath: pcapPath, durationSec: options.durationSec, filter: options.filter, signal: options.signal, onProgress: options.onProgress });
   try {
     await capture.ready;
@@ -89,7 +102,7 @@ export async function runDebug(options: LiveDebugOptions): Promise<DebugResult> 
   const captured = await capture.done;
   await probing;
   const bridge = options.bridge ?? options.interface;
-  const snapshot = await collectSnapshot({ bridge, subnet: options.subnet, nodes: options.nodes, dnsRecords: options.dnsRecords });
+  const snapshot = await collectSnapshot({ bridge, subnet: options.subnet, nodes: options.nodes, dnsRecords: options.dnsRecords, countersBefore });
   if (probeError) snapshot.errors.push({ source: 'probe', message: probeError instanceof Error ? probeError.message : String(probeError) });
   const source: DebugSource = { kind: 'live-capture', pcapPath: captured.path, interface: options.interface, filter: options.filter, durationSec: captured.durationSec, droppedByKernel: captured.droppedByKernel };
   const report = await buildReport(source, captured.path, { subnet: options.subnet, bridge, domain: options.domain, nodes: options.nodes, snapshot });

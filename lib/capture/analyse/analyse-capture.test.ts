@@ -26,7 +26,9 @@ describe('analyseCapture on hand-crafted edge cases', () => {
 
   it('pairs ICMP echoes with RTT and lists the unanswered one', () => {
     const v4 = analysis.icmp.pairs.filter((p) => p.ipVersion === 4);
-    expect(v4).toEqual([{ ipVersion: 4, from: EDGE.client, to: EDGE.server, id: 7, seq: 1, requestFrame: 4, replyFrame: 5, rttMs: 1.5 }]);
+    expect(v4).toEqual([{ ipVersion: 4, from: EDGE.client, to: EDGE.server, id: 7, seq: 1, requestFrame: 4, replyFrame: 5, rttNs: 1_500_000, rttMs: 1.5 }]);
+    expect(analysis.icmp.v4).toEqual({ requests: 2, replies: 1, pairs: 1, unanswered: 1 });
+    expect(analysis.icmp.v6).toEqual({ requests: 1, replies: 1, pairs: 1, unanswered: 0 });
     expect(analysis.icmp.pairs.find((p) => p.ipVersion === 6)?.rttMs).toBe(1);
     expect(analysis.icmp.unanswered.map((u) => u.seq)).toEqual([2]);
   });
@@ -38,6 +40,7 @@ describe('analyseCapture on hand-crafted edge cases', () => {
     expect(analysis.dns.unanswered.map((t) => t.name)).toEqual(['db.hybrid.local']);
     expect(analysis.dns.malformed).toHaveLength(1);
     expect(analysis.dns.malformed[0].frame).toBe(11);
+    expect(analysis.dns.malformed[0].problem).toMatch(/^DNS .* runs past the end of the message$/);
   });
 
   it('finds unanswered ARP, TCP resets, retransmitted SYNs and outside traffic', () => {
@@ -50,8 +53,11 @@ describe('analyseCapture on hand-crafted edge cases', () => {
     expect(analysis.outsideLab.addresses.map((a) => a.address).sort()).toEqual(['192.0.2.7', '2001:db8::2']);
   });
 
-  it('builds flows and talkers', () => {
-    expect(analysis.flows.flows[0]).toMatchObject({ protocol: 'tcp', dst: '192.0.2.7', bytes: 554 });
+  it('builds conversations (both directions in one row) and talkers', () => {
+    const tcp = analysis.conversations.tcp.rows.find((c) => c.b === '192.0.2.7');
+    expect(tcp).toMatchObject({ a: EDGE.client, aPort: 5001, bPort: 80, framesAtoB: 1, bytesAtoB: 554, framesBtoA: 0 });
+    const toServer = analysis.conversations.tcp.rows.find((c) => c.aPort === 5000);
+    expect(toServer).toMatchObject({ framesAtoB: 2, framesBtoA: 1 });
     expect(analysis.talkers[0].address).toBe(EDGE.client);
   });
 });

@@ -1,8 +1,8 @@
 import { decodePcap } from '../decode-pcap.ts';
-import type { PcapFileHeader } from '../pcap-reader.ts';
+import type { CaptureInterface } from '../read/capture-record.ts';
 import { ArpAnalyser, type ArpSummary } from './arp.ts';
 import { DnsTransactionAnalyser, type DnsSummary } from './dns-transactions.ts';
-import { FlowAnalyser, type FlowSummary } from './flows.ts';
+import { ConversationAnalyser, type ConversationSummary } from './conversations.ts';
 import { IcmpPairAnalyser, type IcmpSummary } from './icmp-pairs.ts';
 import { OutsideLabAnalyser, type OutsideLabSummary } from './outside-lab.ts';
 import { TalkerAnalyser, type Talker } from './talkers.ts';
@@ -11,8 +11,12 @@ import { TrafficMixAnalyser, type TrafficMix } from './traffic-mix.ts';
 
 export interface CaptureFileInfo {
   path: string;
+  format: 'pcap' | 'pcapng';
+  /** Link type and snap length of the first interface (pcap: the only one). */
   linkLayerType: number;
   snapshotLength: number;
+  /** Every interface of a pcapng file (one for pcap), with its link type, snap length and time resolution. */
+  interfaces: CaptureInterface[];
   /** The file was cut short or damaged; everything below covers the packets before that point. */
   truncated: boolean;
   truncationReason?: string;
@@ -22,7 +26,7 @@ export interface CaptureFileInfo {
 export interface CaptureAnalysis {
   file: CaptureFileInfo;
   mix: TrafficMix;
-  flows: FlowSummary;
+  conversations: ConversationSummary;
   talkers: Talker[];
   icmp: IcmpSummary;
   dns: DnsSummary;
@@ -39,7 +43,7 @@ export interface AnalyseOptions {
 /** Decodes a pcap once and runs every analysis over it in the same pass. */
 export async function analyseCapture(path: string, options: AnalyseOptions): Promise<CaptureAnalysis> {
   const mix = new TrafficMixAnalyser();
-  const flows = new FlowAnalyser();
+  const conversations = new ConversationAnalyser();
   const talkers = new TalkerAnalyser();
   const icmp = new IcmpPairAnalyser();
   const dns = new DnsTransactionAnalyser();
@@ -48,7 +52,7 @@ export async function analyseCapture(path: string, options: AnalyseOptions): Pro
   const outside = new OutsideLabAnalyser(options.subnet);
   const result = await decodePcap(path, (packet) => {
     mix.onPacket(packet);
-    flows.onPacket(packet);
+    conversations.onPacket(packet);
     talkers.onPacket(packet);
     icmp.onPacket(packet);
     dns.onPacket(packet);
@@ -56,11 +60,11 @@ export async function analyseCapture(path: string, options: AnalyseOptions): Pro
     tcp.onPacket(packet);
     outside.onPacket(packet);
   });
-  const header: PcapFileHeader = result.header;
+  const header = result.header;
   return {
-    file: { path, linkLayerType: header.linkLayerType, snapshotLength: header.snapshotLength, truncated: result.truncated, truncationReason: result.truncationReason },
+    file: { path, format: header.format, linkLayerType: header.linkLayerType, snapshotLength: header.snapshotLength, interfaces: header.interfaces, truncated: result.truncated, truncationReason: result.truncationReason },
     mix: mix.finish(),
-    flows: flows.finish(),
+    conversations: conversations.finish(),
     talkers: talkers.finish(),
     icmp: icmp.finish(),
     dns: dns.finish(),

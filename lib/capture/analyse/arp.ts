@@ -1,11 +1,12 @@
 import { Layer, type DecodedPacket } from '../decode/packet.ts';
+import { formatEpoch } from '../read/timestamp-scale.ts';
 import type { PacketAnalyser } from './analyser.ts';
 
 export interface UnansweredArp {
   targetIp: string;
   requesters: string[];
   requests: number;
-  firstSec: number;
+  firstTime: string;
   firstFrame: number;
 }
 
@@ -19,6 +20,8 @@ export interface ArpSummary {
   conflicts: Array<{ ip: string; macs: string[] }>;
 }
 
+const ARP_LIMIT = 100_000;
+
 /** Finds ARP requests nobody answered, and addresses claimed by two MACs. */
 export class ArpAnalyser implements PacketAnalyser<ArpSummary> {
   private readonly asked = new Map<string, UnansweredArp>();
@@ -30,14 +33,15 @@ export class ArpAnalyser implements PacketAnalyser<ArpSummary> {
   onPacket(packet: DecodedPacket): void {
     if ((packet.layers & Layer.arp) === 0 || !packet.arpSenderIp) return;
     const sender = packet.arpSenderIp;
-    if (sender !== '0.0.0.0') {
+    // Bounded by the addresses in use: a /16 sweep is 65,536 entries; beyond ARP_LIMIT new ones are not tracked.
+    if (sender !== '0.0.0.0' && (this.macsByIp.has(sender) || this.macsByIp.size < ARP_LIMIT)) {
       const macs = this.macsByIp.get(sender) ?? new Set<string>();
-      macs.add(packet.arpSenderMac);
+      if (macs.size < 8) macs.add(packet.arpSenderMac);
       this.macsByIp.set(sender, macs);
     }
     if (packet.arpOp === 2) {
       this.replies++;
-      this.answered.add(sender);
+      if (this.answered.size < ARP_LIMIT) this.answered.add(sender);
       return;
     }
     if (packet.arpOp !== 1) return;
@@ -47,10 +51,11 @@ export class ArpAnalyser implements PacketAnalyser<ArpSummary> {
     const entry = this.asked.get(packet.arpTargetIp);
     if (entry) {
       entry.requests++;
-      if (!entry.requesters.includes(sender)) entry.requesters.push(sender);
+      if (!entry.requesters.includes(sender) && entry.requesters.length < 16) entry.requesters.push(sender);
       return;
     }
-    this.asked.set(packet.arpTargetIp, { targetIp: packet.arpTargetIp, requesters: [sender], requests: 1, firstSec: packet.timeSec, firstFrame: packet.index });
+    if (this.asked.size >= ARP_LIMIT) return;
+    this.asked.set(packet.arpTargetIp, { targetIp: packet.arpTargetIp, requesters: [sender], requests: 1, firstTime: formatEpoch(packet.tsSec, packet.tsNs), firstFrame: packet.index });
   }
 
   finish(): ArpSummary {

@@ -45,6 +45,7 @@ export class OutsideLabAnalyser implements PacketAnalyser<OutsideLabSummary> {
 
   private note(address: string, direction: 'packetsFrom' | 'packetsTo'): void {
     const entry = this.addresses.get(address) ?? { address, packetsFrom: 0, packetsTo: 0 };
+    if (!this.addresses.has(address) && this.addresses.size >= 10_000) return; // counted in `packets`, not listed
     entry[direction]++;
     this.addresses.set(address, entry);
   }

@@ -1,5 +1,6 @@
 import type { DecodedPacket } from '../decode/packet.ts';
 import type { PacketAnalyser } from './analyser.ts';
+import { pruneLightest } from './bounded.ts';
 
 export interface Talker {
   address: string;
@@ -20,6 +21,8 @@ export class TalkerAnalyser implements PacketAnalyser<Talker[]> {
     if (!talker) {
       talker = { address, packetsSent: 0, bytesSent: 0, packetsReceived: 0, bytesReceived: 0 };
       this.talkers.set(address, talker);
+      // Bounded: past 2 x 10,000 addresses the lightest half is dropped (a scan, not a lab).
+      pruneLightest(this.talkers, 10_000, (t) => t.bytesSent + t.bytesReceived, () => {});
     }
     return talker;
   }

@@ -1,5 +1,7 @@
 import { Layer, TcpFlag, type DecodedPacket } from '../decode/packet.ts';
-import type { PacketAnalyser } from './analyser.ts';
+import { formatEpoch } from '../read/timestamp-scale.ts';
+import { EVENT_LIMIT, PENDING_LIMIT, type PacketAnalyser } from './analyser.ts';
+import { EventList, evictOldest } from './bounded.ts';
 
 export interface TcpEvent {
   frame: number;
@@ -7,11 +9,14 @@ export interface TcpEvent {
   srcPort: number;
   dst: string;
   dstPort: number;
-  timeSec: number;
+  time: string;
 }
 
 export interface TcpSummary {
   segments: number;
+  /** Totals; the lists hold the first EVENT_LIMIT events. */
+  resetCount: number;
+  retransmissionCount: number;
   resets: TcpEvent[];
   retransmissions: TcpEvent[];
   /** SYNs that never saw a SYN-ACK back: connection attempts into silence or a filter. */
@@ -26,8 +31,8 @@ function seqAfter(a: number, b: number): boolean {
 /** Resets, retransmissions (segment fully below the highest sequence already sent), lone SYNs. */
 export class TcpAnomalyAnalyser implements PacketAnalyser<TcpSummary> {
   private segments = 0;
-  private readonly resets: TcpEvent[] = [];
-  private readonly retransmissions: TcpEvent[] = [];
+  private readonly resets = new EventList<TcpEvent>(EVENT_LIMIT);
+  private readonly retransmissions = new EventList<TcpEvent>(EVENT_LIMIT);
   /** Per direction: next sequence number expected after the highest byte seen. */
   private readonly nextSeq = new Map<string, number>();
   private readonly openSyns = new Map<string, TcpEvent>();
@@ -43,7 +48,10 @@ export class TcpAnomalyAnalyser implements PacketAnalyser<TcpSummary> {
       return;
     }
     const key = `${packet.src}|${packet.srcPort}|${packet.dst}|${packet.dstPort}`;
-    if ((flags & TcpFlag.syn) && !(flags & TcpFlag.ack)) this.openSyns.set(key, this.event(packet));
+    if ((flags & TcpFlag.syn) && !(flags & TcpFlag.ack) && !this.openSyns.has(key)) {
+      this.openSyns.set(key, this.event(packet));
+      evictOldest(this.openSyns, PENDING_LIMIT, () => {});
+    }
     if ((flags & TcpFlag.syn) && (flags & TcpFlag.ack)) this.openSyns.delete(`${packet.dst}|${packet.dstPort}|${packet.src}|${packet.srcPort}`);
     const length = packet.payloadLength + (flags & TcpFlag.syn ? 1 : 0) + (flags & TcpFlag.fin ? 1 : 0);
     if (length === 0) return;
@@ -51,6 +59,7 @@ export class TcpAnomalyAnalyser implements PacketAnalyser<TcpSummary> {
     const expected = this.nextSeq.get(key);
     if (expected === undefined) {
       this.nextSeq.set(key, end);
+      evictOldest(this.nextSeq, PENDING_LIMIT, () => {});
       return;
     }
     // A one-byte segment just below the expected sequence is a keep-alive probe, not a resend.
@@ -60,10 +69,17 @@ export class TcpAnomalyAnalyser implements PacketAnalyser<TcpSummary> {
   }
 
   private event(packet: DecodedPacket): TcpEvent {
-    return { frame: packet.index, src: packet.src, srcPort: packet.srcPort, dst: packet.dst, dstPort: packet.dstPort, timeSec: packet.timeSec };
+    return { frame: packet.index, src: packet.src, srcPort: packet.srcPort, dst: packet.dst, dstPort: packet.dstPort, time: formatEpoch(packet.tsSec, packet.tsNs) };
   }
 
   finish(): TcpSummary {
-    return { segments: this.segments, resets: this.resets, retransmissions: this.retransmissions, unansweredSyns: [...this.openSyns.values()] };
+    return {
+      segments: this.segments,
+      resetCount: this.resets.total,
+      retransmissionCount: this.retransmissions.total,
+      resets: this.resets.items,
+      retransmissions: this.retransmissions.items,
+      unansweredSyns: [...this.openSyns.values()].slice(0, EVENT_LIMIT),
+    };
   }
 }

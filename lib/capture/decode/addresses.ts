@@ -53,10 +53,11 @@ export function formatIpv6(data: Buffer, offset: number): string {
   return `${head}::${tail}`;
 }
 
-const macCache = new Map<string, string>();
+const macCache = new Map<number, string>();
 
 export function formatMac(data: Buffer, offset: number): string {
-  const key = data.toString('latin1', offset, offset + 6);
+  // 48 bits fit a double exactly: a number key costs no string per lookup.
+  const key = data.readUInt16BE(offset) * 4294967296 + data.readUInt32BE(offset + 2);
   let text = macCache.get(key);
   if (text === undefined) {
     text = data.toString('hex', offset, offset + 6).replace(/(..)(?!$)/g, '$1:');

@@ -1,35 +1,56 @@
 import { PcapFormatError } from '../errors.ts';
-import { DNS_PORT, decodeDnsPayload } from './dns.ts';
-import { decodeIpv4, decodeIpv6 } from './ip.ts';
+import { decodeDnsPayload } from './dns.ts';
+import { decodeIp } from './ip.ts';
 import {
   decodeArp,
   decodeEthernet,
   decodeLinuxCooked,
   decodeLinuxCooked2,
+  decodeRawIp,
   ETHERTYPE_ARP,
   ETHERTYPE_IPV4,
   ETHERTYPE_IPV6,
   LINKTYPE_ETHERNET,
+  LINKTYPE_IPV4,
+  LINKTYPE_IPV6,
   LINKTYPE_LINUX_SLL,
   LINKTYPE_LINUX_SLL2,
+  LINKTYPE_RAW,
 } from './link.ts';
 import { Layer, type DecodedPacket } from './packet.ts';
-import { decodeTransport } from './transport.ts';
+import { decodeTransport, DNS_PORT } from './transport.ts';
 
-export const SUPPORTED_LINK_TYPES = [LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2];
+export const SUPPORTED_LINK_TYPES = [LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_RAW, LINKTYPE_IPV4, LINKTYPE_IPV6];
 
-/** Throws a clear error for a link type the decoder cannot read (checked once per file). */
-export function assertSupportedLinkType(linkType: number): void {
+const LINK_TYPE_NAMES: Record<number, string> = { 105: '802.11 Wi-Fi', 127: '802.11 with radiotap', 0: 'BSD loopback', 113: 'Linux cooked', 276: 'Linux cooked v2' };
+
+/** Throws a clear error for a link type the decoder cannot read (checked once per interface). */
+export function assertSupportedLinkType(linkType: number, where = 'the capture'): void {
   if (!SUPPORTED_LINK_TYPES.includes(linkType)) {
+    const name = LINK_TYPE_NAMES[linkType] ? ` (${LINK_TYPE_NAMES[linkType]})` : '';
     throw new PcapFormatError(
-      `pcap link type ${linkType} is not supported (supported: 1 Ethernet, 113 and 276 Linux cooked); capture on the bridge with tcpdump -i <bridge>`,
+      `link type ${linkType}${name} of ${where} is not supported (supported: 1 Ethernet, 113 and 276 Linux cooked, 101/228/229 raw IP). Fix: capture on the lab bridge with tcpdump -i <bridge>`,
     );
+  }
+}
+
+function linkLayer(linkType: number, data: Buffer, end: number, packet: DecodedPacket): number {
+  switch (linkType) {
+    case LINKTYPE_ETHERNET:
+      return decodeEthernet(data, end, packet);
+    case LINKTYPE_LINUX_SLL2:
+      return decodeLinuxCooked2(data, end, packet);
+    case LINKTYPE_LINUX_SLL:
+      return decodeLinuxCooked(data, end, packet);
+    default:
+      return decodeRawIp(data, end, packet);
   }
 }
 
 /**
  * Decodes one frame into `packet` (reset first). Reads only captured bytes: a frame cut by the
- * snaplen decodes as far as its headers go and is flagged `snapCut`.
+ * snaplen decodes as far as its headers go and is flagged `snapCut` (and `short` when a header
+ * or the DNS message was cut).
  */
 export function decodeFrame(linkType: number, data: Buffer, capturedLength: number, originalLength: number, packet: DecodedPacket): void {
   packet.reset();
@@ -37,16 +58,15 @@ export function decodeFrame(linkType: number, data: Buffer, capturedLength: numb
   packet.capturedLength = end;
   packet.originalLength = originalLength;
   packet.snapCut = end < originalLength;
-  const networkOffset =
-    linkType === LINKTYPE_ETHERNET ? decodeEthernet(data, end, packet) : linkType === LINKTYPE_LINUX_SLL2 ? decodeLinuxCooked2(data, end, packet) : decodeLinuxCooked(data, end, packet);
+  const networkOffset = linkLayer(linkType, data, end, packet);
   if (networkOffset < 0) return;
   let transportOffset = -1;
   switch (packet.etherType) {
     case ETHERTYPE_IPV4:
-      transportOffset = decodeIpv4(data, networkOffset, end, packet);
+      transportOffset = decodeIp(4, data, networkOffset, end, packet);
       break;
     case ETHERTYPE_IPV6:
-      transportOffset = decodeIpv6(data, networkOffset, end, packet);
+      transportOffset = decodeIp(6, data, networkOffset, end, packet);
       break;
     case ETHERTYPE_ARP:
       decodeArp(data, networkOffset, end, packet);

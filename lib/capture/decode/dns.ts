@@ -1,35 +1,35 @@
-import dnsPacket from 'dns-packet';
+import { decodeDnsMessage } from './dns-message.ts';
 import { Layer, type DecodedPacket } from './packet.ts';
-
-export const DNS_PORT = 53;
 
 /**
  * Decodes a DNS message from a UDP payload on port 53 (or a TCP segment holding a whole
- * length-prefixed message). Malformed payloads are flagged, never thrown.
+ * length-prefixed message). A message cut by the snap length is short, one whose lengths point
+ * past its end is malformed (tshark's rules); neither throws, and what was read is kept.
  */
 export function decodeDnsPayload(data: Buffer, packet: DecodedPacket, end: number): void {
-  const isTcp = packet.has(Layer.tcp);
   let start = packet.payloadOffset;
-  let stop = Math.min(end, packet.payloadOffset + packet.payloadLength);
-  if (stop <= start) return; // TCP handshake segments carry no DNS.
-  packet.layers |= Layer.dns;
-  if (isTcp) {
-    if (stop - start < 2) return;
-    const messageLength = data.readUInt16BE(start);
-    if (messageLength > stop - start - 2) {
-      packet.dnsError = 'DNS over TCP message spans segments (not reassembled)';
-      return;
-    }
-    start += 2;
-    stop = start + messageLength;
-  }
-  if (packet.snapCut && packet.payloadOffset + packet.payloadLength > end) {
-    packet.dnsError = 'DNS message cut by the capture snaplen';
+  let reportedEnd = packet.payloadOffset + packet.payloadLength;
+  if (packet.payloadLength <= 0) return; // TCP handshake segments and empty datagrams carry no DNS.
+  if (start >= end) {
+    packet.markShort('UDP payload cut by the capture snap length');
     return;
   }
-  try {
-    packet.dns = dnsPacket.decode(data.subarray(start, stop));
-  } catch (error) {
-    packet.dnsError = `malformed DNS message: ${(error as Error).message}`;
+  if (packet.has(Layer.tcp)) {
+    if (reportedEnd - start < 2 || end - start < 2) return;
+    const messageLength = data.readUInt16BE(start);
+    // Without reassembly a message spanning segments cannot be read; not counted as DNS.
+    if (start + 2 + messageLength > reportedEnd) return;
+    start += 2;
+    reportedEnd = start + messageLength;
   }
+  packet.layers |= Layer.dns;
+  const message = decodeDnsMessage(data, start, end, reportedEnd);
+  if (!message) {
+    if (end < reportedEnd) packet.markShort('DNS header cut by the capture snap length');
+    else packet.markMalformed('DNS message shorter than its ID and flags');
+    return;
+  }
+  packet.dns = message;
+  if (message.problem?.kind === 'short') packet.markShort(`DNS ${message.problem.detail}`);
+  if (message.problem?.kind === 'malformed') packet.markMalformed(`DNS ${message.problem.detail}`);
 }

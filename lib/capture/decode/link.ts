@@ -5,6 +5,9 @@ export const LINKTYPE_ETHERNET = 1;
 export const LINKTYPE_LINUX_SLL = 113;
 /** What `tcpdump -i any` writes on current tcpdump. */
 export const LINKTYPE_LINUX_SLL2 = 276;
+export const LINKTYPE_RAW = 101;
+export const LINKTYPE_IPV4 = 228;
+export const LINKTYPE_IPV6 = 229;
 export const ETHERTYPE_IPV4 = 0x0800;
 export const ETHERTYPE_ARP = 0x0806;
 export const ETHERTYPE_IPV6 = 0x86dd;
@@ -17,7 +20,7 @@ const ETHERTYPE_QINQ = 0x88a8;
  */
 export function decodeEthernet(data: Buffer, end: number, packet: DecodedPacket): number {
   if (end < 14) {
-    packet.malformed = true;
+    packet.headerMissing(14, 'Ethernet header');
     return -1;
   }
   packet.layers |= Layer.ethernet;
@@ -28,10 +31,10 @@ export function decodeEthernet(data: Buffer, end: number, packet: DecodedPacket)
   let offset = 14;
   while (type === ETHERTYPE_VLAN || type === ETHERTYPE_QINQ) {
     if (offset + 4 > end) {
-      packet.malformed = true;
+      packet.headerMissing(offset + 4, 'VLAN tag');
       return -1;
     }
-    packet.layers |= Layer.vlan;
+    packet.layers |= type === ETHERTYPE_QINQ ? Layer.ieee8021ad : Layer.vlan;
     // The outermost tag is the one a switch port sees; keep it.
     if (packet.vlanId < 0) packet.vlanId = data.readUInt16BE(offset) & 0x0fff;
     type = data.readUInt16BE(offset + 2);
@@ -41,10 +44,22 @@ export function decodeEthernet(data: Buffer, end: number, packet: DecodedPacket)
   return offset;
 }
 
+/** Raw IP (link types 101, 228, 229): the version nibble says which. */
+export function decodeRawIp(data: Buffer, end: number, packet: DecodedPacket): number {
+  if (end < 1) {
+    packet.headerMissing(1, 'IP header');
+    return -1;
+  }
+  packet.layers |= Layer.rawIp;
+  const version = data[0] >> 4;
+  packet.etherType = version === 6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4;
+  return 0;
+}
+
 /** Linux "cooked" header (tcpdump -i any). */
 export function decodeLinuxCooked(data: Buffer, end: number, packet: DecodedPacket): number {
   if (end < 16) {
-    packet.malformed = true;
+    packet.headerMissing(16, 'Linux cooked header');
     return -1;
   }
   packet.layers |= Layer.linuxCooked;
@@ -59,7 +74,7 @@ export function decodeLinuxCooked(data: Buffer, end: number, packet: DecodedPack
 /** Linux "cooked" v2 header: protocol first, packet type at byte 10, 20 bytes in all. */
 export function decodeLinuxCooked2(data: Buffer, end: number, packet: DecodedPacket): number {
   if (end < 20) {
-    packet.malformed = true;
+    packet.headerMissing(20, 'Linux cooked v2 header');
     return -1;
   }
   packet.layers |= Layer.linuxCooked;
@@ -73,7 +88,7 @@ export function decodeLinuxCooked2(data: Buffer, end: number, packet: DecodedPac
 /** ARP for IPv4 over Ethernet; other hardware/protocol types are counted but not read. */
 export function decodeArp(data: Buffer, offset: number, end: number, packet: DecodedPacket): void {
   if (offset + 8 > end) {
-    packet.malformed = true;
+    packet.headerMissing(offset + 8, 'ARP header');
     return;
   }
   packet.layers |= Layer.arp;
@@ -82,7 +97,7 @@ export function decodeArp(data: Buffer, offset: number, end: number, packet: Dec
   const protocolLength = data[offset + 5];
   if (hardwareLength !== 6 || protocolLength !== 4) return;
   if (offset + 28 > end) {
-    packet.malformed = true;
+    packet.headerMissing(offset + 28, 'ARP addresses');
     return;
   }
   packet.arpSenderMac = formatMac(data, offset + 8);

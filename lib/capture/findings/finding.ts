@@ -1,5 +1,5 @@
 import type { CaptureAnalysis } from '../analyse/analyse-capture.ts';
-import type { HostSnapshot, NodeDescription } from '../snapshot/host-snapshot.ts';
+import type { DnsRecordServed, HostSnapshot, NodeDescription } from '../snapshot/host-snapshot.ts';
 
 export type Severity = 'critical' | 'warning' | 'info';
 
@@ -18,6 +18,12 @@ export interface Finding {
   nodes?: string[];
   /** Orders findings of the same severity: more packets affected ranks higher. */
   weight?: number;
+  /** Silent pairs ("from>to") this finding is about (a symptom: unanswered pings, queries, SYNs). */
+  pairs?: string[];
+  /** Silent pairs this finding explains (a cause): their symptom findings are folded into it. */
+  explains?: string[];
+  /** Symptom findings folded into this cause, by title. */
+  symptoms?: string[];
 }
 
 /** What the rules look at. Either part may be missing (offline pcap has no snapshot). */
@@ -27,6 +33,8 @@ export interface FindingInput {
   /** The lab DNS domain, e.g. hybrid.local. */
   domain: string;
   nodes: NodeDescription[];
+  /** What the lab DNS should answer (offline: from the topology; live: the snapshot has them too). */
+  dnsRecords?: DnsRecordServed[];
   analysis?: CaptureAnalysis;
   snapshot?: HostSnapshot;
 }

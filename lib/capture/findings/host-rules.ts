@@ -2,7 +2,8 @@ import { reachableChains } from '../snapshot/iptables-save.ts';
 import type { HostSnapshot, IptablesRuleCounted } from '../snapshot/host-snapshot.ts';
 import { listSome, type Finding, type FindingInput, type FindingRule } from './finding.ts';
 
-function acceptsBridgeTraffic(rule: IptablesRuleCounted, bridge: string): boolean {
+/** An ACCEPT for new traffic in and out of the bridge (return-traffic-only rules do not count). */
+export function acceptsBridgeTraffic(rule: IptablesRuleCounted, bridge: string): boolean {
   if (rule.target !== 'ACCEPT' || rule.inInterface !== bridge || rule.inNegated) return false;
   if (rule.outInterface !== undefined && (rule.outInterface !== bridge || rule.outNegated)) return false;
   // Return-traffic-only rules do not let new connections across the bridge.
@@ -92,10 +93,8 @@ function nodeStateFindings(snapshot: HostSnapshot, bridge: string): Finding[] {
   const findings: Finding[] = [];
   for (const node of snapshot.nodes) {
     if (node.kind === 'host') continue;
-    if (node.state !== 'running' && node.state !== 'unknown') {
-      findings.push({ id: 'node-not-running', severity: 'critical', title: `${node.kind} ${node.name} is ${node.state}`, evidence: [`state: ${node.state}`], fix: node.kind === 'vm' ? `start it again: hybrid-lab up (VM logs are in the lab state dir)` : `docker logs ${node.containerName ?? node.name}; then hybrid-lab up`, nodes: [node.name], weight: 1e6 });
-      continue;
-    }
+    // Paused, stopped or missing nodes: nodeDownRule (cause-rules.ts) names them with the command that restarts them.
+    if (node.state !== 'running' && node.state !== 'unknown') continue;
     if ((node.kind === 'container' || node.kind === 'dns') && !node.attachedBridges.includes(bridge)) {
       findings.push({ id: 'container-not-attached', severity: 'critical', title: `container ${node.name} not attached to ${bridge}`, evidence: [`its networks use bridges: ${node.attachedBridges.join(', ') || 'none'}`], fix: `docker network connect <lab network on ${bridge}> ${node.containerName ?? node.name} --ip ${node.ip}`, nodes: [node.name], weight: 1e6 });
     }

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { run } from '../../common/run.ts';
+import { containerPort } from './container-port.ts';
 import { collectDocker, containerBridges } from './docker-state.ts';
-import { emptySnapshot, type DnsRecordServed, type HostSnapshot, type HostSysctls, type NodeDescription, type NodeSnapshot } from './host-snapshot.ts';
-import { parseIptablesSave } from './iptables-save.ts';
+import { counterWindow, readRuleCounters } from './counter-window.ts';
+import { emptySnapshot, type DnsRecordServed, type HostSnapshot, type HostSysctls, type IptablesSnapshot, type NodeDescription, type NodeSnapshot } from './host-snapshot.ts';
 
 export interface SnapshotRequest {
   /** The lab bridge, e.g. hybr0. */
@@ -12,9 +13,12 @@ export interface SnapshotRequest {
   nodes: NodeDescription[];
   /** The records the lab DNS serves (the lead's lab state knows them). */
   dnsRecords?: DnsRecordServed[];
+  /** Rule counters read before the capture: the snapshot then says which rules moved during it. */
+  countersBefore?: { snapshot: IptablesSnapshot; takenAtIso: string };
 }
 
 interface IpLink {
+  ifindex: number;
   ifname: string;
   master?: string;
   operstate?: string;
@@ -78,20 +82,20 @@ async function collectAddressesAndRoutes(snapshot: HostSnapshot): Promise<void> 
   snapshot.routes = routes.map((route) => ({ destination: route.dst, device: route.dev, gateway: route.gateway, source: route.prefsrc }));
 }
 
-async function collectIptables(snapshot: HostSnapshot): Promise<void> {
-  try {
-    const { stdout } = await run('iptables-save', ['-c'], { timeoutMs: 15_000 });
-    snapshot.iptables = parseIptablesSave(stdout);
-  } catch (error) {
-    snapshot.errors.push({ source: 'iptables-save', message: (error as Error).message.split('\n')[0] });
-  }
+async function collectIptables(snapshot: HostSnapshot, before?: { snapshot: IptablesSnapshot; takenAtIso: string }): Promise<void> {
+  const { snapshot: counted, errors } = await readRuleCounters();
+  snapshot.iptables = counted;
+  for (const message of errors) snapshot.errors.push({ source: message.split(':')[0], message });
+  if (before) snapshot.counterWindow = counterWindow(before.snapshot, counted, before.takenAtIso, new Date().toISOString());
 }
 
 /** Node state and which bridge its NIC hangs off, by kind. */
 async function describeNode(snapshot: HostSnapshot, node: NodeDescription, links: IpLink[]): Promise<NodeSnapshot> {
   if (node.kind === 'container' || node.kind === 'dns') {
     const seen = await containerBridges(snapshot, node.containerName ?? node.name);
-    return { ...node, state: seen.state, attachedBridges: seen.bridges };
+    const port = seen.state === 'missing' ? undefined : await containerPort(node.containerName ?? node.name, node.ip, links);
+    const portFields = port ? { hostInterface: port.name, hostInterfaceMaster: port.master, hostInterfaceOperState: port.operState } : {};
+    return { ...node, state: seen.state, attachedBridges: seen.bridges, ...portFields };
   }
   if (node.kind === 'host') {
     return { ...node, state: snapshot.bridge.exists ? 'running' : 'missing', attachedBridges: snapshot.bridge.exists ? [snapshot.bridgeName] : [] };
@@ -116,7 +120,7 @@ export async function collectSnapshot(request: SnapshotRequest): Promise<HostSna
   const links = await collectLinks(snapshot, request.bridge);
   await collectAddressesAndRoutes(snapshot);
   snapshot.sysctls = await readSysctls();
-  await collectIptables(snapshot);
+  await collectIptables(snapshot, request.countersBefore);
   snapshot.dockerNetworks = await collectDocker(snapshot);
   snapshot.dnsRecords = request.dnsRecords ?? [];
   for (const node of request.nodes) snapshot.nodes.push(await describeNode(snapshot, node, links));

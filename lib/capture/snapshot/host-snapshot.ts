@@ -52,6 +52,8 @@ export interface IptablesChain {
 }
 
 export interface IptablesRuleCounted {
+  /** iptables (IPv4) or ip6tables (IPv6); absent means IPv4 (older snapshots). */
+  family?: 'ipv4' | 'ipv6';
   table: string;
   chain: string;
   /** The rule as iptables-save printed it, without the counter and "-A CHAIN". */
@@ -106,6 +108,39 @@ export interface NodeSnapshot extends NodeDescription {
   attachedBridges: string[];
   /** The host interface's master, when hostInterface is known ('' when it has none, undefined when missing). */
   hostInterfaceMaster?: string;
+  /** The host interface's link state (UP, DOWN, LOWERLAYERDOWN), when known. */
+  hostInterfaceOperState?: string;
+}
+
+/** How much a rule's counter moved while we captured: the rule, where it sits, and the packets it took. */
+export interface RuleCounterDelta {
+  family: 'ipv4' | 'ipv6';
+  table: string;
+  chain: string;
+  /** 1-based position in its chain, as `iptables -L CHAIN --line-numbers` shows it. */
+  position: number;
+  text: string;
+  target?: string;
+  packets: number;
+  bytes: number;
+}
+
+/** A built-in chain's policy counter over the capture window (packets the policy decided). */
+export interface PolicyCounterDelta {
+  family: 'ipv4' | 'ipv6';
+  table: string;
+  chain: string;
+  policy: string;
+  packets: number;
+  bytes: number;
+}
+
+/** Rule and policy counters read before the capture and again after it: what moved in between. */
+export interface CounterWindow {
+  fromIso: string;
+  toIso: string;
+  rules: RuleCounterDelta[];
+  policies: PolicyCounterDelta[];
 }
 
 export interface HostSnapshot {
@@ -117,7 +152,10 @@ export interface HostSnapshot {
   addresses: InterfaceAddress[];
   routes: RouteEntry[];
   sysctls: HostSysctls;
+  /** iptables and ip6tables rules (family tells which), with counters as read after the capture. */
   iptables: IptablesSnapshot;
+  /** Counters that moved during the capture (live debug only). */
+  counterWindow?: CounterWindow;
   dockerNetworks: DockerNetworkInfo[];
   dnsRecords: DnsRecordServed[];
   nodes: NodeSnapshot[];

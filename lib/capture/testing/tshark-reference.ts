@@ -7,6 +7,7 @@ const TSHARK_NAMES: Partial<Record<LayerName, string>> = {
   ethernet: 'eth',
   linuxCooked: 'sll',
   vlan: 'vlan',
+  ieee8021ad: 'ieee8021ad',
   arp: 'arp',
   ipv4: 'ip',
   ipv6: 'ipv6',
@@ -25,17 +26,12 @@ async function fields(path: string, filter: string | undefined, names: string[])
   return stdout.split('\n').filter((line) => line.length > 0).map((line) => line.split('\t'));
 }
 
-/**
- * Frames per protocol as tshark dissects them. Protocols inside an ICMP error (the quoted
- * original datagram) are not counted: our decoder, like a flow table, counts outer headers only.
- */
+/** Frames per protocol as tshark's frame.protocols has them (the datagram an ICMP error quotes included, as ours). */
 export async function tsharkProtocolCounts(path: string): Promise<Partial<Record<LayerName, number>>> {
   const counts: Partial<Record<LayerName, number>> = {};
   for (const [protocols] of await fields(path, undefined, ['frame.protocols'])) {
-    const chain = protocols.split(':');
-    const icmpAt = chain.findIndex((p) => p === 'icmp' || p === 'icmpv6');
-    const outer = new Set(icmpAt >= 0 ? chain.slice(0, icmpAt + 1) : chain);
-    for (const [layer, name] of Object.entries(TSHARK_NAMES)) if (outer.has(name)) counts[layer as LayerName] = (counts[layer as LayerName] ?? 0) + 1;
+    const chain = new Set(protocols.split(':'));
+    for (const [layer, name] of Object.entries(TSHARK_NAMES)) if (chain.has(name)) counts[layer as LayerName] = (counts[layer as LayerName] ?? 0) + 1;
   }
   return counts;
 }

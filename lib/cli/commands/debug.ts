@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { HybridLabError } from '../../common/errors.ts';
 import { debugPcapFile, runDebug, type DebugResult } from '../../capture/run-debug.ts';
+import { offlineContext } from '../../capture/offline-context.ts';
 import { labDebugContext, type LabDebugContext } from '../../lab/debug-context.ts';
 import { readState } from '../../lab/state.ts';
 import { loadTopology } from '../../topology/load.ts';
@@ -21,6 +22,17 @@ interface DebugOptions {
   duration: string;
   filter?: string;
   probe?: boolean;
+  node: string[];
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** `--pcap FILE`: the lab named by --lab/-t (or --bridge/--subnet/--node) gives names and ranges. */
+async function offline(options: DebugOptions & { pcap: string }): Promise<DebugResult> {
+  const context = await offlineContext({ topologyFile: options.topology, labName: options.lab, bridge: options.bridge, subnet: options.subnet, nodeFlags: options.node });
+  return debugPcapFile({ pcapPath: options.pcap, subnet: context.subnet, bridge: context.bridge, domain: context.domain, nodes: context.nodes, dnsRecords: context.dnsRecords, outDir: options.out });
 }
 
 /**
@@ -75,7 +87,8 @@ export function registerDebug(program: Command): void {
   program
     .command('debug')
     .description('capture on the lab bridge (or read a pcap), decode, explain what is wrong, and write a report')
-    .option('--pcap <file>', 'analyse an existing capture offline (classic pcap; pcapng is refused with how to convert)')
+    .option('--pcap <file>', 'analyse an existing capture offline (pcap or pcapng); with -t/--lab its nodes are named')
+    .option('--node <name=ip>', 'name an address in the report (repeatable), e.g. --node web=10.0.1.20', collect, [])
     .option('--subnet <cidr>', 'the lab subnet: traffic outside it is reported (default: the lab\'s, else 10.0.1.0/24)')
     .option('--bridge <name>', 'the lab bridge, for host checks (default: the lab\'s, else hybr0)')
     .option('-t, --topology <file>', 'topology of the lab to debug (default: ./hybrid-lab.yaml, else lab/default.yaml)')
@@ -89,19 +102,20 @@ export function registerDebug(program: Command): void {
     .addHelpText(
       'after',
       `
-Writes report.html, report.json and the pcap into the report directory.
-Exit code 1 when a critical finding is reported.
+Writes report.html, report.json and a copy of the capture into the report directory.
+Exit code 1 when a critical finding is reported, 2 when nothing could be read from the capture.
 
 Examples:
   npx hybrid-lab debug --pcap capture.pcap                 explain a capture, no lab needed
-  npx hybrid-lab debug --pcap capture.pcap --subnet 10.66.0.0/24 --json
+  npx hybrid-lab debug --pcap capture.pcapng -t lab/default.yaml   name the lab's nodes offline
+  npx hybrid-lab debug --pcap capture.pcap --subnet 10.66.0.0/24 --node web=10.66.0.2 --json
   npx hybrid-lab debug --duration 15 --probe               capture on hybr0 while probing every pair
   npx hybrid-lab debug -f "port 53" -d 30 -o /tmp/dns-report`,
     )
     .action(async (options: DebugOptions) => {
       if (options.subnet) checkSubnet(options.subnet);
       const result = options.pcap
-        ? await debugPcapFile({ pcapPath: options.pcap, subnet: options.subnet ?? '10.0.1.0/24', bridge: options.bridge ?? 'hybr0', outDir: options.out })
+        ? await offline({ ...options, pcap: options.pcap })
         : await live(options);
       if (options.json) process.stdout.write(renderDebugJson(result.report, { extra: { files: result.written } }));
       else {

@@ -28,27 +28,23 @@ export interface DebugReport {
 
 /** Echo RTTs per (from, to) with loss: the table people read first after findings. */
 export interface PingPairSummary {
+  ipVersion: 4 | 6;
   from: string;
   to: string;
   replies: number;
   lost: number;
   rttMs: SampleSummary;
+  /** False when the percentiles come from a sample (more pairs than the reservoir holds). */
+  exact: boolean;
 }
 
 export function pingPairSummaries(report: DebugReport): PingPairSummary[] {
-  const groups = new Map<string, { from: string; to: string; rtts: number[]; lost: number }>();
-  const group = (from: string, to: string) => {
-    const key = `${from}|${to}`;
-    let entry = groups.get(key);
-    if (!entry) {
-      entry = { from, to, rtts: [], lost: 0 };
-      groups.set(key, entry);
-    }
-    return entry;
-  };
-  for (const pair of report.analysis.icmp.pairs) group(pair.from, pair.to).rtts.push(pair.rttMs);
-  for (const lost of report.analysis.icmp.unanswered) group(lost.from, lost.to).lost++;
-  return [...groups.values()].map((g) => ({ from: g.from, to: g.to, replies: g.rtts.length, lost: g.lost, rttMs: summarize(g.rtts) }));
+  return report.analysis.icmp.byPair.map((p) => {
+    const summary = summarize(p.rttNs.sample.map((ns) => ns / 1e6));
+    // Count, min, max and mean are exact over every pair; only the percentiles are sampled.
+    const rttMs = { ...summary, count: p.replies, min: p.rttNs.min / 1e6, max: p.rttNs.max / 1e6, mean: p.rttNs.mean / 1e6 };
+    return { ipVersion: p.ipVersion, from: p.from, to: p.to, replies: p.replies, lost: p.lost, rttMs, exact: p.rttNs.exact };
+  });
 }
 
 /** "10.0.1.20 (web)" when the address belongs to a lab node. */
@@ -76,7 +72,9 @@ export function formatBytes(bytes: number): string {
   return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
 
+/** Durations for humans: below a millisecond in µs (so 14.482 µs is not shown as 0.014 ms). */
 export function formatMs(ms: number | undefined): string {
   if (ms === undefined || Number.isNaN(ms)) return '—';
-  return ms < 1 ? `${ms.toFixed(3)} ms` : ms < 100 ? `${ms.toFixed(2)} ms` : `${Math.round(ms)} ms`;
+  if (ms < 1) return `${Number((ms * 1000).toFixed(3))} µs`;
+  return ms < 100 ? `${Number(ms.toFixed(3))} ms` : `${Math.round(ms)} ms`;
 }

@@ -32,6 +32,11 @@ th, td { text-align: left; padding: 5px 10px; border-bottom: 1px solid var(--lin
 th { font-weight: 600; background: var(--card); } td.num { text-align: right; white-space: nowrap; }
 tr.bad td { color: var(--crit); }
 details { margin: 8px 0; } summary { cursor: pointer; font-weight: 600; }
+svg.topology { max-height: 170px; } svg .cdf { fill: none; stroke: var(--accent); stroke-width: 2; } svg .mark { fill: var(--crit); }
+svg .node rect { fill: var(--card); stroke: var(--line); } svg .node text { fill: var(--fg); font-size: 12px; } svg .bus { stroke: var(--muted); stroke-width: 6; }
+svg .link { stroke-width: 3; } svg .link.ok { stroke: var(--good); } svg .link.bad { stroke: var(--crit); } svg .link.unknown { stroke: var(--muted); stroke-dasharray: 4 3; }
+table.grid td, table.grid th { text-align: center; } td.ok { color: var(--good); } td.fail { color: var(--crit); font-weight: 600; } td.none { color: var(--muted); }
+.finding .symptoms { color: var(--muted); font-size: 12.5px; }
 footer { margin-top: 36px; color: var(--muted); font-size: 12.5px; }
 @media print { .charts { grid-template-columns: 1fr; } details { display: block; } }
 `;

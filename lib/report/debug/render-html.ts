@@ -2,6 +2,7 @@ import { severityCounts, type DebugReport } from './debug-report.ts';
 import { DEBUG_REPORT_STYLE } from './html-style.ts';
 import { chartsSection, evidenceTables, findingsSection, snapshotSection, tilesSection } from './html-sections.ts';
 import { escapeHtml as e } from './svg-charts.ts';
+import { reachabilitySection, topologySection } from './html-incident.ts';
 
 function verdict(report: DebugReport): string {
   const counts = severityCounts(report);
@@ -37,6 +38,8 @@ export function renderDebugHtml(report: DebugReport): string {
 ${truncated}
 ${tilesSection(report)}
 ${findingsSection(report)}
+${topologySection(report)}
+${reachabilitySection(report)}
 ${chartsSection(report)}
 ${evidenceTables(report)}
 ${snapshotSection(report.snapshot)}

@@ -10,19 +10,24 @@ function table(head: string[], rows: string[][], colWidths?: number[]): string {
 }
 
 function summaryTable(report: DebugReport): string {
-  const { mix, flows, icmp, dns, arp, tcp, outsideLab, file } = report.analysis;
+  const { mix, conversations, icmp, dns, arp, tcp, outsideLab, file } = report.analysis;
   const protocols = Object.entries(mix.protocolCounts).filter(([, n]) => n > 0).map(([name, n]) => `${name} ${n}`).join(', ');
-  const rttSummary = pingPairSummaries(report).flatMap((p) => (p.replies > 0 ? [p.rttMs.p50] : []));
+  const medianRtt = (version: 4 | 6) => {
+    // From each pair's RTT sample (all RTTs while a pair has at most 1000 replies).
+    const sample = icmp.byPair.filter((p) => p.ipVersion === version).flatMap((p) => p.rttNs.sample).sort((a, b) => a - b);
+    return sample.length ? `, median RTT ${formatMs(sample[Math.floor(sample.length / 2)] / 1e6)}` : '';
+  };
   const rows: string[][] = [
     ['capture', `${report.source.pcapPath}${file.truncated ? ' (TRUNCATED)' : ''}`],
     ['packets', `${mix.packets} (${formatBytes(mix.bytes)}) over ${mix.durationSec.toFixed(1)} s`],
     ['protocols', protocols || '—'],
     ['broadcast / multicast', `${mix.broadcastPercent}% / ${mix.multicastPercent}%`],
-    ['flows', String(flows.flowCount)],
-    ['ICMP echo', `${icmp.pairs.length} pairs, ${icmp.unanswered.length} unanswered${rttSummary.length ? `, median RTT ${formatMs(rttSummary.sort((a, b) => a - b)[Math.floor(rttSummary.length / 2)])}` : ''}`],
-    ['DNS', `${dns.queries} queries, ${dns.responses} responses, ${dns.unanswered.length} unanswered, ${dns.malformed.length} malformed`],
+    ['conversations', `${conversations.ip.count} IP pairs, ${conversations.tcp.count} TCP, ${conversations.udp.count} UDP`],
+    ['ICMP echo', `${icmp.v4.requests} requests, ${icmp.v4.replies} replies, ${icmp.v4.pairs} pairs, ${icmp.v4.unanswered} unanswered${medianRtt(4)}`],
+    ['ICMPv6 echo', `${icmp.v6.requests} requests, ${icmp.v6.replies} replies, ${icmp.v6.pairs} pairs, ${icmp.v6.unanswered} unanswered${medianRtt(6)}`],
+    ['DNS', `${dns.queries} queries, ${dns.responses} responses, ${dns.unansweredCount} unanswered, ${dns.malformedCount} malformed, ${dns.shortCount} cut by the snap length`],
     ['ARP', `${arp.requests} requests, ${arp.replies} replies, ${arp.unanswered.length} addresses unanswered`],
-    ['TCP', `${tcp.segments} segments, ${tcp.resets.length} resets, ${tcp.retransmissions.length} retransmissions`],
+    ['TCP', `${tcp.segments} segments, ${tcp.resetCount} resets, ${tcp.retransmissionCount} retransmissions`],
     ['outside the lab', `${outsideLab.packets} packets`],
   ];
   if (report.source.droppedByKernel) rows.push(['dropped by kernel', String(report.source.droppedByKernel)]);

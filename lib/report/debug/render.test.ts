@@ -16,7 +16,7 @@ describe('debug report rendering', () => {
     const { written } = result;
     expect(written.pcapPath.startsWith(written.directory)).toBe(true);
     const json = JSON.parse(readFileSync(written.jsonPath, 'utf8'));
-    expect(json.schema).toBe('hybrid-lab/debug-report@1');
+    expect(json.schema).toBe('hybrid-lab/debug-report@2');
     expect(json.analysis.mix.packets).toBe(3018);
     expect(json.source.pcapPath).toBe(written.pcapPath);
     expect(json.findings[0].severity).toBe('critical');
@@ -34,13 +34,13 @@ describe('debug report rendering', () => {
     const html = readFileSync(result.written.htmlPath, 'utf8');
     expect(html).not.toMatch(/(src|href)=["']?https?:/);
     expect(html).not.toMatch(/<script/);
-    expect(html.match(/<svg /g)?.length).toBe(4);
+    expect(html.match(/<svg /g)?.length).toBe(7);
   });
 
   it('prints summary, findings and evidence tables for the terminal', () => {
     const text = renderDebugTables(result.report);
     expect(text).toMatch(/packets\s+│ 3018/);
-    expect(text).toContain('Findings: 2 critical');
+    expect(text).toContain('Findings: 3 critical');
     expect(text).toMatch(/ARP for 10\.66\.0\.10 unanswered: VM vm1/);
     expect(text).toMatch(/db\.hybrid\.local A\s+│ NO RESPONSE/);
   });
@@ -50,5 +50,9 @@ describe('debug report rendering', () => {
     expect(bins).toHaveLength(5);
     expect(bins.reduce((sum, b) => sum + b.value, 0)).toBe(5);
     expect(histogramBins([])).toEqual([]);
+    // 1.46 M samples once overflowed the stack (Math.min(...samples)).
+    const many = Array.from({ length: 1_500_000 }, (_, i) => (i % 1000) / 100);
+    const manyBins = histogramBins(many);
+    expect(manyBins.reduce((sum, b) => sum + b.value, 0)).toBe(1_500_000);
   });
 });

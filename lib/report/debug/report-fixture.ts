@@ -17,6 +17,7 @@ export async function fixtureDebugReport(): Promise<DebugResult & { dir: string 
     subnet: EDGE.subnet,
     outDir: join(dir, 'report'),
     nodes: [
+      { name: 'laptop', ip: EDGE.client, kind: 'host' },
       { name: 'web', ip: EDGE.server, kind: 'container' },
       { name: 'vm1', ip: '10.66.0.10', kind: 'vm' },
     ],

@@ -9,12 +9,18 @@ export function escapeHtml(text: string): string {
 
 const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
 
-/** Rounds an axis maximum up to 1, 2 or 5 times a power of ten. */
-function niceMax(value: number): number {
-  if (value <= 0) return 1;
-  const power = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 5, 10]) if (step * power >= value) return step * power;
-  return 10 * power;
+/**
+ * An axis for values up to `value`: a 1/2/5 x 10^k step giving at most `maxTicks` intervals, and
+ * the first multiple of it at or above the value (252 -> 0..300 by 50, not 0..500). Counts get
+ * whole-number steps only.
+ */
+export function niceScale(value: number, integer: boolean, maxTicks = 5): { max: number; step: number } {
+  if (!(value > 0)) return { max: 1, step: integer ? 1 : 0.25 };
+  const rough = value / maxTicks;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  let step = [1, 2, 5, 10].map((m) => m * power).find((candidate) => candidate >= rough) ?? 10 * power;
+  if (integer) step = Math.max(1, Math.round(step));
+  return { max: Math.ceil(value / step - 1e-9) * step, step };
 }
 
 function shortNumber(n: number): string {
@@ -37,6 +43,8 @@ interface ColumnChartOptions {
   yLabel: string;
   width?: number;
   height?: number;
+  /** The values are counts: whole-number ticks only (default true). */
+  integer?: boolean;
 }
 
 /** Vertical bars along an axis: packets over time, histograms. */
@@ -49,13 +57,14 @@ export function columnChart(data: BarDatum[], options: ColumnChartOptions): stri
   const bottom = 42;
   const plotW = width - left - right;
   const plotH = height - top - bottom;
-  const max = niceMax(Math.max(0, ...data.map((d) => d.value)));
+  const { max, step } = niceScale(data.reduce((m, d) => Math.max(m, d.value), 0), options.integer ?? true);
   const slot = plotW / Math.max(1, data.length);
   const barW = Math.max(1, slot * 0.8);
-  const grid = [0, 0.25, 0.5, 0.75, 1]
-    .map((f) => {
-      const y = top + plotH - f * plotH;
-      return `<line class="grid" x1="${left}" x2="${width - right}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}"/><text class="tick" x="${left - 6}" y="${(y + 4).toFixed(1)}" text-anchor="end">${shortNumber(max * f)}</text>`;
+  const ticks = Array.from({ length: Math.round(max / step) + 1 }, (_, i) => i * step);
+  const grid = ticks
+    .map((tick) => {
+      const y = top + plotH - (tick / max) * plotH;
+      return `<line class="grid" x1="${left}" x2="${width - right}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}"/><text class="tick" x="${left - 6}" y="${(y + 4).toFixed(1)}" text-anchor="end">${shortNumber(tick)}</text>`;
     })
     .join('');
   const labelEvery = Math.max(1, Math.ceil(data.length / 10));
@@ -86,7 +95,7 @@ export function horizontalBarChart(data: StackedBarDatum[], options: { className
   const valueW = 80;
   const height = Math.max(1, data.length) * rowH + 8;
   const plotW = width - labelW - valueW;
-  const max = Math.max(1, ...data.map((d) => d.values.reduce((a, b) => a + b, 0)));
+  const max = data.reduce((m, d) => Math.max(m, d.values.reduce((a, b) => a + b, 0)), 1);
   const format = options.valueFormat ?? shortNumber;
   const rows = data
     .map((d, i) => {
@@ -110,8 +119,13 @@ export function horizontalBarChart(data: StackedBarDatum[], options: { className
 /** Bins samples into at most `binCount` equal-width bins for a histogram. */
 export function histogramBins(samples: readonly number[], binCount = 20): BarDatum[] {
   if (samples.length === 0) return [];
-  const min = Math.min(...samples);
-  const max = Math.max(...samples);
+  // A loop, not Math.min(...samples): spreading 125,000+ arguments overflows the call stack.
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const sample of samples) {
+    if (sample < min) min = sample;
+    if (sample > max) max = sample;
+  }
   const span = max - min || Math.max(0.001, max * 0.1);
   const bins = Math.min(binCount, Math.max(1, samples.length));
   const width = span / bins;
@@ -122,4 +136,39 @@ export function histogramBins(samples: readonly number[], binCount = 20): BarDat
     const from = min + i * width;
     return { label: from.toFixed(digits), value: count, title: `${from.toFixed(digits)}–${(from + width).toFixed(digits)} ms: ${count}` };
   });
+}
+
+/**
+ * The distribution's tail at a glance: share of samples at or below each value (CDF), on a log
+ * time axis so 0.05 ms and 50 ms both get room. Marks p50, p95, p99 and the maximum.
+ */
+export function cdfChart(samples: readonly number[], options: { className: string; ariaLabel: string; xLabel: string; width?: number; height?: number }): string | undefined {
+  const values = samples.filter((v) => v > 0).sort((a, b) => a - b);
+  if (values.length === 0) return undefined;
+  const width = options.width ?? 640;
+  const height = options.height ?? 220;
+  const left = 52;
+  const right = 16;
+  const top = 12;
+  const bottom = 40;
+  const plotW = width - left - right;
+  const plotH = height - top - bottom;
+  const lowExp = Math.floor(Math.log10(values[0]));
+  const highExp = Math.max(lowExp + 1, Math.ceil(Math.log10(values[values.length - 1])));
+  const x = (v: number) => left + ((Math.log10(v) - lowExp) / (highExp - lowExp)) * plotW;
+  const y = (share: number) => top + plotH - share * plotH;
+  // At most ~400 points: a step every n-th sample keeps the path small for any sample size.
+  const every = Math.max(1, Math.floor(values.length / 400));
+  const points: string[] = [];
+  for (let i = 0; i < values.length; i += every) points.push(`${x(values[i]).toFixed(1)},${y((i + 1) / values.length).toFixed(1)}`);
+  points.push(`${x(values[values.length - 1]).toFixed(1)},${y(1).toFixed(1)}`);
+  const decades = Array.from({ length: highExp - lowExp + 1 }, (_, i) => 10 ** (lowExp + i));
+  const xTicks = decades.map((d) => `<line class="grid" x1="${x(d).toFixed(1)}" x2="${x(d).toFixed(1)}" y1="${top}" y2="${top + plotH}"/><text class="tick" x="${x(d).toFixed(1)}" y="${height - bottom + 16}" text-anchor="middle">${d >= 1 ? shortNumber(d) : String(Number(d.toPrecision(1)))}</text>`).join('');
+  const yTicks = [0, 0.5, 0.9, 1].map((f) => `<line class="grid" x1="${left}" x2="${width - right}" y1="${y(f).toFixed(1)}" y2="${y(f).toFixed(1)}"/><text class="tick" x="${left - 6}" y="${(y(f) + 4).toFixed(1)}" text-anchor="end">${Math.round(f * 100)}%</text>`).join('');
+  const rank = (p: number) => values[Math.min(values.length - 1, Math.max(0, Math.ceil(p * values.length) - 1))];
+  const marks = ([['p50', 0.5], ['p95', 0.95], ['p99', 0.99], ['max', 1]] as const)
+    .map(([label, p]) => `<circle class="mark" cx="${x(rank(p)).toFixed(1)}" cy="${y(p).toFixed(1)}" r="3"><title>${label} ${Number(rank(p).toPrecision(4))}</title></circle>`)
+    .join('');
+  const axes = `<text class="axis-label" x="${left + plotW / 2}" y="${height - 6}" text-anchor="middle">${escapeHtml(options.xLabel)} (log scale)</text><text class="axis-label" transform="translate(12 ${top + plotH / 2}) rotate(-90)" text-anchor="middle">share at or below</text>`;
+  return `<svg class="chart ${options.className}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(options.ariaLabel)}" xmlns="http://www.w3.org/2000/svg">${xTicks}${yTicks}<polyline class="cdf" points="${points.join(' ')}"/>${marks}${axes}</svg>`;
 }

@@ -1,4 +1,4 @@
-import { copyFile, link, mkdir, rename } from 'node:fs/promises';
+import { copyFile, mkdir, rename } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../common/atomic-write.ts';
 import type { DebugReport } from './debug-report.ts';
@@ -18,19 +18,28 @@ export function debugReportDirName(date = new Date()): string {
 }
 
 /**
- * Writes report.html and report.json into `directory`, with the pcap beside them: a capture we
- * took is moved there; a file given with --pcap is hard-linked or copied (the user's file stays).
+ * Puts the capture into the report directory: moved when we took it, copied when the user gave
+ * it (a hard link would alias the user's file). Callers may run this beside the analysis.
  */
-export async function writeDebugReport(report: DebugReport, directory: string, options: { movePcap?: boolean } = {}): Promise<WrittenDebugReport> {
+export async function placePcap(sourcePath: string, directory: string, move: boolean): Promise<string> {
   const dir = resolve(directory);
   await mkdir(dir, { recursive: true });
-  const source = resolve(report.source.pcapPath);
-  const pcapPath = join(dir, basename(source).endsWith('.pcap') ? basename(source) : 'capture.pcap');
-  if (source !== pcapPath) {
-    if (options.movePcap) await rename(source, pcapPath).catch(() => copyFile(source, pcapPath));
-    // A hard link costs nothing for a large capture; another filesystem needs a copy.
-    else await link(source, pcapPath).catch(() => copyFile(source, pcapPath));
-  }
+  const source = resolve(sourcePath);
+  const pcapPath = join(dir, /\.(pcap|pcapng|cap)$/.test(basename(source)) ? basename(source) : 'capture.pcap');
+  if (source === pcapPath) return pcapPath;
+  if (move) await rename(source, pcapPath).catch(() => copyFile(source, pcapPath));
+  else await copyFile(source, pcapPath);
+  return pcapPath;
+}
+
+/**
+ * Writes report.html and report.json into `directory`, with the pcap beside them: a capture we
+ * took is moved there; a file given with --pcap is copied (a hard link would alias the user's file:
+ * editing one would edit the other).
+ */
+export async function writeDebugReport(report: DebugReport, directory: string, options: { movePcap?: boolean; pcapPlaced?: string } = {}): Promise<WrittenDebugReport> {
+  const dir = resolve(directory);
+  const pcapPath = options.pcapPlaced ?? (await placePcap(report.source.pcapPath, dir, options.movePcap ?? false));
   const placed: DebugReport = { ...report, source: { ...report.source, pcapPath }, analysis: { ...report.analysis, file: { ...report.analysis.file, path: pcapPath } } };
   const htmlPath = join(dir, 'report.html');
   const jsonPath = join(dir, 'report.json');
