@@ -3,6 +3,7 @@ import { step, type ProgressReporter } from '../common/progress.ts';
 import { nowMs } from '../common/time.ts';
 import { buildDnsImage, buildNodeImage } from '../images/lab-images.ts';
 import { containerRuntime } from '../runtimes/registry.ts';
+import { runtimeFeatures } from '../host/packages.ts';
 import { setupHost } from '../host/setup.ts';
 import { checkTopologyAgainstHost } from '../topology/host-conflicts.ts';
 import type { Topology } from '../topology/topology.ts';
@@ -40,11 +41,12 @@ export async function upLab(topology: Topology, options: UpOptions): Promise<UpR
     const previous = await readState(topology.name);
     fresh = previous === undefined;
     await checkTopologyAgainstHost(topology);
-    if (options.setup !== false) await setupHost(reporter, ['core', 'build', ...(topology.nodes.some((n) => n.kind === 'vm') ? (['vm'] as const) : [])]);
+    if (options.setup !== false) await setupHost(reporter, ['core', 'build', ...runtimeFeatures(topology.runtime), ...(topology.nodes.some((n) => n.kind === 'vm') ? (['vm'] as const) : [])]);
     assertCompatible(previous?.topology, topology);
     store = previous ? new StateStore({ ...previous, topology }) : StateStore.fresh(topology);
     await store.setStatus('creating');
     const runtime = await containerRuntime(topology.runtime);
+    await runtime.ensureRunning(); // a no-op when its engine answers (setup started it)
     const describeImage = (image: { reference: string; built: boolean }) => `${image.reference}${image.built ? ' (built)' : ' (cached)'}`;
     const images = {
       node: await step(reporter, 'node image', () => buildNodeImage(runtime), describeImage),

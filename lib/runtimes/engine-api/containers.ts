@@ -51,7 +51,7 @@ export async function listLabContainers(client: Docker, labName: string): Promis
  * (busybox as PID 1 ignores SIGTERM), only the capabilities asked for, then starts it and waits
  * for its readiness. A container that never gets ready is removed and the error shows its log.
  */
-export async function runContainer(client: Docker, spec: ContainerSpec): Promise<{ id: string }> {
+export async function runContainer(client: Docker, spec: ContainerSpec, engine: { ulimits?: Array<{ Name: string; Soft: number; Hard: number }> } = {}): Promise<{ id: string }> {
   const created = await client.createContainer({
     name: spec.name,
     Hostname: spec.hostname,
@@ -67,6 +67,7 @@ export async function runContainer(client: Docker, spec: ContainerSpec): Promise
       Dns: spec.dnsServer ? [spec.dnsServer] : undefined,
       DnsSearch: spec.dnsSearch ? [spec.dnsSearch] : undefined,
       Binds: spec.bindMounts?.map((mount) => `${mount.source}:${mount.target}:${mount.mode}`),
+      ...(engine.ulimits ? { Ulimits: engine.ulimits } : {}),
     },
     ...(spec.ip ? { NetworkingConfig: { EndpointsConfig: { [spec.network]: { IPAMConfig: { IPv4Address: spec.ip } } } } } : {}),
   }).catch((error: Error) => {

@@ -6,11 +6,21 @@ import { containerOwnership, listLabContainers, removeContainer, runContainer } 
 import { execIn } from './exec.ts';
 import { importImage, imageExists } from './images.ts';
 import { logLines } from './logs.ts';
-import { ensureNetwork, listLabNetworks, networkOwnership, removeNetwork } from './networks.ts';
+import { createEngineNetwork, ensureNetwork, listLabNetworks, networkOwnership, removeNetwork, type NetworkCreator } from './networks.ts';
+
+/** Where an engine's compatible API falls short of Docker's, the runtime supplies its own way. */
+export interface EngineAdaptations {
+  /** Makes the lab's network (podman's API refuses a subnet already on a host interface: the lab bridge's). */
+  createNetwork?: NetworkCreator;
+  /** The image import takes repo:tag in `repo` (podman ignores the `tag` parameter and would tag `latest`). */
+  importTagInRepo?: boolean;
+  /** Resource limits every container is created with (podman would ask for more than a host without CAP_SYS_RESOURCE allows). */
+  ulimits?: () => Promise<Array<{ Name: string; Soft: number; Hard: number }>>;
+}
 
 /**
  * A runtime reached through the Docker Engine API on a unix socket: Docker itself, and podman's
- * compatible service. What differs between engines (socket, how to start the engine) is given.
+ * compatible service. What differs between engines (socket, how to start the engine, adaptations) is given.
  */
 export class EngineApiRuntime implements ContainerRuntime {
   private cachedClient: Docker | undefined;
@@ -19,6 +29,7 @@ export class EngineApiRuntime implements ContainerRuntime {
     readonly name: string,
     private readonly socketPath: () => string,
     private readonly start: () => Promise<boolean>,
+    private readonly adaptations: EngineAdaptations = {},
   ) {}
 
   /** One client per runtime (dockerode keeps its agent). */
@@ -40,8 +51,8 @@ export class EngineApiRuntime implements ContainerRuntime {
 
   ensureRunning = () => this.start();
   imageExists = (reference: string) => imageExists(this.client, reference);
-  importImage = (tarball: string, reference: string, changes: string[]) => importImage(this.client, tarball, reference, changes);
-  runContainer = (spec: ContainerSpec) => runContainer(this.client, spec);
+  importImage = (tarball: string, reference: string, changes: string[]) => importImage(this.client, tarball, reference, changes, this.adaptations.importTagInRepo);
+  runContainer = async (spec: ContainerSpec) => runContainer(this.client, spec, { ulimits: await this.adaptations.ulimits?.() });
   containerOwnership = (idOrName: string, labName: string) => containerOwnership(this.client, idOrName, labName);
   removeContainer = (idOrName: string) => removeContainer(this.client, idOrName);
   listLabContainers = (labName: string) => listLabContainers(this.client, labName);
@@ -50,7 +61,7 @@ export class EngineApiRuntime implements ContainerRuntime {
   signal = async (idOrName: string, signal: string) => void (await this.client.getContainer(idOrName).kill({ signal }));
   pause = async (idOrName: string) => void (await this.client.getContainer(idOrName).pause());
   unpause = async (idOrName: string) => void (await this.client.getContainer(idOrName).unpause());
-  ensureNetwork = (spec: NetworkSpec) => ensureNetwork(this.client, spec);
+  ensureNetwork = (spec: NetworkSpec) => ensureNetwork(this.client, spec, this.adaptations.createNetwork ?? createEngineNetwork);
   networkOwnership = (name: string, labName: string) => networkOwnership(this.client, name, labName);
   removeNetwork = (name: string, labName: string) => removeNetwork(this.client, name, labName);
   listLabNetworks = (labName: string) => listLabNetworks(this.client, labName);

@@ -13,8 +13,24 @@ function foreignNetworkError(name: string, owner: string | undefined): Provision
   return new ProvisionError(`network ${name} already exists and belongs to ${who}. Fix: rename this lab, or remove that network if it is unused`);
 }
 
-/** Creates the lab's network on the lab bridge (com.docker.network.bridge.name). Idempotent; never adopts a foreign network. */
-export async function ensureNetwork(client: Docker, spec: NetworkSpec): Promise<{ created: boolean; id: string }> {
+/** How an engine makes a network it does not have yet; the Engine API's create unless a runtime says otherwise. */
+export type NetworkCreator = (client: Docker, spec: NetworkSpec) => Promise<{ id: string }>;
+
+/** Docker's way: a bridge network on the lab bridge (com.docker.network.bridge.name), the lab's subnet and gateway. */
+export const createEngineNetwork: NetworkCreator = async (client, spec) => {
+  const network = await client.createNetwork({
+    Name: spec.name,
+    Driver: 'bridge',
+    CheckDuplicate: true,
+    IPAM: { Driver: 'default', Config: [{ Subnet: spec.subnet, Gateway: spec.gateway }] },
+    Options: { 'com.docker.network.bridge.name': spec.bridge },
+    Labels: { [LAB_LABEL]: spec.labName },
+  });
+  return { id: network.id };
+};
+
+/** Creates the lab's network on the lab bridge. Idempotent; never adopts a foreign network. */
+export async function ensureNetwork(client: Docker, spec: NetworkSpec, create: NetworkCreator = createEngineNetwork): Promise<{ created: boolean; id: string }> {
   const existing = await findNetwork(client, spec.name);
   if (existing) {
     if (existing.Labels?.[LAB_LABEL] !== spec.labName) throw foreignNetworkError(spec.name, existing.Labels?.[LAB_LABEL]);
@@ -24,15 +40,7 @@ export async function ensureNetwork(client: Docker, spec: NetworkSpec): Promise<
     }
     return { created: false, id: existing.Id };
   }
-  const network = await client.createNetwork({
-    Name: spec.name,
-    Driver: 'bridge',
-    CheckDuplicate: true,
-    IPAM: { Driver: 'default', Config: [{ Subnet: spec.subnet, Gateway: spec.gateway }] },
-    Options: { 'com.docker.network.bridge.name': spec.bridge },
-    Labels: { [LAB_LABEL]: spec.labName },
-  });
-  return { created: true, id: network.id };
+  return { created: true, id: (await create(client, spec)).id };
 }
 
 export async function networkOwnership(client: Docker, name: string, labName: string): Promise<Ownership> {
