@@ -7,6 +7,7 @@ import { runtimeFeatures } from '../host/packages.ts';
 import { setupHost } from '../host/setup.ts';
 import { checkTopologyAgainstHost } from '../topology/host-conflicts.ts';
 import type { Topology } from '../topology/topology.ts';
+import { ensureEngineIsolation } from './engine-isolation.ts';
 import { acquireLabLock } from './lock.ts';
 import { ensureContainers, ensureDnsServer, ensureLabNetworkStep, ensureNetwork, removeStaleNodes } from './up-steps.ts';
 import { ensureVms } from './vm-steps.ts';
@@ -55,6 +56,7 @@ export async function upLab(topology: Topology, options: UpOptions): Promise<UpR
     const track = (resource: LabResource) => created.push(resource);
     await ensureNetwork(topology, store, reporter, track);
     await ensureLabNetworkStep(topology, runtime, store, reporter, track);
+    await ensureEngineIsolation(topology, runtime, store, reporter, track);
     await ensureDnsServer(topology, runtime, store, images.dns.reference, reporter, track);
     const removed = await removeStaleNodes(topology, store, reporter);
     await ensureContainers(topology, runtime, store, images.node.reference, reporter, track);

@@ -6,7 +6,7 @@ import { containerOwnership, listLabContainers, removeContainer, runContainer } 
 import { execIn } from './exec.ts';
 import { importImage, imageExists } from './images.ts';
 import { logLines } from './logs.ts';
-import { createEngineNetwork, ensureNetwork, listLabNetworks, networkOwnership, removeNetwork, type NetworkCreator } from './networks.ts';
+import { createEngineNetwork, ensureNetwork, listEngineBridges, listLabNetworks, networkOwnership, removeNetwork, type BridgeLister, type NetworkCreator } from './networks.ts';
 
 /** Where an engine's compatible API falls short of Docker's, the runtime supplies its own way. */
 export interface EngineAdaptations {
@@ -16,6 +16,10 @@ export interface EngineAdaptations {
   importTagInRepo?: boolean;
   /** Resource limits every container is created with (podman would ask for more than a host without CAP_SYS_RESOURCE allows). */
   ulimits?: () => Promise<Array<{ Name: string; Soft: number; Hard: number }>>;
+  /** Lists the engine's networks with their host bridges (podman's compat API does not show the bridge name). */
+  listBridges?: BridgeLister;
+  /** The engine forwards between its own networks (podman 4.3): the lab must drop that itself. */
+  forwardsBetweenNetworks?: boolean;
 }
 
 /**
@@ -65,4 +69,8 @@ export class EngineApiRuntime implements ContainerRuntime {
   networkOwnership = (name: string, labName: string) => networkOwnership(this.client, name, labName);
   removeNetwork = (name: string, labName: string) => removeNetwork(this.client, name, labName);
   listLabNetworks = (labName: string) => listLabNetworks(this.client, labName);
+  listBridgeNetworks = () => (this.adaptations.listBridges ?? listEngineBridges)(this.client);
+  get isolatesItsNetworks(): boolean {
+    return !this.adaptations.forwardsBetweenNetworks;
+  }
 }

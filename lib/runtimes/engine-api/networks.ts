@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { ProvisionError } from '../../common/errors.ts';
-import { LAB_LABEL, type NetworkSpec, type Ownership } from '../runtime.ts';
+import { LAB_LABEL, type BridgeNetwork, type NetworkSpec, type Ownership } from '../runtime.ts';
 import { ownershipOf } from './containers.ts';
 
 async function findNetwork(client: Docker, name: string) {
@@ -74,3 +74,16 @@ export async function listLabNetworks(client: Docker, labName: string): Promise<
   const networks = await client.listNetworks({ filters: { label: [`${LAB_LABEL}=${labName}`] } });
   return networks.map((network) => network.Name);
 }
+
+/** How an engine names the host bridges of its networks; Docker's inspect data unless a runtime says otherwise. */
+export type BridgeLister = (client: Docker) => Promise<BridgeNetwork[]>;
+
+/** Docker's way: the bridge-name option, else Docker's own name for it (br- and the id's first 12 digits). */
+export const listEngineBridges: BridgeLister = async (client) => {
+  const networks = await client.listNetworks({ filters: { driver: ['bridge'] } });
+  return networks.map((network) => ({
+    name: network.Name,
+    bridge: network.Options?.['com.docker.network.bridge.name'] ?? `br-${network.Id.slice(0, 12)}`,
+    lab: network.Labels?.[LAB_LABEL],
+  }));
+};
