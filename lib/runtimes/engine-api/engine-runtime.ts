@@ -16,6 +16,11 @@ export interface EngineAdaptations {
   importTagInRepo?: boolean;
   /** Resource limits every container is created with (podman would ask for more than a host without CAP_SYS_RESOURCE allows). */
   ulimits?: () => Promise<Array<{ Name: string; Soft: number; Hard: number }>>;
+  /**
+   * A fixed address gets the MAC Docker would give it (podman picks a random one, so a re-created
+   * node keeps its address but not its MAC, and its peers' neighbour caches point at the old one).
+   */
+  macFromIp?: boolean;
   /** Lists the engine's networks with their host bridges (podman's compat API does not show the bridge name). */
   listBridges?: BridgeLister;
   /** The engine forwards between its own networks (podman 4.3): the lab must drop that itself. */
@@ -56,7 +61,7 @@ export class EngineApiRuntime implements ContainerRuntime {
   ensureRunning = () => this.start();
   imageExists = (reference: string) => imageExists(this.client, reference);
   importImage = (tarball: string, reference: string, changes: string[]) => importImage(this.client, tarball, reference, changes, this.adaptations.importTagInRepo);
-  runContainer = async (spec: ContainerSpec) => runContainer(this.client, spec, { ulimits: await this.adaptations.ulimits?.() });
+  runContainer = async (spec: ContainerSpec) => runContainer(this.client, spec, { ulimits: await this.adaptations.ulimits?.(), macFromIp: this.adaptations.macFromIp });
   containerOwnership = (idOrName: string, labName: string) => containerOwnership(this.client, idOrName, labName);
   removeContainer = (idOrName: string) => removeContainer(this.client, idOrName);
   listLabContainers = (labName: string) => listLabContainers(this.client, labName);

@@ -15,6 +15,7 @@ export const podmanRuntime: EngineApiRuntime = new EngineApiRuntime('podman', po
   createNetwork: createPodmanNetwork,
   importTagInRepo: true,
   ulimits: () => serviceUlimits(podmanSocket()),
+  macFromIp: true,
   listBridges: listPodmanBridges,
   // netavark 1.4 accepts everything from each network's subnet (NETAVARK_FORWARD -s SUBNET -j ACCEPT).
   forwardsBetweenNetworks: true,

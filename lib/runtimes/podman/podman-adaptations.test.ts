@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadTopology } from '../../topology/load.ts';
+import { macForIp } from '../engine-api/containers.ts';
 import { netavarkNetworkConfig } from './network-config.ts';
 import { parseProcLimits } from './ulimits.ts';
 
@@ -17,6 +18,11 @@ describe('podman adaptations', () => {
       { Name: 'nproc', Soft: 32768, Hard: 32768 },
     ]);
     expect(parseProcLimits(PROC_LIMITS.replace('32768                32768', 'unlimited            unlimited'))).toEqual([{ Name: 'nofile', Soft: 20000, Hard: 20000 }]);
+  });
+
+  it('gives a fixed address the MAC Docker would (02:42 and the address bytes)', () => {
+    expect(macForIp('10.0.7.3')).toBe('02:42:0a:00:07:03');
+    expect(macForIp('192.168.255.10')).toBe('02:42:c0:a8:ff:0a');
   });
 
   it('declares the lab network as podman would: lab bridge, subnet and gateway, lab label, no aardvark DNS', () => {

@@ -35,6 +35,9 @@ async function remains() {
 }
 const NOTHING = { ...NOTHING_LEFT, networkFiles: [] };
 
+/** What an up made for the lab itself: other labs on this shared host may have made networks since, and isolating the lab from those is new work, not drift. */
+const ownWork = (created: string[]) => created.filter((what) => !/ \((docker|podman) network [^)]+\)$/.test(what));
+
 describe('a lab run by podman (runtime: podman)', () => {
   beforeAll(async () => {
     await downLab(LAB, undefined, silentReporter);
@@ -116,7 +119,7 @@ describe('a lab run by podman (runtime: podman)', () => {
     const state = (await readState(LAB))!;
     expect((await lab.nodes.find((n) => n.name === 'client')!.exec(['nslookup', 'web.hybrid.local', DNS])).exitCode).toBe(0);
     const entries: Array<{ clientName?: string; name: string; answers: string[] }> = [];
-    await streamDnsLog(state, {}, (entry) => entries.push(entry));
+    await streamDnsLog(state, { since: '10m' }, (entry) => entries.push(entry));
     expect(entries.some((e) => e.clientName === 'client' && e.name === 'web.hybrid.local' && e.answers.includes('10.0.7.50'))).toBe(true);
     const runtime = await containerRuntime('podman');
     const rereads = async () => {
@@ -132,15 +135,26 @@ describe('a lab run by podman (runtime: podman)', () => {
 
   it('changes nothing on a second up', async () => {
     const again = await upLab(topology, { reporter: silentReporter });
-    // Other labs on this shared host may have made networks since: isolating the lab from those is new work, not drift.
-    expect(again.created.filter((what) => !/ \((docker|podman) network [^)]+\)$/.test(what))).toEqual([]);
+    expect(ownWork(again.created)).toEqual([]);
     expect(again.removed).toEqual([]);
+  });
+
+  it('a node container that dies shows in status, and the next up replaces it at its address', async () => {
+    const runtime = await containerRuntime('podman');
+    await runtime.signal('podlab_client', 'SIGKILL');
+    await waitFor('client to stop', async () => ((await labStatus(LAB)).nodes.find((n) => n.name === 'client')?.state !== 'running' ? true : undefined), { timeoutMs: 10_000 });
+    const result = await upLab(topology, { reporter: silentReporter });
+    expect(ownWork(result.created)).toEqual([`container ${LAB}_client`]);
+    expect((await labStatus(LAB)).nodes.find((n) => n.name === 'client')).toMatchObject({ ip: '10.0.7.3', state: 'running' });
+    // Same address, same MAC (podman alone would pick a new random one and peers' ARP caches would go stale).
+    expect((await runtime.exec('podlab_client', ['cat', '/sys/class/net/eth0/address'])).stdout.trim()).toBe('02:42:0a:00:07:03');
+    expect((await lab.nodes.find((n) => n.name === 'web')!.exec(['ping', '-c', '1', '-W', '2', 'client.hybrid.local'])).exitCode).toBe(0);
   });
 
   it('adds and removes a node live, with its DNS record following within 1 s', async () => {
     const grown = await topologyFromYaml(`${await readFile(EXAMPLE, 'utf8')}  - { name: gamma, kind: container, ip: 10.0.7.77 }\n`);
     const result = await upLab(grown, { reporter: silentReporter });
-    expect(result.created).toEqual([`container ${LAB}_gamma`]);
+    expect(ownWork(result.created)).toEqual([`container ${LAB}_gamma`]);
     await waitFor('gamma in DNS', async () => ((await queryDns(DNS, 'gamma.hybrid.local', 'A')).answers[0] === '10.0.7.77' ? true : undefined), { timeoutMs: 1000, intervalMs: 50 });
     const shrunk = await upLab(topology, { reporter: silentReporter });
     expect(shrunk.removed).toEqual([`container ${LAB}_gamma`]);
