@@ -1,5 +1,6 @@
 import { access, constants } from 'node:fs/promises';
 import { hasProgram } from '../common/run.ts';
+import { containerRuntime } from '../runtimes/registry.ts';
 import { dockerEngineReachable } from './docker-engine.ts';
 import { HOST_PACKAGES, type HostPackage } from './packages.ts';
 import { readSysctl } from './sysctl.ts';
@@ -27,6 +28,7 @@ export async function runDoctor(): Promise<DoctorCheck[]> {
     fix: engine ? undefined : 'run `npx hybrid-lab setup` (starts dockerd when it is installed)',
     required: true,
   });
+  if (await hasProgram('podman')) checks.push(await podmanCheck());
   checks.push(await kvmCheck());
   const forward = await readSysctl('net.ipv4.ip_forward');
   checks.push({ name: 'net.ipv4.ip_forward', ok: forward === '1', detail: forward ?? 'unknown', fix: forward === '1' ? undefined : '`up` sets it to 1 (Docker does too)', required: false });
@@ -43,6 +45,18 @@ async function programCheck(pkg: HostPackage): Promise<DoctorCheck> {
     detail: present ? `present (${pkg.name}: ${pkg.why})` : `missing (${pkg.why})`,
     fix: present ? undefined : `run \`npx hybrid-lab setup\` or \`apt-get install ${pkg.name}\``,
     required: pkg.neededFor === 'core' || pkg.neededFor === 'build',
+  };
+}
+
+/** The podman runtime's API service (only for labs with `runtime: podman`, so never required). */
+async function podmanCheck(): Promise<DoctorCheck> {
+  const probe = await (await containerRuntime('podman')).probe();
+  return {
+    name: 'podman engine',
+    ok: probe.reachable,
+    detail: probe.reachable ? 'its Docker-compatible API answers (runtime: podman labs)' : `${probe.why} (only labs with runtime: podman need it; up starts it)`,
+    fix: probe.reachable ? undefined : 'run `npx hybrid-lab setup --with podman` (installs podman, catatonit, netavark; starts its API service)',
+    required: false,
   };
 }
 

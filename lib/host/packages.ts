@@ -2,7 +2,7 @@
 export interface HostPackage {
   name: string;
   why: string;
-  neededFor: 'core' | 'vm' | 'vagrant' | 'debug' | 'reports' | 'build';
+  neededFor: 'core' | 'vm' | 'vagrant' | 'debug' | 'reports' | 'build' | 'podman';
   /** A program whose presence shows the package is installed. */
   provides?: string;
 }
@@ -29,5 +29,13 @@ export const HOST_PACKAGES: readonly HostPackage[] = [
   { name: 'libvirt-daemon-system', why: 'vagrant VM provider: libvirtd/virtlogd and the QEMU driver', neededFor: 'vagrant', provides: 'libvirtd' },
   { name: 'libvirt-clients', why: 'vagrant VM provider: virsh for networks, domains, volumes', neededFor: 'vagrant', provides: 'virsh' },
   { name: 'debootstrap', why: 'vagrant VM provider: builds the Debian box locally (hybrid-lab box build)', neededFor: 'vagrant', provides: 'debootstrap' },
+  { name: 'podman', why: 'podman container runtime (`runtime: podman`): its Docker-compatible API service', neededFor: 'podman', provides: 'podman' },
+  { name: 'catatonit', why: 'podman runtime: the init (PID 1) of every lab container (--init)', neededFor: 'podman', provides: 'catatonit' },
+  { name: 'netavark', why: 'podman runtime: its network back-end (bridge networks with fixed addresses)', neededFor: 'podman' },
   { name: 'strace', why: 'debug: shows every connect() of a program (how the vagrant provider was checked for phone-home)', neededFor: 'debug', provides: 'strace' },
 ];
+
+/** The host feature a container runtime needs besides `core` (a runtime whose packages are listed under its own name). */
+export function runtimeFeatures(runtime: string | undefined): Array<HostPackage['neededFor']> {
+  return HOST_PACKAGES.some((pkg) => pkg.neededFor === runtime) ? [runtime as HostPackage['neededFor']] : [];
+}

@@ -1,6 +1,7 @@
 import { SetupError } from '../common/errors.ts';
 import { step, type ProgressReporter } from '../common/progress.ts';
 import { run } from '../common/run.ts';
+import { containerRuntime, CONTAINER_RUNTIME_NAMES } from '../runtimes/registry.ts';
 import { ensureDockerEngine } from './docker-engine.ts';
 import { HOST_PACKAGES, type HostPackage } from './packages.ts';
 
@@ -13,7 +14,7 @@ export async function missingPackages(features: ReadonlyArray<HostPackage['neede
   return wanted.filter((name) => !installed.has(name));
 }
 
-/** Installs missing Debian packages and starts the Docker engine. Safe to run again. */
+/** Installs missing Debian packages and starts the Docker engine (and the engine of each runtime feature asked for). Safe to run again. */
 export async function setupHost(reporter: ProgressReporter, features: ReadonlyArray<HostPackage['neededFor']>): Promise<void> {
   const missing = await missingPackages(features);
   if (missing.length > 0) {
@@ -25,4 +26,8 @@ export async function setupHost(reporter: ProgressReporter, features: ReadonlyAr
     );
   }
   await step(reporter, 'Docker engine', async () => ((await ensureDockerEngine()) ? 'started dockerd' : 'already running'), (how) => how);
+  for (const name of CONTAINER_RUNTIME_NAMES.filter((runtime) => features.includes(runtime as HostPackage['neededFor']))) {
+    const runtime = await containerRuntime(name);
+    await step(reporter, `${name} engine`, async () => ((await runtime.ensureRunning()) ? 'started' : 'already running'), (how) => how);
+  }
 }

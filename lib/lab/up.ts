@@ -4,9 +4,11 @@ import { allSettledOrThrow } from '../common/settle-all.ts';
 import { nowMs } from '../common/time.ts';
 import { buildDnsImage, buildNodeImage } from '../images/lab-images.ts';
 import { containerRuntime } from '../runtimes/registry.ts';
+import { runtimeFeatures } from '../host/packages.ts';
 import { setupHost } from '../host/setup.ts';
 import { checkTopologyAgainstHost } from '../topology/host-conflicts.ts';
 import type { Topology } from '../topology/topology.ts';
+import { ensureEngineIsolation } from './engine-isolation.ts';
 import { acquireLabLock } from './lock.ts';
 import { ensureContainers, ensureDnsServer, ensureLabNetworkStep, ensureNetwork, removeStaleNodes } from './up-steps.ts';
 import { ensureVms } from './vm-steps.ts';
@@ -42,13 +44,14 @@ export async function upLab(topology: Topology, options: UpOptions): Promise<UpR
     const [previous] = await allSettledOrThrow([
       readState(topology.name),
       checkTopologyAgainstHost(topology),
-      options.setup !== false ? setupHost(reporter, ['core', 'build', ...(topology.nodes.some((n) => n.kind === 'vm') ? (['vm'] as const) : [])]) : Promise.resolve(),
+      options.setup !== false ? setupHost(reporter, ['core', 'build', ...runtimeFeatures(topology.runtime), ...(topology.nodes.some((n) => n.kind === 'vm') ? (['vm'] as const) : [])]) : Promise.resolve(),
     ]);
     fresh = previous === undefined;
     assertCompatible(previous?.topology, topology);
     store = previous ? new StateStore({ ...previous, topology }) : StateStore.fresh(topology);
     await store.setStatus('creating');
     const runtime = await containerRuntime(topology.runtime);
+    await runtime.ensureRunning(); // a no-op when its engine answers (setup started it)
     const describeImage = (image: { reference: string; built: boolean }) => `${image.reference}${image.built ? ' (built)' : ' (cached)'}`;
     const images = {
       node: await step(reporter, 'node image', () => buildNodeImage(runtime), describeImage),
@@ -57,6 +60,7 @@ export async function upLab(topology: Topology, options: UpOptions): Promise<UpR
     const track = (resource: LabResource) => created.push(resource);
     await ensureNetwork(topology, store, reporter, track);
     await ensureLabNetworkStep(topology, runtime, store, reporter, track);
+    await ensureEngineIsolation(topology, runtime, store, reporter, track);
     await ensureDnsServer(topology, runtime, store, images.dns.reference, reporter, track);
     const removed = await removeStaleNodes(topology, store, reporter);
     // Containers and VMs do not depend on each other once the network and DNS exist: VMs boot meanwhile.

@@ -35,14 +35,15 @@ export function labRules(labName: string, bridge: string): IptablesRule[] {
 }
 
 /**
- * Drops forwarding between the lab bridge and another network the lab made (a VM management
- * network), both ways, so reachability on the lab can never pass through the management side.
+ * Drops forwarding between the lab bridge and another network (a VM management network the lab
+ * made, another container network no engine keeps apart from it), both ways, so reachability on
+ * the lab can never pass through the other side.
  */
-export function isolationRules(labName: string, bridge: string, otherBridge: string): IptablesRule[] {
+export function isolationRules(labName: string, bridge: string, otherBridge: string, what = 'VM management network'): IptablesRule[] {
   const tag = ['-m', 'comment', '--comment', labRuleComment(labName)];
   return [
-    { chain: 'DOCKER-USER', spec: ['-i', bridge, '-o', otherBridge, ...tag, '-j', 'DROP'], purpose: `isolate ${bridge} -> ${otherBridge} (VM management network)` },
-    { chain: 'DOCKER-USER', spec: ['-i', otherBridge, '-o', bridge, ...tag, '-j', 'DROP'], purpose: `isolate ${otherBridge} -> ${bridge} (VM management network)` },
+    { chain: 'DOCKER-USER', spec: ['-i', bridge, '-o', otherBridge, ...tag, '-j', 'DROP'], purpose: `isolate ${bridge} -> ${otherBridge} (${what})` },
+    { chain: 'DOCKER-USER', spec: ['-i', otherBridge, '-o', bridge, ...tag, '-j', 'DROP'], purpose: `isolate ${otherBridge} -> ${bridge} (${what})` },
   ];
 }
 

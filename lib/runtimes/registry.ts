@@ -2,7 +2,7 @@ import { SetupError } from '../common/errors.ts';
 import type { ContainerRuntime } from './runtime.ts';
 
 /** Runtime names a topology may use; each is a folder under lib/runtimes exporting a ContainerRuntime. */
-export const CONTAINER_RUNTIME_NAMES = ['docker'] as const;
+export const CONTAINER_RUNTIME_NAMES = ['docker', 'podman'] as const;
 export type ContainerRuntimeName = (typeof CONTAINER_RUNTIME_NAMES)[number];
 
 const loaded = new Map<string, ContainerRuntime>();
@@ -13,6 +13,7 @@ export async function containerRuntime(name: string = 'docker'): Promise<Contain
   if (cached) return cached;
   let runtime: ContainerRuntime;
   if (name === 'docker') runtime = (await import('./docker/index.ts')).dockerRuntime;
+  else if (name === 'podman') runtime = (await import('./podman/index.ts')).podmanRuntime;
   else throw new SetupError(`unknown container runtime "${name}". Fix: use one of ${CONTAINER_RUNTIME_NAMES.join(', ')}`);
   loaded.set(name, runtime);
   return runtime;

@@ -92,4 +92,14 @@ export interface ContainerRuntime {
   /** Removes the lab's network, first disconnecting containers that are not the lab's (named in the result). */
   removeNetwork(name: string, labName: string): Promise<{ ownership: Ownership; disconnected: string[] }>;
   listLabNetworks(labName: string): Promise<string[]>;
+  /** The engine's bridge networks with their host bridge (what isolation rules name) and owning lab, if any. */
+  listBridgeNetworks(): Promise<BridgeNetwork[]>;
+  /** Whether the engine itself drops forwarding between its networks (Docker does; podman 4.3/netavark 1.4 does not). */
+  readonly isolatesItsNetworks: boolean;
+}
+
+export interface BridgeNetwork {
+  name: string;
+  bridge: string;
+  lab?: string;
 }

@@ -28,10 +28,10 @@ export function registerSetup(program: Command): void {
   program
     .command('setup')
     .description('install missing Debian packages and start the Docker engine')
-    .option('--with <features>', 'extra features: vm, vagrant, debug, reports (comma separated)', 'vm,debug,reports')
-    .addHelpText('after', '\nExamples:\n  npx hybrid-lab setup\n  npx hybrid-lab setup --with vm,vagrant')
+    .option('--with <features>', 'extra features: vm, vagrant, debug, reports, podman (comma separated)', 'vm,debug,reports')
+    .addHelpText('after', '\nExamples:\n  npx hybrid-lab setup\n  npx hybrid-lab setup --with vm,vagrant\n  npx hybrid-lab setup --with podman')
     .action(async (options: { with: string }) => {
-      const extra = options.with.split(',').map((f) => f.trim()).filter(Boolean) as Array<'vm' | 'vagrant' | 'debug' | 'reports'>;
+      const extra = options.with.split(',').map((f) => f.trim()).filter(Boolean) as Array<'vm' | 'vagrant' | 'debug' | 'reports' | 'podman'>;
       await setupHost(terminalReporter(), ['core', 'build', ...extra]);
     });
 }

@@ -51,7 +51,18 @@ export async function listLabContainers(client: Docker, labName: string): Promis
  * (busybox as PID 1 ignores SIGTERM), only the capabilities asked for, then starts it and waits
  * for its readiness. A container that never gets ready is removed and the error shows its log.
  */
-export async function runContainer(client: Docker, spec: ContainerSpec): Promise<{ id: string }> {
+/** Docker's own choice of MAC for a fixed address (02:42 and the IPv4 bytes): one address, one MAC, across re-creations. */
+export function macForIp(ip: string): string {
+  return ['02', '42', ...ip.split('.').map((byte) => Number(byte).toString(16).padStart(2, '0'))].join(':');
+}
+
+export interface EngineCreateOptions {
+  ulimits?: Array<{ Name: string; Soft: number; Hard: number }>;
+  /** Set the MAC from the fixed address, as Docker does by itself (podman picks a random one). */
+  macFromIp?: boolean;
+}
+
+export async function runContainer(client: Docker, spec: ContainerSpec, engine: EngineCreateOptions = {}): Promise<{ id: string }> {
   const created = await client.createContainer({
     name: spec.name,
     Hostname: spec.hostname,
@@ -67,8 +78,9 @@ export async function runContainer(client: Docker, spec: ContainerSpec): Promise
       Dns: spec.dnsServer ? [spec.dnsServer] : undefined,
       DnsSearch: spec.dnsSearch ? [spec.dnsSearch] : undefined,
       Binds: spec.bindMounts?.map((mount) => `${mount.source}:${mount.target}:${mount.mode}`),
+      ...(engine.ulimits ? { Ulimits: engine.ulimits } : {}),
     },
-    ...(spec.ip ? { NetworkingConfig: { EndpointsConfig: { [spec.network]: { IPAMConfig: { IPv4Address: spec.ip } } } } } : {}),
+    ...(spec.ip ? { NetworkingConfig: { EndpointsConfig: { [spec.network]: { IPAMConfig: { IPv4Address: spec.ip }, ...(engine.macFromIp ? { MacAddress: macForIp(spec.ip) } : {}) } } } } : {}),
   }).catch((error: Error) => {
     throw new ProvisionError(`cannot create container ${spec.name} (image ${spec.image}): ${error.message}`, { cause: error });
   });

@@ -6,11 +6,30 @@ import { containerOwnership, listLabContainers, removeContainer, runContainer } 
 import { execIn } from './exec.ts';
 import { importImage, imageExists } from './images.ts';
 import { logLines } from './logs.ts';
-import { ensureNetwork, listLabNetworks, networkOwnership, removeNetwork } from './networks.ts';
+import { createEngineNetwork, ensureNetwork, listEngineBridges, listLabNetworks, networkOwnership, removeNetwork, type BridgeLister, type NetworkCreator } from './networks.ts';
+
+/** Where an engine's compatible API falls short of Docker's, the runtime supplies its own way. */
+export interface EngineAdaptations {
+  /** Makes the lab's network (podman's API refuses a subnet already on a host interface: the lab bridge's). */
+  createNetwork?: NetworkCreator;
+  /** The image import takes repo:tag in `repo` (podman ignores the `tag` parameter and would tag `latest`). */
+  importTagInRepo?: boolean;
+  /** Resource limits every container is created with (podman would ask for more than a host without CAP_SYS_RESOURCE allows). */
+  ulimits?: () => Promise<Array<{ Name: string; Soft: number; Hard: number }>>;
+  /**
+   * A fixed address gets the MAC Docker would give it (podman picks a random one, so a re-created
+   * node keeps its address but not its MAC, and its peers' neighbour caches point at the old one).
+   */
+  macFromIp?: boolean;
+  /** Lists the engine's networks with their host bridges (podman's compat API does not show the bridge name). */
+  listBridges?: BridgeLister;
+  /** The engine forwards between its own networks (podman 4.3): the lab must drop that itself. */
+  forwardsBetweenNetworks?: boolean;
+}
 
 /**
  * A runtime reached through the Docker Engine API on a unix socket: Docker itself, and podman's
- * compatible service. What differs between engines (socket, how to start the engine) is given.
+ * compatible service. What differs between engines (socket, how to start the engine, adaptations) is given.
  */
 export class EngineApiRuntime implements ContainerRuntime {
   private cachedClient: Docker | undefined;
@@ -19,6 +38,7 @@ export class EngineApiRuntime implements ContainerRuntime {
     readonly name: string,
     private readonly socketPath: () => string,
     private readonly start: () => Promise<boolean>,
+    private readonly adaptations: EngineAdaptations = {},
   ) {}
 
   /** One client per runtime (dockerode keeps its agent). */
@@ -40,8 +60,8 @@ export class EngineApiRuntime implements ContainerRuntime {
 
   ensureRunning = () => this.start();
   imageExists = (reference: string) => imageExists(this.client, reference);
-  importImage = (tarball: string, reference: string, changes: string[]) => importImage(this.client, tarball, reference, changes);
-  runContainer = (spec: ContainerSpec) => runContainer(this.client, spec);
+  importImage = (tarball: string, reference: string, changes: string[]) => importImage(this.client, tarball, reference, changes, this.adaptations.importTagInRepo);
+  runContainer = async (spec: ContainerSpec) => runContainer(this.client, spec, { ulimits: await this.adaptations.ulimits?.(), macFromIp: this.adaptations.macFromIp });
   containerOwnership = (idOrName: string, labName: string) => containerOwnership(this.client, idOrName, labName);
   removeContainer = (idOrName: string) => removeContainer(this.client, idOrName);
   listLabContainers = (labName: string) => listLabContainers(this.client, labName);
@@ -50,8 +70,12 @@ export class EngineApiRuntime implements ContainerRuntime {
   signal = async (idOrName: string, signal: string) => void (await this.client.getContainer(idOrName).kill({ signal }));
   pause = async (idOrName: string) => void (await this.client.getContainer(idOrName).pause());
   unpause = async (idOrName: string) => void (await this.client.getContainer(idOrName).unpause());
-  ensureNetwork = (spec: NetworkSpec) => ensureNetwork(this.client, spec);
+  ensureNetwork = (spec: NetworkSpec) => ensureNetwork(this.client, spec, this.adaptations.createNetwork ?? createEngineNetwork);
   networkOwnership = (name: string, labName: string) => networkOwnership(this.client, name, labName);
   removeNetwork = (name: string, labName: string) => removeNetwork(this.client, name, labName);
   listLabNetworks = (labName: string) => listLabNetworks(this.client, labName);
+  listBridgeNetworks = () => (this.adaptations.listBridges ?? listEngineBridges)(this.client);
+  get isolatesItsNetworks(): boolean {
+    return !this.adaptations.forwardsBetweenNetworks;
+  }
 }

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { ProvisionError } from '../../common/errors.ts';
-import { LAB_LABEL, type NetworkSpec, type Ownership } from '../runtime.ts';
+import { LAB_LABEL, type BridgeNetwork, type NetworkSpec, type Ownership } from '../runtime.ts';
 import { ownershipOf } from './containers.ts';
 
 async function findNetwork(client: Docker, name: string) {
@@ -13,8 +13,24 @@ function foreignNetworkError(name: string, owner: string | undefined): Provision
   return new ProvisionError(`network ${name} already exists and belongs to ${who}. Fix: rename this lab, or remove that network if it is unused`);
 }
 
-/** Creates the lab's network on the lab bridge (com.docker.network.bridge.name). Idempotent; never adopts a foreign network. */
-export async function ensureNetwork(client: Docker, spec: NetworkSpec): Promise<{ created: boolean; id: string }> {
+/** How an engine makes a network it does not have yet; the Engine API's create unless a runtime says otherwise. */
+export type NetworkCreator = (client: Docker, spec: NetworkSpec) => Promise<{ id: string }>;
+
+/** Docker's way: a bridge network on the lab bridge (com.docker.network.bridge.name), the lab's subnet and gateway. */
+export const createEngineNetwork: NetworkCreator = async (client, spec) => {
+  const network = await client.createNetwork({
+    Name: spec.name,
+    Driver: 'bridge',
+    CheckDuplicate: true,
+    IPAM: { Driver: 'default', Config: [{ Subnet: spec.subnet, Gateway: spec.gateway }] },
+    Options: { 'com.docker.network.bridge.name': spec.bridge },
+    Labels: { [LAB_LABEL]: spec.labName },
+  });
+  return { id: network.id };
+};
+
+/** Creates the lab's network on the lab bridge. Idempotent; never adopts a foreign network. */
+export async function ensureNetwork(client: Docker, spec: NetworkSpec, create: NetworkCreator = createEngineNetwork): Promise<{ created: boolean; id: string }> {
   const existing = await findNetwork(client, spec.name);
   if (existing) {
     if (existing.Labels?.[LAB_LABEL] !== spec.labName) throw foreignNetworkError(spec.name, existing.Labels?.[LAB_LABEL]);
@@ -24,15 +40,7 @@ export async function ensureNetwork(client: Docker, spec: NetworkSpec): Promise<
     }
     return { created: false, id: existing.Id };
   }
-  const network = await client.createNetwork({
-    Name: spec.name,
-    Driver: 'bridge',
-    CheckDuplicate: true,
-    IPAM: { Driver: 'default', Config: [{ Subnet: spec.subnet, Gateway: spec.gateway }] },
-    Options: { 'com.docker.network.bridge.name': spec.bridge },
-    Labels: { [LAB_LABEL]: spec.labName },
-  });
-  return { created: true, id: network.id };
+  return { created: true, id: (await create(client, spec)).id };
 }
 
 export async function networkOwnership(client: Docker, name: string, labName: string): Promise<Ownership> {
@@ -66,3 +74,16 @@ export async function listLabNetworks(client: Docker, labName: string): Promise<
   const networks = await client.listNetworks({ filters: { label: [`${LAB_LABEL}=${labName}`] } });
   return networks.map((network) => network.Name);
 }
+
+/** How an engine names the host bridges of its networks; Docker's inspect data unless a runtime says otherwise. */
+export type BridgeLister = (client: Docker) => Promise<BridgeNetwork[]>;
+
+/** Docker's way: the bridge-name option, else Docker's own name for it (br- and the id's first 12 digits). */
+export const listEngineBridges: BridgeLister = async (client) => {
+  const networks = await client.listNetworks({ filters: { driver: ['bridge'] } });
+  return networks.map((network) => ({
+    name: network.Name,
+    bridge: network.Options?.['com.docker.network.bridge.name'] ?? `br-${network.Id.slice(0, 12)}`,
+    lab: network.Labels?.[LAB_LABEL],
+  }));
+};
