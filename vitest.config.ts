@@ -11,6 +11,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // Tests that run the CLI as a process run the compiled dist/ build: compile it first.
+          globalSetup: ['lib/testing/build-dist.ts'],
           include: ['lib/**/*.test.ts'],
           exclude: ['lib/**/*.int.test.ts', 'node_modules/**'],
           // Some unit tests start the real CLI or chromium: seconds each on a loaded 2-core host.
@@ -22,7 +24,7 @@ export default defineConfig({
         test: {
           name: 'lab',
           include: ['lib/**/*.int.test.ts', 'suites/**/*.test.ts'],
-          globalSetup: ['suites/support/global-setup.ts'],
+          globalSetup: ['lib/testing/build-dist.ts', 'suites/support/global-setup.ts'],
           fileParallelism: false,
           testTimeout: 180_000,
           hookTimeout: 600_000,
