@@ -132,7 +132,7 @@ describe('Unix manners of the hybrid-lab CLI (run as a process)', () => {
       version,
     });
     const good = JSON.parse((await runCli(['validate', '-t', topology, '--no-host-check', '--json'])).stdout) as { schema: string; name: string };
-    expect(good).toMatchObject({ schema: 'hybrid-lab/topology@1', name: 'unix12' });
+    expect(good).toMatchObject({ schema: 'hybrid-lab/resolved-topology@1', name: 'unix12' });
   });
 
   it('every --json document names its schema', async () => {

@@ -15,7 +15,7 @@ export function registerValidate(program: Command): void {
     .action(async (options: { topology?: string; hostCheck: boolean; json?: boolean }) => {
       const topology = await loadTopology(options.topology);
       if (options.hostCheck) checkSubnetAgainstHost(topology, await readHostRoutes());
-      if (options.json) printDocument('topology', topology);
+      if (options.json) printDocument('resolved-topology', topology);
       else process.stdout.write(`${topology.source}: ok — lab "${topology.name}", ${topology.nodes.length} nodes on ${topology.bridge.name} ${topology.bridge.subnet}\n`);
     });
 }
