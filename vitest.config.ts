@@ -14,7 +14,7 @@ export default defineConfig({
           // Tests that run the CLI as a process run the compiled dist/ build: compile it first.
           globalSetup: ['lib/testing/build-dist.ts'],
           include: ['lib/**/*.test.ts'],
-          exclude: ['lib/**/*.int.test.ts', 'lib/**/*.pack.test.ts', 'node_modules/**'],
+          exclude: ['lib/**/*.int.test.ts', 'lib/**/*.own-lab.test.ts', 'node_modules/**'],
           // Some unit tests start the real CLI or chromium: seconds each on a loaded 2-core host.
           testTimeout: 60_000,
           sequence: { groupOrder: 0 },
@@ -33,10 +33,11 @@ export default defineConfig({
       },
       {
         test: {
-          // The published package, packed and installed into a fresh project that brings its own
-          // lab (pack12) up and down: after the lab group, without the default lab's setup.
-          name: 'package',
-          include: ['lib/**/*.pack.test.ts'],
+          // Tests that bring their own lab up and down (bridge hybr12: the packed package in a
+          // fresh project, the test command on a broken lab): after the lab group, one at a time,
+          // without the default lab's setup.
+          name: 'own-lab',
+          include: ['lib/**/*.own-lab.test.ts'],
           globalSetup: ['lib/testing/build-dist.ts'],
           fileParallelism: false,
           testTimeout: 900_000,

@@ -1,10 +1,17 @@
 import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
 import { formatDuration } from '../common/time.ts';
 
+/** A failed check and why, as shown again at the end of the run. */
+export interface FailedCheck {
+  name: string;
+  message: string;
+}
+
 export interface TestRunSummary {
   passed: number;
   failed: number;
   skipped: number;
+  failures: FailedCheck[];
   /** Errors outside tests, e.g. the lab could not be brought up. */
   setupErrors: string[];
   reason: TestRunEndReason | 'unknown';
@@ -27,7 +34,7 @@ function titleOf(testCase: TestCase): string {
 export class TestProgressReporter implements Reporter {
   private total = 0;
   private done = 0;
-  readonly summary: TestRunSummary = { passed: 0, failed: 0, skipped: 0, setupErrors: [], reason: 'unknown' };
+  readonly summary: TestRunSummary = { passed: 0, failed: 0, skipped: 0, failures: [], setupErrors: [], reason: 'unknown' };
 
   /** @param namePattern the --test filter: checks it leaves out are not counted or printed. */
   constructor(
@@ -57,6 +64,7 @@ export class TestProgressReporter implements Reporter {
     } else if (result.state === 'failed') {
       this.summary.failed++;
       const message = result.errors?.[0]?.message?.split('\n').slice(0, 6).join('\n      ') ?? 'failed';
+      this.summary.failures.push({ name: `${suiteOf(testCase)}: ${titleOf(testCase)}`, message: result.errors?.[0]?.message ?? 'failed' });
       this.out.write(`${prefix} ✘\n      ${message}\n`);
     } else {
       this.summary.skipped++;
@@ -72,6 +80,11 @@ export class TestProgressReporter implements Reporter {
     for (const module of modules) for (const error of module.errors()) this.summary.setupErrors.push(error.message ?? String(error));
     const { passed, failed, skipped, setupErrors } = this.summary;
     for (const error of setupErrors) this.out.write(`setup error: ${error.split('\n')[0]}\n`);
+    // Long runs scroll the failures away: list them again, with their reasons, just above the summary.
+    if (this.summary.failures.length > 0) {
+      this.out.write(`\nFailed checks (${this.summary.failures.length}):\n`);
+      for (const failure of this.summary.failures) this.out.write(`  ✘ ${failure.name}\n      ${failure.message.split('\n').slice(0, 3).join('\n      ')}\n`);
+    }
     this.out.write(`\n${failed + setupErrors.length === 0 ? '✔' : '✘'} ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}${setupErrors.length ? `, ${setupErrors.length} setup error(s)` : ''}\n`);
   }
 }

@@ -13,9 +13,24 @@ export interface CliRunOptions {
   input?: string;
   cwd?: string;
   timeoutMs?: number;
+  /** Leave out what npm and vitest set for this test run (npm_*, VITEST*...), as in a user's shell. */
+  asUser?: boolean;
+}
+
+/** Names of the variables npm and vitest set for the running test, which a user's shell does not have. */
+export function testRunVariables(): string[] {
+  return Object.keys(process.env).filter((name) => /^(npm_|VITEST|NODE$|NODE_ENV$|TEST$|INIT_CWD$)/i.test(name));
+}
+
+/** Runs a program; with asUser, through `env -u ...` so none of this test run's npm/vitest variables reach it. */
+export function runProgram(command: string, args: readonly string[], options: CliRunOptions = {}): Promise<RunResult> {
+  const runOptions = { allowFailure: true, timeoutMs: options.timeoutMs ?? 120_000, input: options.input, cwd: options.cwd ?? REPO_ROOT };
+  if (!options.asUser) return run(command, args, { ...runOptions, env: options.env });
+  const assignments = Object.entries(options.env ?? {}).map(([name, value]) => `${name}=${value}`);
+  return run('env', [...testRunVariables().flatMap((name) => ['-u', name]), ...assignments, command, ...args], runOptions);
 }
 
 /** Runs `hybrid-lab ARGS` in its own process with this Node; never throws for a non-zero exit. */
 export function runCli(args: readonly string[], options: CliRunOptions = {}): Promise<RunResult> {
-  return run(process.execPath, [CLI_BIN, ...args], { allowFailure: true, timeoutMs: options.timeoutMs ?? 120_000, env: options.env, input: options.input, cwd: options.cwd ?? REPO_ROOT });
+  return runProgram(process.execPath, [CLI_BIN, ...args], options);
 }

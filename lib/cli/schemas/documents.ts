@@ -71,6 +71,13 @@ export const documentSchemas = {
     exitCode: z.number().int(),
     junitPath: z.string(),
   }),
+  'test-list': z.strictObject({ schema: tag('test-list'), checks: z.array(z.string()).describe('suite: check names, as --test matches them') }),
+  bench: z.strictObject({
+    schema: tag('bench'),
+    label: z.string().optional(),
+    runs: z.array(z.strictObject({ exitCode: z.number().int(), passed: z.number().int(), failed: z.number().int(), failures: z.array(failure) })),
+    exitCode: z.number().int(),
+  }),
 } as const;
 
 export type DocumentName = keyof typeof documentSchemas;

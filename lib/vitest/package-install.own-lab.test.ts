@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, type RunResult } from '../common/run.ts';
 import { readState } from '../lab/state.ts';
-import { REPO_ROOT } from '../testing/cli-process.ts';
+import { REPO_ROOT, runProgram } from '../testing/cli-process.ts';
 
 // The package as a user gets it: packed, installed from the tarball into a fresh project outside
 // this repository (its own node_modules from the npm registry), a topology and a suite written
@@ -17,18 +17,10 @@ const vitestVersion = (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', '
 const userPath = [dirname(process.execPath), '/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'].join(':');
 let project: string;
 
-// What npm and vitest set for this test run (npm_node_execpath, VITEST_POOL_ID...) is not the user's.
-const notTheUsers = Object.keys(process.env).filter((name) => /^(npm_|VITEST|NODE$|NODE_ENV$|TEST$|INIT_CWD$)/i.test(name));
-
 /** Runs a command in the user's project as the user would: their PATH, no trace of this run's npm or vitest. */
 function inProject(command: string, args: string[], options: { input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
-  const unset = notTheUsers.flatMap((name) => ['-u', name]);
-  return run('env', [...unset, `PATH=${userPath}`, 'npm_config_loglevel=error', 'npm_config_fund=false', 'npm_config_audit=false', command, ...args], {
-    cwd: project,
-    allowFailure: true,
-    timeoutMs: options.timeoutMs ?? 300_000,
-    input: options.input,
-  });
+  const env = { PATH: userPath, npm_config_loglevel: 'error', npm_config_fund: 'false', npm_config_audit: 'false' };
+  return runProgram(command, args, { asUser: true, env, cwd: project, timeoutMs: options.timeoutMs ?? 300_000, input: options.input });
 }
 
 const TOPOLOGY = `# yaml-language-server: $schema=node_modules/hybrid-lab/schemas/topology.schema.json
