@@ -162,8 +162,8 @@ describe('Unix manners of the hybrid-lab CLI (run as a process)', () => {
     });
     afterAll(() => server.close());
 
-    it('status, doctor and exec say permission denied on the socket and exit 2, never "missing"', async () => {
-      for (const args of [['status', '-t', topology], ['status', '--all'], ['doctor'], ['exec', '-t', topology, 'a', '--', 'true']]) {
+    it('status, doctor, exec, test and up say permission denied on the socket and exit 2, never "missing"', async () => {
+      for (const args of [['status', '-t', topology], ['status', '--all'], ['doctor'], ['exec', '-t', topology, 'a', '--', 'true'], ['test', 'dns', '-t', topology], ['up', '-t', topology]]) {
         const result = await run('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', '--', process.execPath, CLI_BIN, ...args], {
           allowFailure: true,
           cwd: scratch,

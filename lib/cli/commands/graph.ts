@@ -8,6 +8,7 @@ import { renderHtml } from '../../report/graph/render-html.ts';
 import { renderMermaid } from '../../report/graph/render-mermaid.ts';
 import { topologyGraph, type TopologyGraph } from '../../report/graph/topology-graph.ts';
 import { loadTopology } from '../../topology/load.ts';
+import { assertDockerSocketAccess } from '../docker-access.ts';
 import { LAB_OPTION, selectedLabName, TOPOLOGY_OPTION } from '../lab-select.ts';
 import { schemaId } from '../output.ts';
 
@@ -27,6 +28,7 @@ async function buildGraph(flags: GraphFlags): Promise<TopologyGraph> {
   const labName = await selectedLabName(flags);
   const state = await readState(labName);
   if (state?.status === 'up') {
+    await assertDockerSocketAccess(); // live states need the engine: never draw a healthy node as missing
     const status = await labStatus(labName);
     return topologyGraph(state.topology, new Map(status.nodes.map((node) => [node.name, node.state])));
   }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { HybridLabError } from '../../common/errors.ts';
+import { assertDockerSocketAccess } from '../docker-access.ts';
 import { wholeNumber } from '../flag-values.ts';
 import { TOPOLOGY_OPTION } from '../lab-select.ts';
 import { printDocument } from '../output.ts';
@@ -56,6 +57,7 @@ Results: reports/vitest-results.json, reports/junit.xml, reports/measurements/*.
     )
     .action(async (suites: string[], flags: TestFlags) => {
       checkSuites(suites);
+      await assertDockerSocketAccess();
       const selected = suites.length > 0 ? suites : SUITES;
       if (flags.list) {
         const checks = await listChecks({ suites: selected, pattern: flags.test, topology: flags.topology });
@@ -87,6 +89,7 @@ export function registerBench(program: Command): void {
     .option('--json', 'print every run (counts, failed checks) as JSON; progress goes to stderr')
     .addHelpText('after', '\nExamples:\n  npx hybrid-lab bench --repeat 3\n  npx hybrid-lab bench --label release-0.3\n  npx hybrid-lab report latency')
     .action(async (flags: { repeat: number; label?: string; topology?: string; json?: boolean }) => {
+      await assertDockerSocketAccess();
       if (flags.label) process.env.HYBRID_LAB_RUN_LABEL = flags.label;
       const out = flags.json ? process.stderr : process.stdout;
       const runs: SuiteRunResult[] = [];
