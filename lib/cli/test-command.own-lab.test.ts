@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../common/run.ts';
-import { runCli, type CliRunOptions } from '../testing/cli-process.ts';
+import { REPO_ROOT, runCli, type CliRunOptions } from '../testing/cli-process.ts';
 import { documentSchemas } from './schemas/documents.ts';
 
 // `hybrid-lab test` on a real lab (cmd12 on hybr12) that is broken on purpose: a node is stopped.
@@ -11,6 +11,21 @@ const LAB = 'cmd12';
 const scratch = mkdtempSync(join(tmpdir(), 'hl-test-cmd-'));
 const topology = join(scratch, 'cmd12.yaml');
 writeFileSync(topology, `name: ${LAB}\nbridge: { name: hybr12, subnet: 10.0.12.0/24 }\nnodes:\n  - { name: client, kind: container, ip: 10.0.12.10 }\n  - { name: web, kind: container, ip: 10.0.12.20 }\n`);
+// A user's own suite directory, run beside the built-in suites (`test --dir`).
+const userDir = join(scratch, 'my-tests');
+mkdirSync(userDir);
+writeFileSync(
+  join(userDir, 'mine.test.ts'),
+  `import { describe, expect, it } from 'vitest';
+import { useLab } from '${join(REPO_ROOT, 'dist', 'vitest', 'index.js')}';
+const lab = await useLab();
+describe('mine', () => {
+  it('client reaches web', async () => {
+    await expect(lab.node('client')).toReach(lab.node('web'));
+  });
+});
+`,
+);
 // Results, history and debug reports of these runs stay out of the repository's reports/.
 const env = { HYBRID_LAB_REPORTS: join(scratch, 'reports'), HYBRID_LAB_HISTORY: join(scratch, 'history.jsonl') };
 const cli = (args: string[], options: CliRunOptions = {}) => runCli(args, { asUser: true, env, timeoutMs: 600_000, ...options });
@@ -26,12 +41,20 @@ afterAll(async () => {
 
 describe('hybrid-lab test (CLI as a process, real lab)', () => {
   it('--list names the checks without running them', async () => {
-    const result = await cli(['test', 'connectivity', '-t', topology, '--list', '--json']);
+    const result = await cli(['test', 'connectivity', '-t', topology, '--dir', userDir, '--list', '--json']);
     expect(result.exitCode, result.stderr).toBe(0);
     const { checks } = documentSchemas['test-list'].parse(JSON.parse(result.stdout));
     expect(checks).toContain('connectivity: client -> web icmp by ip');
+    expect(checks).toContain('mine client reaches web');
     expect(checks).toContain('connectivity: host -> web udp echo by ip');
     expect(existsSync(join(scratch, 'reports', 'vitest-results.json'))).toBe(false); // nothing ran
+  });
+
+  it('runs a built-in check and the user\'s own suite (--dir) together', async () => {
+    const result = await cli(['test', 'connectivity', '-t', topology, '--dir', userDir, '--test', 'client -> web icmp by ip|mine', '--json']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(documentSchemas['test-run'].parse(JSON.parse(result.stdout))).toMatchObject({ passed: 2, failed: 0 });
+    expect(result.stderr).toMatch(/\] mine: client reaches web ✔|\] [a-z-]+: mine > client reaches web ✔/);
   });
 
   it('graph shows the live lab, status --all lists it', async () => {

@@ -19,7 +19,7 @@ export interface TestRunSummary {
 
 /** The suite name from a file path: suites/dns.test.ts -> dns. */
 function suiteOf(testCase: TestCase): string {
-  return testCase.module.moduleId.split('/').pop()!.replace(/\.(int\.)?test\.ts$/, '');
+  return testCase.module.moduleId.split('/').pop()!.replace(/\.(int\.)?test\.[mc]?[jt]s$/, '');
 }
 
 /** The describe path plus test name, without the suite-file prefix the describe repeats. */

@@ -107,12 +107,15 @@ afterAll(async () => {
 });
 
 describe('the packed package installed into a fresh project', () => {
-  it('ships the build, not the sources or tests', async () => {
+  it('ships the build and the built-in suites, not the sources, unit tests or benches', async () => {
     const files = (await inProject('find', ['node_modules/hybrid-lab', '-type', 'f'])).stdout.split('\n').filter(Boolean);
     expect(files).toContain('node_modules/hybrid-lab/dist/cli/bin.js');
     expect(files).toContain('node_modules/hybrid-lab/dist/index.d.ts');
     expect(files).toContain('node_modules/hybrid-lab/lab/default.yaml');
-    expect(files.filter((file) => /\.test\.|\.bench\.|\/lib\/|\.ts$/.test(file) && !file.endsWith('.d.ts'))).toEqual([]);
+    expect(files).toContain('node_modules/hybrid-lab/dist/suites/connectivity.test.js');
+    expect(files).toContain('node_modules/hybrid-lab/schemas/topology.schema.json');
+    const builtInSuite = (file: string) => file.startsWith('node_modules/hybrid-lab/dist/suites/');
+    expect(files.filter((file) => !builtInSuite(file) && (/\.test\.|\.bench\.|\/lib\/|\/dist\/build\/|\.tsbuildinfo$/.test(file) || (file.endsWith('.ts') && !file.endsWith('.d.ts'))))).toEqual([]);
   });
 
   it('npx hybrid-lab --version works and the user\'s node is unchanged', async () => {
@@ -132,7 +135,7 @@ describe('the packed package installed into a fresh project', () => {
     expect((await readState(LAB))?.status).toBeUndefined();
   });
 
-  it('the CLI from the package: up prints each step as it starts and ends, exec -i passes stdin, down', async () => {
+  it('the CLI from the package: up prints each step as it starts and ends, test runs the built-in and the user\'s suites, exec -i passes stdin, down', async () => {
     const up = await inProject('npx', ['hybrid-lab', 'up', '--json'], { timeoutMs: 600_000 });
     expect(up.exitCode, up.stderr).toBe(0);
     expect(JSON.parse(up.stdout)).toMatchObject({ schema: 'hybrid-lab/up@1', lab: LAB });
@@ -141,6 +144,11 @@ describe('the packed package installed into a fresh project', () => {
     expect(started.length).toBeGreaterThan(3);
     expect(ended.length).toBe(started.length);
     expect(ended[0]).toMatch(/^✔ \[1(\/\d+)?\] .+ \(\d/);
+
+    // The built-in suites ship in the package; `--dir` adds the user's own.
+    const tested = await inProject('npx', ['hybrid-lab', 'test', 'connectivity', '--dir', '.', '--test', 'client -> web icmp by ip|my lab exec', '--json'], { timeoutMs: 600_000 });
+    expect(tested.exitCode, tested.stderr).toBe(0);
+    expect(JSON.parse(tested.stdout)).toMatchObject({ schema: 'hybrid-lab/test-run@1', passed: 2, failed: 0 });
 
     const piped = await inProject('npx', ['hybrid-lab', 'exec', '-i', 'client', '--', 'sh'], { input: 'echo hi from $(hostname)\n' });
     expect(piped).toMatchObject({ exitCode: 0, stdout: 'hi from client\n' });

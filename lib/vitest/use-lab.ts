@@ -6,6 +6,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** The lab labGlobalSetup brought up or found up. */
     hybridLabName: string;
+    /** The lab the built-in suites' global setup (`hybrid-lab test`) made sure is up. */
+    labName: string;
   }
 }
 
@@ -17,7 +19,8 @@ export interface TestLab extends LiveLab {
 /** In a test file: the lab the globalSetup (labGlobalSetup) made sure is up. */
 export async function useLab(labName?: string): Promise<TestLab> {
   // vitest is imported here, in the test worker, never where the global setup runs.
-  const name = labName ?? (await import('vitest')).inject('hybridLabName');
+  const { inject } = await import('vitest');
+  const name = labName ?? inject('hybridLabName') ?? inject('labName');
   const lab = await openLab(name);
   return { ...lab, node: (nodeName: string) => findNode(lab, nodeName) };
 }

@@ -9,6 +9,7 @@ import { listChecks, runSuites, SUITES, type SuiteRunResult } from '../run-suite
 
 interface TestFlags {
   test?: string;
+  dir?: string;
   topology?: string;
   list?: boolean;
   junit?: string;
@@ -34,6 +35,7 @@ export function registerTest(program: Command): void {
     .description('run the suites against the live lab (brings the topology\'s lab up and down if it is not up)')
     .argument('[suites...]', `suites to run (default all): ${SUITES.join(', ')}`)
     .option('--test <pattern>', 'only checks whose name matches (regular expression), e.g. "base-vm -> test-container"')
+    .option('--dir <dir>', 'also run your own suites: every *.test.ts/js under this directory (they may use hybrid-lab/vitest)')
     .option(...TOPOLOGY_OPTION)
     .option('--list', 'list the checks without running them (collecting them needs the lab, as running does)')
     .option('--junit <file>', 'write JUnit XML here (default reports/junit.xml)')
@@ -51,6 +53,7 @@ Examples:
   npx hybrid-lab test dns latency
   npx hybrid-lab test --test "web-server icmp" --fail-fast
   npx hybrid-lab test --list
+  npx hybrid-lab test connectivity --dir tests/network      the built-in suite and your own
   npx hybrid-lab test --junit reports/lab.xml --debug-on-failure
 
 Results: reports/vitest-results.json, reports/junit.xml, reports/measurements/*.json, reports/history/latency.jsonl`,
@@ -60,13 +63,14 @@ Results: reports/vitest-results.json, reports/junit.xml, reports/measurements/*.
       await assertDockerSocketAccess();
       const selected = suites.length > 0 ? suites : SUITES;
       if (flags.list) {
-        const checks = await listChecks({ suites: selected, pattern: flags.test, topology: flags.topology });
+        const checks = await listChecks({ suites: selected, userDir: flags.dir, pattern: flags.test, topology: flags.topology });
         if (flags.json) printDocument('test-list', { checks });
         else process.stdout.write(checks.map((check) => `${check}\n`).join(''));
         return;
       }
       const result = await runSuites({
         suites: selected,
+        userDir: flags.dir,
         pattern: flags.test,
         topology: flags.topology,
         junitPath: flags.junit,
