@@ -86,6 +86,32 @@ describe('my lab', () => {
 });
 `;
 
+// Scripted use of the library, type-checked (strict, the package's .d.ts included) but not run.
+const SCRIPT = `import { downLab, findNode, httpGet, loadTopology, lookup, openLab, ping, terminalReporter, upLab, type LabNode } from 'hybrid-lab';
+import { expect } from 'vitest';
+import 'hybrid-lab/vitest/setup';
+export async function bringUpAndProbe(): Promise<number[]> {
+  const topology = await loadTopology('hybrid-lab.yaml');
+  await upLab(topology, { reporter: terminalReporter() });
+  const lab = await openLab(topology.name);
+  const client: LabNode = findNode(lab, 'client');
+  const shown: { exitCode: number; stdout: string } = await client.exec(['ip', 'addr']);
+  await lookup(client, 'web.hybrid.local');
+  await httpGet(client, 'web.hybrid.local');
+  await expect(client).toReach('web', { protocol: 'tcp' });
+  // @ts-expect-error: the matcher's protocols are typed
+  await expect(client).toReach('web', { protocol: 'smtp' });
+  const rtts = (await ping(client, 'web.hybrid.local', { count: 5 })).rttMs;
+  await downLab(topology.name, topology, terminalReporter());
+  return shown.exitCode === 0 ? rtts : [];
+}
+`;
+
+const TSCONFIG = JSON.stringify({
+  compilerOptions: { target: 'ES2023', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false, types: ['node'] },
+  include: ['*.ts'],
+});
+
 beforeAll(async () => {
   project = await mkdtemp(join(tmpdir(), 'hl-user-project-'));
   // npm pack runs `prepare` (a clean build and the JSON Schemas) as it would before a publish.
@@ -96,7 +122,10 @@ beforeAll(async () => {
   await writeFile(join(project, 'vitest.config.ts'), VITEST_CONFIG);
   await writeFile(join(project, 'lab.setup.ts'), GLOBAL_SETUP);
   await writeFile(join(project, 'my-lab.test.ts'), USER_SUITE);
-  const install = await inProject('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, `vitest@${vitestVersion}`], { timeoutMs: 600_000 });
+  await writeFile(join(project, 'script.ts'), SCRIPT);
+  await writeFile(join(project, 'tsconfig.json'), TSCONFIG);
+  const tools = [`vitest@${vitestVersion}`, 'typescript@5', '@types/node@22'];
+  const install = await inProject('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, ...tools], { timeoutMs: 600_000 });
   expect(install.exitCode, install.stderr).toBe(0);
 });
 
@@ -116,6 +145,11 @@ describe('the packed package installed into a fresh project', () => {
     expect(files).toContain('node_modules/hybrid-lab/schemas/topology.schema.json');
     const builtInSuite = (file: string) => file.startsWith('node_modules/hybrid-lab/dist/suites/');
     expect(files.filter((file) => !builtInSuite(file) && (/\.test\.|\.bench\.|\/lib\/|\/dist\/build\/|\.tsbuildinfo$/.test(file) || (file.endsWith('.ts') && !file.endsWith('.d.ts'))))).toEqual([]);
+  });
+
+  it('the types: the user\'s suite, setup and a script type-check against the published .d.ts (tsc --strict)', async () => {
+    const checked = await inProject('npx', ['tsc', '-p', '.']);
+    expect(checked.exitCode, checked.stdout + checked.stderr).toBe(0);
   });
 
   it('npx hybrid-lab --version works and the user\'s node is unchanged', async () => {
