@@ -33,9 +33,9 @@ export default defineConfig({
       },
       {
         test: {
-          // Tests that bring their own lab up and down (bridge hybr12: the packed package in a
-          // fresh project, the test command on a broken lab): after the lab group, one at a time,
-          // without the default lab's setup.
+          // Slow tests that bring their own lab (bridge hybr12: the packed package in a fresh
+          // project, the test command on a broken lab) or tools (Node 22 from npm): after the lab
+          // group, one at a time, without the default lab's setup.
           name: 'own-lab',
           include: ['lib/**/*.own-lab.test.ts'],
           globalSetup: ['lib/testing/build-dist.ts'],
