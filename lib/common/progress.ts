@@ -50,7 +50,10 @@ export function terminalReporter(streamOrOptions: NodeJS.WritableStream | Termin
   const finish = (title: string) => {
     const label = running.get(title)?.label ?? title;
     running.delete(title);
-    if (running.size === 0 && ticker) clearInterval(ticker), (ticker = undefined);
+    if (running.size === 0 && ticker) {
+      clearInterval(ticker);
+      ticker = undefined;
+    }
     return label;
   };
   const clear = tty ? '\x1b[2K' : '';

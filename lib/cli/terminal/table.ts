@@ -7,22 +7,18 @@ export interface PlainTableOptions {
   paint?: Array<((cell: string) => string) | undefined>;
 }
 
-/** Wraps text at spaces into lines of at most `width` characters (a long word is cut). */
+/** Wraps text at spaces into lines of at most `width` characters (a word longer than that is cut). */
 function wrap(text: string, width: number): string[] {
+  const pieces = text.split(/\s+/).filter(Boolean).flatMap((word) => word.match(new RegExp(`.{1,${width}}`, 'g')) ?? []);
   const lines: string[] = [];
   let line = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    let rest = word;
-    while (rest.length > width) {
-      if (line) lines.push(line), (line = '');
-      lines.push(rest.slice(0, width));
-      rest = rest.slice(width);
-    }
-    if (!line) line = rest;
-    else if (line.length + 1 + rest.length <= width) line += ` ${rest}`;
-    else lines.push(line), (line = rest);
+  for (const piece of pieces) {
+    if (line && line.length + 1 + piece.length > width) {
+      lines.push(line);
+      line = piece;
+    } else line = line ? `${line} ${piece}` : piece;
   }
-  if (line || lines.length === 0) lines.push(line);
+  lines.push(line);
   return lines;
 }
 
