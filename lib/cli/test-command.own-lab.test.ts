@@ -57,6 +57,18 @@ describe('hybrid-lab test (CLI as a process, real lab)', () => {
     expect(result.stderr).toMatch(/\] mine: client reaches web ✔|\] [a-z-]+: mine > client reaches web ✔/);
   });
 
+  it('monitor --once --json and logs dns --json print documents of their published schemas', async () => {
+    const sample = await cli(['monitor', '--lab', LAB, '--once', '--json']);
+    expect(sample.exitCode, sample.stderr).toBe(0);
+    const parsed = documentSchemas['monitor-sample'].parse(JSON.parse(sample.stdout));
+    expect(parsed.nodes.map((node) => node.name)).toEqual(expect.arrayContaining(['client', 'web']));
+    await cli(['exec', '--lab', LAB, 'client', '--', 'nslookup', 'web.hybrid.local']);
+    const logs = await cli(['logs', 'dns', '--lab', LAB, '--since', '5m', '--json']);
+    expect(logs.exitCode, logs.stderr).toBe(0);
+    const queries = logs.stdout.trim().split('\n').map((line) => documentSchemas['dns-query'].parse(JSON.parse(line)));
+    expect(queries.some((query) => query.clientName === 'client' && query.name === 'web.hybrid.local' && query.answers.includes('10.0.12.20'))).toBe(true);
+  });
+
   it('graph shows the live lab, status --all lists it', async () => {
     const graph = await cli(['graph', '-t', topology]);
     expect(graph.exitCode, graph.stderr).toBe(0);

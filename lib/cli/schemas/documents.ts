@@ -32,6 +32,18 @@ const graphNode = z.strictObject({
   state: z.string().optional(),
 });
 
+const nodeRates = z.strictObject({
+  name: z.string(),
+  ip: z.string(),
+  packetsInPerSec: z.number(),
+  packetsOutPerSec: z.number(),
+  bytesInPerSec: z.number(),
+  bytesOutPerSec: z.number(),
+  dropped: z.number().optional().describe('kernel drops on the node\'s host interface during the interval'),
+});
+
+const flowRate = z.strictObject({ src: z.string(), dst: z.string(), protocol: z.string(), packetsPerSec: z.number(), bytesPerSec: z.number() });
+
 const failure = z.strictObject({ name: z.string().describe('suite: check'), message: z.string() });
 
 /** Every CLI JSON document by name: `hybrid-lab/<name>@1`. */
@@ -70,6 +82,29 @@ export const documentSchemas = {
     failures: z.array(failure).describe('every failed check with its reason'),
     exitCode: z.number().int(),
     junitPath: z.string(),
+  }),
+  'monitor-sample': z.strictObject({
+    schema: tag('monitor-sample'),
+    atIso: z.string(),
+    intervalSec: z.number(),
+    interface: z.string(),
+    nodes: z.array(nodeRates),
+    otherPacketsPerSec: z.number().describe('traffic from or to addresses that are no node'),
+    topFlows: z.array(flowRate),
+    interfaceDropped: z.number(),
+    packetsSeen: z.number(),
+  }),
+  'dns-query': z.strictObject({
+    schema: tag('dns-query'),
+    timeIso: z.string(),
+    serial: z.number().int().describe("dnsmasq's serial for the query"),
+    clientIp: z.string(),
+    clientName: z.string().optional().describe('the asking node, when the address is a lab node\'s'),
+    type: z.string(),
+    name: z.string(),
+    answers: z.array(z.string()),
+    source: z.enum(['records', 'cache', 'upstream', 'config', 'pending']),
+    forwardedTo: z.string().optional(),
   }),
   'test-list': z.strictObject({ schema: tag('test-list'), checks: z.array(z.string()).describe('suite: check names, as --test matches them') }),
   bench: z.strictObject({
