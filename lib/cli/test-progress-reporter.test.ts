@@ -24,7 +24,7 @@ describe('TestProgressReporter on a real vitest run', () => {
     const out = new PassThrough();
     let text = '';
     out.on('data', (chunk: Buffer) => (text += chunk));
-    const reporter = new TestProgressReporter(undefined, out);
+    const reporter = new TestProgressReporter(undefined, out, false);
     const { startVitest } = await import('vitest/node');
     const vitest = await startVitest('test', [], { root: dir, config: false, run: true, watch: false, reporters: [reporter] });
     await vitest.close();

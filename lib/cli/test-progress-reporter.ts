@@ -1,5 +1,6 @@
 import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
 import { formatDuration } from '../common/time.ts';
+import { colourEnabled, painter } from './terminal/colour.ts';
 
 /** A failed check and why, as shown again at the end of the run. */
 export interface FailedCheck {
@@ -34,13 +35,18 @@ function titleOf(testCase: TestCase): string {
 export class TestProgressReporter implements Reporter {
   private total = 0;
   private done = 0;
+  /** Verdict marks in colour only on a colour terminal (NO_COLOR, FORCE_COLOR honoured). */
+  private readonly paint: ReturnType<typeof painter>;
   readonly summary: TestRunSummary = { passed: 0, failed: 0, skipped: 0, failures: [], setupErrors: [], reason: 'unknown' };
 
   /** @param namePattern the --test filter: checks it leaves out are not counted or printed. */
   constructor(
     private readonly namePattern?: RegExp,
     private readonly out: NodeJS.WritableStream = process.stdout,
-  ) {}
+    colour = colourEnabled(out),
+  ) {
+    this.paint = painter(out, colour);
+  }
 
   private selected(testCase: TestCase): boolean {
     // vitest matches --test against the describe path and title joined by spaces.
@@ -60,12 +66,12 @@ export class TestProgressReporter implements Reporter {
     const prefix = `[${this.done}/${this.total}] ${suiteOf(testCase)}: ${titleOf(testCase)}`;
     if (result.state === 'passed') {
       this.summary.passed++;
-      this.out.write(`${prefix} ✔ ${figure ?? (elapsed !== undefined ? formatDuration(elapsed) : '')}\n`);
+      this.out.write(`${prefix} ${this.paint('green', '✔')} ${figure ?? (elapsed !== undefined ? formatDuration(elapsed) : '')}\n`);
     } else if (result.state === 'failed') {
       this.summary.failed++;
       const message = result.errors?.[0]?.message?.split('\n').slice(0, 6).join('\n      ') ?? 'failed';
       this.summary.failures.push({ name: `${suiteOf(testCase)}: ${titleOf(testCase)}`, message: result.errors?.[0]?.message ?? 'failed' });
-      this.out.write(`${prefix} ✘\n      ${message}\n`);
+      this.out.write(`${prefix} ${this.paint('red', '✘')}\n      ${message}\n`);
     } else {
       this.summary.skipped++;
       // Skip reasons are part of the check's title: "... (skipped: why)".
@@ -83,8 +89,8 @@ export class TestProgressReporter implements Reporter {
     // Long runs scroll the failures away: list them again, with their reasons, just above the summary.
     if (this.summary.failures.length > 0) {
       this.out.write(`\nFailed checks (${this.summary.failures.length}):\n`);
-      for (const failure of this.summary.failures) this.out.write(`  ✘ ${failure.name}\n      ${failure.message.split('\n').slice(0, 3).join('\n      ')}\n`);
+      for (const failure of this.summary.failures) this.out.write(`  ${this.paint('red', '✘')} ${failure.name}\n      ${failure.message.split('\n').slice(0, 3).join('\n      ')}\n`);
     }
-    this.out.write(`\n${failed + setupErrors.length === 0 ? '✔' : '✘'} ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}${setupErrors.length ? `, ${setupErrors.length} setup error(s)` : ''}\n`);
+    this.out.write(`\n${failed + setupErrors.length === 0 ? this.paint('green', '✔') : this.paint('red', '✘')} ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}${setupErrors.length ? `, ${setupErrors.length} setup error(s)` : ''}\n`);
   }
 }

@@ -22,12 +22,15 @@ export function testRunVariables(): string[] {
   return Object.keys(process.env).filter((name) => /^(npm_|VITEST|NODE$|NODE_ENV$|TEST$|INIT_CWD$)/i.test(name));
 }
 
-/** Runs a program; with asUser, through `env -u ...` so none of this test run's npm/vitest variables reach it. */
+/**
+ * Runs a program through `env`: without the caller's NO_COLOR/FORCE_COLOR (a test that wants
+ * colour sets them), and with asUser also without this test run's npm/vitest variables.
+ */
 export function runProgram(command: string, args: readonly string[], options: CliRunOptions = {}): Promise<RunResult> {
   const runOptions = { allowFailure: true, timeoutMs: options.timeoutMs ?? 120_000, input: options.input, cwd: options.cwd ?? REPO_ROOT };
-  if (!options.asUser) return run(command, args, { ...runOptions, env: options.env });
+  const unset = ['NO_COLOR', 'FORCE_COLOR', ...(options.asUser ? testRunVariables() : [])];
   const assignments = Object.entries(options.env ?? {}).map(([name, value]) => `${name}=${value}`);
-  return run('env', [...testRunVariables().flatMap((name) => ['-u', name]), ...assignments, command, ...args], runOptions);
+  return run('env', [...unset.flatMap((name) => ['-u', name]), ...assignments, command, ...args], runOptions);
 }
 
 /** Runs `hybrid-lab ARGS` in its own process with this Node; never throws for a non-zero exit. */

@@ -12,9 +12,8 @@ const CODES = { green: [32, 39], red: [31, 39], yellow: [33, 39], dim: [2, 22], 
 
 export type Hue = keyof typeof CODES;
 
-/** A painter bound to one stream's colour decision: `paint('green', 'running')`. */
-export function painter(stream: NodeJS.WritableStream = process.stdout): (hue: Hue, text: string) => string {
-  const on = colourEnabled(stream);
+/** A painter bound to one stream's colour decision (or a forced one): `paint('green', 'running')`. */
+export function painter(stream: NodeJS.WritableStream = process.stdout, on = colourEnabled(stream)): (hue: Hue, text: string) => string {
   return (hue, text) => (on && text ? `\x1b[${CODES[hue][0]}m${text}\x1b[${CODES[hue][1]}m` : text);
 }
 
