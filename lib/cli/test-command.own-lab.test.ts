@@ -67,6 +67,10 @@ describe('hybrid-lab test (CLI as a process, real lab)', () => {
     expect(logs.exitCode, logs.stderr).toBe(0);
     const queries = logs.stdout.trim().split('\n').map((line) => documentSchemas['dns-query'].parse(JSON.parse(line)));
     expect(queries.some((query) => query.clientName === 'client' && query.name === 'web.hybrid.local' && query.answers.includes('10.0.12.20'))).toBe(true);
+    // A value Docker refuses is refused in Docker's own words, exit 2.
+    const bad = await cli(['logs', 'dns', '--lab', LAB, '--since', 'abc']);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toMatch(/^error: --since abc: docker logs says: invalid value for "since": failed to parse value as time or duration: "abc"\. Fix:/);
   });
 
   it('graph shows the live lab, status --all lists it', async () => {

@@ -1,11 +1,23 @@
 import type { Command } from 'commander';
-import { SetupError } from '../../common/errors.ts';
+import { CommandError, HybridLabError, SetupError } from '../../common/errors.ts';
+import { run } from '../../common/run.ts';
+import { dnsContainerName } from '../../lab/dns-paths.ts';
 import { formatQueryLogEntry } from '../../dns/query-log.ts';
 import { streamDnsLog } from '../../lab/dns-logs.ts';
 import { openLab } from '../../lab/lab-nodes.ts';
 import { assertDockerSocketAccess } from '../docker-access.ts';
 import { LAB_OPTION, selectedLabName, TOPOLOGY_OPTION } from '../lab-select.ts';
 import { schemaId } from '../output.ts';
+
+/** Asks Docker whether it takes the --since value, so a bad one is refused in Docker's own words. */
+async function checkSince(since: string, container: string): Promise<void> {
+  try {
+    await run('docker', ['logs', '--since', since, '--tail', '0', container]);
+  } catch (error) {
+    if (!(error instanceof CommandError)) throw error;
+    throw new HybridLabError(`--since ${since}: docker logs says: ${error.stderr.trim()}. Fix: a duration such as 10m or 1h, or a time such as 2026-12-01T10:00:00`);
+  }
+}
 
 export function registerLogs(program: Command): void {
   program
@@ -22,6 +34,7 @@ export function registerLogs(program: Command): void {
       if (service !== 'dns') throw new SetupError(`unknown service "${service}". Fix: use \`hybrid-lab logs dns\``);
       await assertDockerSocketAccess();
       const lab = await openLab(await selectedLabName(options));
+      if (options.since) await checkSince(options.since, dnsContainerName(lab.state.lab));
       const abort = new AbortController();
       process.once('SIGINT', () => abort.abort());
       const schema = schemaId('dns-query');
