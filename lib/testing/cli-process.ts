@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { run, type RunResult } from '../common/run.ts';
 
@@ -27,7 +28,7 @@ export function testRunVariables(): string[] {
  * colour sets them), and with asUser also without this test run's npm/vitest variables.
  */
 export function runProgram(command: string, args: readonly string[], options: CliRunOptions = {}): Promise<RunResult> {
-  const runOptions = { allowFailure: true, timeoutMs: options.timeoutMs ?? 120_000, input: options.input, cwd: options.cwd ?? REPO_ROOT };
+  const runOptions = { allowFailure: true, timeoutMs: options.timeoutMs ?? 600_000, input: options.input, cwd: options.cwd ?? REPO_ROOT };
   const unset = ['NO_COLOR', 'FORCE_COLOR', ...(options.asUser ? testRunVariables() : [])];
   const assignments = Object.entries(options.env ?? {}).map(([name, value]) => `${name}=${value}`);
   return run('env', [...unset.flatMap((name) => ['-u', name]), ...assignments, command, ...args], runOptions);
@@ -36,4 +37,14 @@ export function runProgram(command: string, args: readonly string[], options: Cl
 /** Runs `hybrid-lab ARGS` in its own process with this Node; never throws for a non-zero exit. */
 export function runCli(args: readonly string[], options: CliRunOptions = {}): Promise<RunResult> {
   return runProgram(process.execPath, [CLI_BIN, ...args], options);
+}
+
+/** The CLI's entry point and the Node running the tests (>= 22.18), as a user's `npx hybrid-lab` runs it. */
+export function cliCommand(): { node: string; args: string[] } {
+  return { node: process.execPath, args: [CLI_BIN] };
+}
+
+/** Starts `hybrid-lab ARGS` without waiting (for tests that kill it part-way). */
+export function spawnCli(args: string[], env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, [CLI_BIN, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
