@@ -1,11 +1,12 @@
 import { access, constants } from 'node:fs/promises';
 import { SetupError } from '../common/errors.ts';
 
-/** The Docker socket the engine API and the docker CLI use (DOCKER_HOST=unix://..., else the default). */
+/** The Docker socket the lab's engine client uses ($DOCKER_SOCKET), else the docker CLI's (DOCKER_HOST=unix://...), else the default. */
 export function dockerSocketPath(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.DOCKER_SOCKET) return env.DOCKER_SOCKET;
   const host = env.DOCKER_HOST;
   if (host?.startsWith('unix://')) return host.slice('unix://'.length);
-  return env.DOCKER_SOCKET ?? '/var/run/docker.sock';
+  return '/var/run/docker.sock';
 }
 
 /**

@@ -82,7 +82,10 @@ describe('hybrid-lab test (CLI as a process, real lab)', () => {
   });
 
   it('a failing check: exit 1, listed again with its reason, JUnit where asked, --fail-fast stops, --debug-on-failure captures', async () => {
-    await run('docker', ['stop', '-t', '1', `${LAB}-web`]);
+    // Found by its labels: the container naming scheme is the runtime's business.
+    const web = (await run('docker', ['ps', '-q', '--filter', `label=hybrid-lab.lab=${LAB}`, '--filter', 'label=hybrid-lab.node=web'])).stdout.trim();
+    expect(web).not.toBe('');
+    await run('docker', ['stop', '-t', '1', web]);
     const junit = join(scratch, 'lab-junit.xml');
     const result = await cli(['test', 'connectivity', '-t', topology, '--test', 'client -> web', '--json', '--junit', junit, '--fail-fast', '--debug-on-failure']);
     expect(result.exitCode, result.stderr).toBe(1);

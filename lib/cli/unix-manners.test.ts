@@ -167,7 +167,7 @@ describe('Unix manners of the hybrid-lab CLI (run as a process)', () => {
         const result = await run('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', '--', process.execPath, CLI_BIN, ...args], {
           allowFailure: true,
           cwd: scratch,
-          env: { DOCKER_HOST: `unix://${fakeSocket}`, NODE_COMPILE_CACHE: join(scratch, 'nobody-cache') },
+          env: { DOCKER_SOCKET: fakeSocket, DOCKER_HOST: `unix://${fakeSocket}`, NODE_COMPILE_CACHE: join(scratch, 'nobody-cache') },
         });
         expect(result.exitCode, `${args.join(' ')}: ${result.stderr}`).toBe(2);
         expect(result.stderr).toMatch(new RegExp(`^error: permission denied on the Docker socket ${fakeSocket} \\(running as uid \\d+\\)\\. Fix: run hybrid-lab as root`));

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { CommandError, HybridLabError, SetupError } from '../../common/errors.ts';
 import { run } from '../../common/run.ts';
-import { dnsContainerName } from '../../lab/dns-paths.ts';
 import { formatQueryLogEntry } from '../../dns/query-log.ts';
 import { streamDnsLog } from '../../lab/dns-logs.ts';
 import { openLab } from '../../lab/lab-nodes.ts';
@@ -34,7 +33,8 @@ export function registerLogs(program: Command): void {
       if (service !== 'dns') throw new SetupError(`unknown service "${service}". Fix: use \`hybrid-lab logs dns\``);
       await assertDockerSocketAccess();
       const lab = await openLab(await selectedLabName(options));
-      if (options.since) await checkSince(options.since, dnsContainerName(lab.state.lab));
+      const dnsContainer = (lab.dns as Partial<{ containerName: string }>).containerName;
+      if (options.since && dnsContainer) await checkSince(options.since, dnsContainer);
       const abort = new AbortController();
       process.once('SIGINT', () => abort.abort());
       const schema = schemaId('dns-query');

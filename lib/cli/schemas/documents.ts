@@ -52,7 +52,16 @@ export const documentSchemas = {
   status: labStatus.extend({ schema: tag('status') }),
   'status-all': z.strictObject({ schema: tag('status-all'), labs: z.array(labStatus) }),
   up: z.strictObject({ schema: tag('up'), lab: z.string(), created: z.array(z.string()), removed: z.array(z.string()), elapsedMs: z.number() }),
-  down: z.strictObject({ schema: tag('down'), lab: z.string(), removed: z.array(z.string()), leftovers: z.array(z.string()), elapsedMs: z.number() }),
+  down: z.strictObject({
+    schema: tag('down'),
+    lab: z.string(),
+    removed: z.array(z.string()),
+    leftovers: z.array(z.string()).describe('found by label/name though the state file did not list them'),
+    notes: z.array(z.string()).optional(),
+    refused: z.array(z.string()).optional().describe('recorded resources left alone: they do not carry the lab\'s mark'),
+    failures: z.array(z.string()).optional().describe('what could not be removed, with why (exit 1)'),
+    elapsedMs: z.number(),
+  }),
   exec: z.strictObject({ schema: tag('exec'), node: z.string(), argv: z.array(z.string()), exitCode: z.number().int(), stdout: z.string(), stderr: z.string() }),
   doctor: z.strictObject({
     schema: tag('doctor'),
@@ -71,6 +80,8 @@ export const documentSchemas = {
     schema: tag('resolved-topology'),
     source: z.string().describe('the file it was read from'),
     hash: z.string().describe('content hash of the resolved topology'),
+    runtime: z.string().optional().describe('container runtime (docker, podman)'),
+    warnings: z.array(z.string()).optional().describe('valid but noteworthy choices'),
     bridge: z.strictObject({ name: z.string(), subnet: z.string(), prefix: z.number().int(), gateway: z.string() }),
   }),
   'test-run': z.strictObject({
