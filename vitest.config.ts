@@ -11,8 +11,10 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // Tests that run the CLI as a process run the compiled dist/ build: compile it first.
+          globalSetup: ['lib/testing/build-dist.ts'],
           include: ['lib/**/*.test.ts'],
-          exclude: ['lib/**/*.int.test.ts', 'node_modules/**'],
+          exclude: ['lib/**/*.int.test.ts', 'lib/**/*.own-lab.test.ts', 'node_modules/**'],
           // Some unit tests start the real CLI or chromium: seconds each on a loaded 2-core host.
           testTimeout: 60_000,
           sequence: { groupOrder: 0 },
@@ -22,11 +24,25 @@ export default defineConfig({
         test: {
           name: 'lab',
           include: ['lib/**/*.int.test.ts', 'suites/**/*.test.ts'],
-          globalSetup: ['suites/support/global-setup.ts'],
+          globalSetup: ['lib/testing/build-dist.ts', 'suites/support/global-setup.ts'],
           fileParallelism: false,
           testTimeout: 180_000,
           hookTimeout: 600_000,
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        test: {
+          // Slow tests that bring their own lab (bridge hybr12: the packed package in a fresh
+          // project, the test command on a broken lab) or tools (Node 22 from npm): after the lab
+          // group, one at a time, without the default lab's setup.
+          name: 'own-lab',
+          include: ['lib/**/*.own-lab.test.ts'],
+          globalSetup: ['lib/testing/build-dist.ts'],
+          fileParallelism: false,
+          testTimeout: 900_000,
+          hookTimeout: 600_000,
+          sequence: { groupOrder: 2 },
         },
       },
     ],

@@ -7,10 +7,12 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../common/run.ts';
+import { CLI_BIN, REPO_ROOT } from '../testing/cli-process.ts';
 
-const repoRoot = join(import.meta.dirname, '..', '..');
-const node = join(repoRoot, 'node_modules', '.bin', 'node');
-const cli = join(repoRoot, 'lib', 'cli', 'bin.mjs');
+// The compiled CLI as users run it (npm run build first).
+const node = process.execPath;
+const cli = CLI_BIN;
+const repoRoot = REPO_ROOT;
 
 const topology = `
 name: benchlab

@@ -3,16 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { run, type RunResult } from '../common/run.ts';
+import { runCli } from '../testing/cli-process.ts';
 import { queryDns } from '../dns/client.ts';
 import { readState } from '../lab/state.ts';
 import { containerName } from '../lab/names.ts';
 
 // The README's commands, run as a user runs them, against the live default lab.
-const repoRoot = join(import.meta.dirname, '..', '..');
 let scratch: string;
 
 function cli(args: string[], env: Record<string, string> = {}): Promise<RunResult> {
-  return run(join(repoRoot, 'node_modules', '.bin', 'node'), [join(repoRoot, 'lib', 'cli', 'bin.mjs'), ...args], { cwd: repoRoot, allowFailure: true, timeoutMs: 600_000, env });
+  return runCli(args, { timeoutMs: 600_000, env });
 }
 
 beforeAll(async () => {
@@ -83,7 +83,8 @@ describe('hybrid-lab CLI on the live lab', () => {
 
   it('doctor --json reports every required check ok on this prepared host', async () => {
     const result = await cli(['doctor', '--json']);
-    const checks = JSON.parse(result.stdout) as Array<{ name: string; ok: boolean; required: boolean }>;
+    const { schema, checks } = JSON.parse(result.stdout) as { schema: string; checks: Array<{ name: string; ok: boolean; required: boolean }> };
+    expect(schema).toBe('hybrid-lab/doctor@1');
     expect(checks.filter((c) => c.required && !c.ok)).toEqual([]);
     expect(result.exitCode).toBe(0);
   });
@@ -118,7 +119,7 @@ describe('hybrid-lab CLI on the live lab', () => {
   });
 
   it('--help of every command shows examples', async () => {
-    for (const command of ['up', 'down', 'status', 'exec', 'test', 'bench', 'logs', 'validate', 'doctor', 'setup', 'report', 'debug', 'monitor', 'box']) {
+    for (const command of ['up', 'down', 'status', 'exec', 'test', 'bench', 'logs', 'validate', 'doctor', 'setup', 'report', 'debug', 'monitor', 'box', 'graph']) {
       const result = await cli([command, '--help']);
       expect(result.exitCode, command).toBe(0);
       expect(result.stdout, `${command} --help`).toMatch(/Examples:/);

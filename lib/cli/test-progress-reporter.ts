@@ -1,10 +1,18 @@
 import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
 import { formatDuration } from '../common/time.ts';
+import { colourEnabled, painter } from './terminal/colour.ts';
+
+/** A failed check and why, as shown again at the end of the run. */
+export interface FailedCheck {
+  name: string;
+  message: string;
+}
 
 export interface TestRunSummary {
   passed: number;
   failed: number;
   skipped: number;
+  failures: FailedCheck[];
   /** Errors outside tests, e.g. the lab could not be brought up. */
   setupErrors: string[];
   reason: TestRunEndReason | 'unknown';
@@ -12,7 +20,7 @@ export interface TestRunSummary {
 
 /** The suite name from a file path: suites/dns.test.ts -> dns. */
 function suiteOf(testCase: TestCase): string {
-  return testCase.module.moduleId.split('/').pop()!.replace(/\.(int\.)?test\.ts$/, '');
+  return testCase.module.moduleId.split('/').pop()!.replace(/\.(int\.)?test\.[mc]?[jt]s$/, '');
 }
 
 /** The describe path plus test name, without the suite-file prefix the describe repeats. */
@@ -27,13 +35,18 @@ function titleOf(testCase: TestCase): string {
 export class TestProgressReporter implements Reporter {
   private total = 0;
   private done = 0;
-  readonly summary: TestRunSummary = { passed: 0, failed: 0, skipped: 0, setupErrors: [], reason: 'unknown' };
+  /** Verdict marks in colour only on a colour terminal (NO_COLOR, FORCE_COLOR honoured). */
+  private readonly paint: ReturnType<typeof painter>;
+  readonly summary: TestRunSummary = { passed: 0, failed: 0, skipped: 0, failures: [], setupErrors: [], reason: 'unknown' };
 
   /** @param namePattern the --test filter: checks it leaves out are not counted or printed. */
   constructor(
     private readonly namePattern?: RegExp,
     private readonly out: NodeJS.WritableStream = process.stdout,
-  ) {}
+    colour = colourEnabled(out),
+  ) {
+    this.paint = painter(out, colour);
+  }
 
   private selected(testCase: TestCase): boolean {
     // vitest matches --test against the describe path and title joined by spaces.
@@ -53,11 +66,12 @@ export class TestProgressReporter implements Reporter {
     const prefix = `[${this.done}/${this.total}] ${suiteOf(testCase)}: ${titleOf(testCase)}`;
     if (result.state === 'passed') {
       this.summary.passed++;
-      this.out.write(`${prefix} ✔ ${figure ?? (elapsed !== undefined ? formatDuration(elapsed) : '')}\n`);
+      this.out.write(`${prefix} ${this.paint('green', '✔')} ${figure ?? (elapsed !== undefined ? formatDuration(elapsed) : '')}\n`);
     } else if (result.state === 'failed') {
       this.summary.failed++;
       const message = result.errors?.[0]?.message?.split('\n').slice(0, 6).join('\n      ') ?? 'failed';
-      this.out.write(`${prefix} ✘\n      ${message}\n`);
+      this.summary.failures.push({ name: `${suiteOf(testCase)}: ${titleOf(testCase)}`, message: result.errors?.[0]?.message ?? 'failed' });
+      this.out.write(`${prefix} ${this.paint('red', '✘')}\n      ${message}\n`);
     } else {
       this.summary.skipped++;
       // Skip reasons are part of the check's title: "... (skipped: why)".
@@ -72,6 +86,11 @@ export class TestProgressReporter implements Reporter {
     for (const module of modules) for (const error of module.errors()) this.summary.setupErrors.push(error.message ?? String(error));
     const { passed, failed, skipped, setupErrors } = this.summary;
     for (const error of setupErrors) this.out.write(`setup error: ${error.split('\n')[0]}\n`);
-    this.out.write(`\n${failed + setupErrors.length === 0 ? '✔' : '✘'} ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}${setupErrors.length ? `, ${setupErrors.length} setup error(s)` : ''}\n`);
+    // Long runs scroll the failures away: list them again, with their reasons, just above the summary.
+    if (this.summary.failures.length > 0) {
+      this.out.write(`\nFailed checks (${this.summary.failures.length}):\n`);
+      for (const failure of this.summary.failures) this.out.write(`  ${this.paint('red', '✘')} ${failure.name}\n      ${failure.message.split('\n').slice(0, 3).join('\n      ')}\n`);
+    }
+    this.out.write(`\n${failed + setupErrors.length === 0 ? this.paint('green', '✔') : this.paint('red', '✘')} ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}${setupErrors.length ? `, ${setupErrors.length} setup error(s)` : ''}\n`);
   }
 }

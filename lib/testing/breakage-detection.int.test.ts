@@ -9,12 +9,12 @@ import { containerRuntime } from '../runtimes/registry.ts';
 import { openLab, type LiveLab } from '../lab/lab-nodes.ts';
 import { upLab } from '../lab/up.ts';
 import { labRules, removeRule } from '../net/iptables.ts';
+import { runCli } from './cli-process.ts';
 
 // The suites must fail when the network is really broken: break the live lab on purpose, run the
 // suite the way a user does (`hybrid-lab test`), and check it fails naming what broke. Each case
 // repairs the lab after itself (`up` restores rules and containers; the veth is re-attached).
 
-const repoRoot = join(import.meta.dirname, '..', '..');
 let lab: LiveLab;
 let scratchReports: string;
 
@@ -30,9 +30,7 @@ afterAll(repair);
 
 /** Runs `hybrid-lab test SUITE --test PATTERN` in a child process with its own reports folder. */
 async function runSuite(suite: string, pattern: string) {
-  return run(join(repoRoot, 'node_modules', '.bin', 'node'), [join(repoRoot, 'lib', 'cli', 'bin.mjs'), 'test', suite, '--test', pattern], {
-    cwd: repoRoot,
-    allowFailure: true,
+  return runCli(['test', suite, '--test', pattern], {
     timeoutMs: 240_000,
     env: { HYBRID_LAB_REPORTS: scratchReports, HYBRID_LAB_HISTORY: join(scratchReports, 'history.jsonl') },
   });

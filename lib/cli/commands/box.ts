@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { terminalReporter } from '../../common/progress.ts';
 import { formatDuration, nowMs } from '../../common/time.ts';
 import { BOX_ROLES, type BoxRole } from '../../vms/vagrant/box/box-recipe.ts';
 import { buildBox } from '../../vms/vagrant/box/box-build.ts';
-import { printJson } from '../output.ts';
+import { printDocument } from '../output.ts';
+import { cliProgress } from '../progress.ts';
 import { TopologyError } from '../../common/errors.ts';
 
 export function registerBox(program: Command): void {
@@ -26,9 +26,9 @@ export function registerBox(program: Command): void {
         throw new TopologyError('--role', options.role, 'unknown box role', `use one of ${BOX_ROLES.join(', ')}`);
       }
       const started = nowMs();
-      const built = await buildBox({ role: options.role as BoxRole, force: options.force, reporter: terminalReporter() });
+      const built = await buildBox({ role: options.role as BoxRole, force: options.force, reporter: cliProgress() });
       const elapsedMs = nowMs() - started;
-      if (options.json) printJson({ ...built, elapsedMs: Math.round(elapsedMs) });
+      if (options.json) printDocument('box-build', { ...built, elapsedMs: Math.round(elapsedMs) });
       else process.stdout.write(`${built.name} ${built.cached ? 'already current' : 'built'} (recipe ${built.hash}) in ${formatDuration(elapsedMs)}\n`);
     });
 }

@@ -3,24 +3,25 @@ import { HybridLabError } from '../../common/errors.ts';
 import { monitorTraffic, type MonitoredNode } from '../../capture/monitor.ts';
 import { isIpv4 } from '../../topology/ipv4.ts';
 import { renderMonitorSample } from '../../report/debug/render-monitor.ts';
-import { printJson } from '../output.ts';
+import { printDocument, schemaId } from '../output.ts';
 import { labDebugContext } from '../../lab/debug-context.ts';
 import { readState } from '../../lab/state.ts';
-import { loadTopology } from '../../topology/load.ts';
+import { positiveNumber } from '../flag-values.ts';
+import { LAB_OPTION, selectedLabName, TOPOLOGY_OPTION } from '../lab-select.ts';
 
 interface MonitorCliOptions {
   interface?: string;
   topology?: string;
   lab?: string;
   node: string[];
-  interval: string;
+  interval: number;
   once?: boolean;
   json?: boolean;
 }
 
 /** The lab's bridge and nodes (VMs with their taps) when it is up; nothing otherwise. */
 async function labMonitorTargets(options: MonitorCliOptions): Promise<{ bridge?: string; nodes: MonitoredNode[] }> {
-  const labName = options.lab ?? (await loadTopology(options.topology)).name;
+  const labName = await selectedLabName(options);
   if ((await readState(labName))?.status !== 'up') return { nodes: [] };
   const context = await labDebugContext(labName);
   return { bridge: context.bridge, nodes: context.nodes.map(({ name, ip, hostInterface }) => ({ name, ip, ...(hostInterface ? { hostInterface } : {}) })) };
@@ -40,17 +41,16 @@ export function registerMonitor(program: Command): void {
   program
     .command('monitor')
     .description('live view of bridge traffic: per node packets/s and bytes/s in and out, top flows, drops')
-    .option('-i, --interface <name>', 'interface to watch (default: the lab bridge, else hybr0)')
-    .option('-t, --topology <file>', 'topology of the lab to watch (default: ./hybrid-lab.yaml, else lab/default.yaml)')
-    .option('--lab <name>', 'lab name (default: from the topology file)')
+    .option('--interface <name>', 'interface to watch (default: the lab bridge, else hybr0)')
+    .option(...TOPOLOGY_OPTION)
+    .option(...LAB_OPTION)
     .option('--node <name=ip>', 'a node to show (repeatable); default: the lab\'s nodes', parseNode, [])
-    .option('--interval <seconds>', 'refresh interval', '1')
+    .option('--interval <seconds>', 'refresh interval', positiveNumber('--interval', 'seconds'), 1)
     .option('--once', 'print one sample and exit')
     .option('--json', 'print samples as JSON (one document with --once, else one line per sample)')
-    .addHelpText('after', '\nExamples:\n  npx hybrid-lab monitor\n  npx hybrid-lab monitor --once --json\n  npx hybrid-lab monitor -i hldbg0 --node a=10.66.0.10 --node b=10.66.0.11')
+    .addHelpText('after', '\nExamples:\n  npx hybrid-lab monitor\n  npx hybrid-lab monitor --once --json\n  npx hybrid-lab monitor --interface hldbg0 --node a=10.66.0.10 --node b=10.66.0.11')
     .action(async (options: MonitorCliOptions) => {
-      const intervalSec = Number(options.interval);
-      if (!Number.isFinite(intervalSec) || intervalSec <= 0) throw new HybridLabError(`--interval ${options.interval} is not a positive number of seconds`);
+      const intervalSec = options.interval;
       const lab = await labMonitorTargets(options);
       const nodes = options.node.length > 0 ? options.node.map(toNode) : lab.nodes;
       const watched = options.interface ?? lab.bridge ?? 'hybr0';
@@ -67,8 +67,8 @@ export function registerMonitor(program: Command): void {
           signal: abort.signal,
           onSample: (sample) => {
             if (options.json) {
-              if (options.once) printJson(sample);
-              else process.stdout.write(`${JSON.stringify(sample)}\n`);
+              if (options.once) printDocument('monitor-sample', sample);
+              else process.stdout.write(`${JSON.stringify({ schema: schemaId('monitor-sample'), ...sample })}\n`);
               return;
             }
             // Redraw in place on a terminal; append otherwise (logs, pipes).

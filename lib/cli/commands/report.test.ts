@@ -1,13 +1,13 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendRun } from '../../report/history/append-run.ts';
 import { fixtureHistory } from '../../report/regression/report-fixture.ts';
+import { CLI_BIN } from '../../testing/cli-process.ts';
 
-const BIN = fileURLToPath(new URL('../bin.mjs', import.meta.url));
+const BIN = CLI_BIN;
 
 /** Runs the real CLI entry point in its own process, as CI would. */
 function cli(...args: string[]) {
@@ -52,7 +52,7 @@ describe('hybrid-lab report latency', () => {
     expect(await readFile(markdown, 'utf8')).toMatch(/^### ❌ Latency report/);
 
     const html = join(dir, 'report.html');
-    expect((await cli('--history', steady, '-f', 'html', '-o', html)).exitCode).toBe(0);
+    expect((await cli('--history', steady, '--format', 'html', '-o', html)).exitCode).toBe(0);
     expect(await readFile(html, 'utf8')).toMatch(/^<!doctype html>[\s\S]*<svg class="trend"/);
 
     const json = await cli('--history', regressed, '--json', '--baseline', 'last:8');

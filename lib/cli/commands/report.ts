@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { EXIT_CHECK_FAILED } from '../../common/errors.ts';
 import {
@@ -15,7 +16,7 @@ import {
   ReportInputError,
   type LatencyReport,
 } from '../../report/regression/index.ts';
-import { printJson } from '../output.ts';
+import { printDocument, schemaId } from '../output.ts';
 
 interface LatencyFlags {
   history?: string;
@@ -64,7 +65,7 @@ export function registerReport(program: Command): void {
     .option('--statistic <p50|p95>', 'per-run value compared and charted as the band', 'p50')
     .option('--loss-threshold <points>', 'extra packet loss, in percentage points, that counts as a regression', '5')
     .option('--trend-runs <n>', 'runs shown in HTML trend charts', '30')
-    .option('-f, --format <format>', `output format: ${FORMATS.join('|')}`, 'table')
+    .option('--format <format>', `output format: ${FORMATS.join('|')}`, 'table')
     .option('--json', 'same as --format json')
     .option('-o, --out <file>', 'write the report to a file (the summary line still goes to stdout)')
     .addHelpText(
@@ -89,6 +90,7 @@ the report lists those groups. Exit codes: 0 no regression, 1 regression, 2 bad 
       const format = flags.json ? 'json' : flags.format;
       if (!(FORMATS as readonly string[]).includes(format)) throw new ReportInputError(`--format "${format}": expected one of ${FORMATS.join(', ')}`);
       if (flags.statistic !== 'p50' && flags.statistic !== 'p95') throw new ReportInputError(`--statistic "${flags.statistic}": expected p50 or p95`);
+      if (flags.history) await checkHistoryPath(flags.history);
       const trendRuns = Number(flags.trendRuns);
       if (!Number.isInteger(trendRuns) || trendRuns < 1) throw new ReportInputError(`--trend-runs "${flags.trendRuns}": expected a whole number ≥ 1`);
       const report = await buildLatencyReport({
@@ -116,10 +118,16 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/** A directory given as --history is a plain mistake: say so with the path, not EISDIR. */
+async function checkHistoryPath(path: string): Promise<void> {
+  const isDirectory = await stat(path).then((found) => found.isDirectory(), () => false);
+  if (isDirectory) throw new ReportInputError(`--history ${path} is a directory, not a history file. Fix: give the file, e.g. --history ${join(path, 'latency.jsonl')}`);
+}
+
 async function emit(report: LatencyReport, format: (typeof FORMATS)[number], out?: string): Promise<void> {
-  if (!out && format === 'json') return printJson(report);
+  if (!out && format === 'json') return printDocument('latency-report', report);
   const text =
-    format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : format === 'markdown' ? renderMarkdown(report) : format === 'html' ? renderHtml(report) : renderTable(report);
+    format === 'json' ? `${JSON.stringify({ schema: schemaId('latency-report'), ...report }, null, 2)}\n` : format === 'markdown' ? renderMarkdown(report) : format === 'html' ? renderHtml(report) : renderTable(report);
   if (!out) {
     process.stdout.write(text);
     return;

@@ -1,23 +1,85 @@
 import type { Command } from 'commander';
-import { EXIT_BAD_INPUT } from '../../common/errors.ts';
-import { runSuites, SUITES } from '../run-suites.ts';
+import { HybridLabError } from '../../common/errors.ts';
+import { assertDockerSocketAccess } from '../docker-access.ts';
+import { wholeNumber } from '../flag-values.ts';
+import { TOPOLOGY_OPTION } from '../lab-select.ts';
+import { printDocument } from '../output.ts';
+import { captureOnFailure } from '../debug-on-failure.ts';
+import { listChecks, runSuites, SUITES, type SuiteRunResult } from '../run-suites.ts';
+
+interface TestFlags {
+  test?: string;
+  dir?: string;
+  topology?: string;
+  list?: boolean;
+  junit?: string;
+  failFast?: boolean;
+  debugOnFailure?: boolean;
+  json?: boolean;
+}
+
+function checkSuites(suites: string[]): void {
+  const unknown = suites.filter((suite) => !(SUITES as readonly string[]).includes(suite));
+  if (unknown.length > 0) throw new HybridLabError(`unknown suite ${unknown.join(', ')}. Fix: choose from ${SUITES.join(', ')}`);
+}
+
+/** The run as a `hybrid-lab/test-run@1` document. */
+function printRun(result: SuiteRunResult): void {
+  const { passed, failed, skipped, setupErrors, failures } = result.summary;
+  printDocument('test-run', { passed, failed, skipped, setupErrors, failures, exitCode: result.exitCode, junitPath: result.junitPath });
+}
 
 export function registerTest(program: Command): void {
   program
     .command('test')
-    .description('run the suites against the live lab (brings the default lab up and down if none is up)')
+    .description('run the suites against the live lab (brings the topology\'s lab up and down if it is not up)')
     .argument('[suites...]', `suites to run (default all): ${SUITES.join(', ')}`)
     .option('--test <pattern>', 'only checks whose name matches (regular expression), e.g. "base-vm -> test-container"')
-    .option('-t, --topology <file>', 'topology file (default: ./hybrid-lab.yaml, else lab/default.yaml)')
-    .addHelpText('after', '\nExamples:\n  npx hybrid-lab test\n  npx hybrid-lab test dns latency\n  npx hybrid-lab test --test "web-server icmp"\n\nResults: reports/vitest-results.json, reports/junit.xml, reports/measurements/*.json, reports/history/latency.jsonl')
-    .action(async (suites: string[], options: { test?: string; topology?: string }) => {
-      const unknown = suites.filter((suite) => !(SUITES as readonly string[]).includes(suite));
-      if (unknown.length > 0) {
-        process.stderr.write(`error: unknown suite ${unknown.join(', ')}. Choose from ${SUITES.join(', ')}\n`);
-        process.exitCode = EXIT_BAD_INPUT;
+    .option('--dir <dir>', 'also run your own suites: every *.test.ts/js under this directory (they may use hybrid-lab/vitest)')
+    .option(...TOPOLOGY_OPTION)
+    .option('--list', 'list the checks without running them (collecting them needs the lab, as running does)')
+    .option('--junit <file>', 'write JUnit XML here (default reports/junit.xml)')
+    .option('--fail-fast', 'stop at the first failed check')
+    .option('--debug-on-failure', 'when a check fails, capture on the lab bridge for a few seconds while probing every pair, and print the debug report path')
+    .option('--json', 'print the run (counts, failed checks with reasons) as JSON; progress goes to stderr')
+    .addHelpText(
+      'after',
+      `
+At the end the failed checks are listed again with their reasons. Exit codes: 0 all passed,
+1 a check failed, 2 the lab could not be brought up or nothing matched.
+
+Examples:
+  npx hybrid-lab test
+  npx hybrid-lab test dns latency
+  npx hybrid-lab test --test "web-server icmp" --fail-fast
+  npx hybrid-lab test --list
+  npx hybrid-lab test connectivity --dir tests/network      the built-in suite and your own
+  npx hybrid-lab test --junit reports/lab.xml --debug-on-failure
+
+Results: reports/vitest-results.json, reports/junit.xml, reports/measurements/*.json, reports/history/latency.jsonl`,
+    )
+    .action(async (suites: string[], flags: TestFlags) => {
+      checkSuites(suites);
+      await assertDockerSocketAccess();
+      const selected = suites.length > 0 ? suites : SUITES;
+      if (flags.list) {
+        const checks = await listChecks({ suites: selected, userDir: flags.dir, pattern: flags.test, topology: flags.topology });
+        if (flags.json) printDocument('test-list', { checks });
+        else process.stdout.write(checks.map((check) => `${check}\n`).join(''));
         return;
       }
-      process.exitCode = await runSuites({ suites: suites.length > 0 ? suites : SUITES, pattern: options.test, topology: options.topology });
+      const result = await runSuites({
+        suites: selected,
+        userDir: flags.dir,
+        pattern: flags.test,
+        topology: flags.topology,
+        junitPath: flags.junit,
+        failFast: flags.failFast,
+        out: flags.json ? process.stderr : process.stdout,
+        onFailure: flags.debugOnFailure ? () => captureOnFailure(flags.topology, flags.json ? process.stderr : process.stdout) : undefined,
+      });
+      if (flags.json) printRun(result);
+      process.exitCode = result.exitCode;
     });
 }
 
@@ -25,22 +87,23 @@ export function registerBench(program: Command): void {
   program
     .command('bench')
     .description('run only the measurements (latency, throughput, DNS time) and append them to the latency history')
-    .option('--repeat <n>', 'measure this many times (one history run each)', (v) => Number.parseInt(v, 10), 1)
+    .option('--repeat <n>', 'measure this many times (one history run each)', wholeNumber('--repeat', 'runs'), 1)
     .option('--label <name>', 'label the run(s) so reports can use them as a baseline (--baseline NAME)')
-    .option('-t, --topology <file>', 'topology file (default: ./hybrid-lab.yaml, else lab/default.yaml)')
+    .option(...TOPOLOGY_OPTION)
+    .option('--json', 'print every run (counts, failed checks) as JSON; progress goes to stderr')
     .addHelpText('after', '\nExamples:\n  npx hybrid-lab bench --repeat 3\n  npx hybrid-lab bench --label release-0.3\n  npx hybrid-lab report latency')
-    .action(async (options: { repeat: number; label?: string; topology?: string }) => {
-      if (!Number.isInteger(options.repeat) || options.repeat < 1) {
-        process.stderr.write(`error: --repeat must be a whole number >= 1 (got ${options.repeat})\n`);
-        process.exitCode = EXIT_BAD_INPUT;
-        return;
+    .action(async (flags: { repeat: number; label?: string; topology?: string; json?: boolean }) => {
+      await assertDockerSocketAccess();
+      if (flags.label) process.env.HYBRID_LAB_RUN_LABEL = flags.label;
+      const out = flags.json ? process.stderr : process.stdout;
+      const runs: SuiteRunResult[] = [];
+      for (let round = 1; round <= flags.repeat; round++) {
+        if (flags.repeat > 1) out.write(`\n— measurement run ${round}/${flags.repeat}\n`);
+        runs.push(await runSuites({ suites: ['latency', 'throughput', 'dns'], pattern: '^(latency|throughput): |cached answers', topology: flags.topology, out }));
       }
-      if (options.label) process.env.HYBRID_LAB_RUN_LABEL = options.label;
-      let worst = 0;
-      for (let round = 1; round <= options.repeat; round++) {
-        if (options.repeat > 1) process.stdout.write(`\n— measurement run ${round}/${options.repeat}\n`);
-        const code = await runSuites({ suites: ['latency', 'throughput', 'dns'], pattern: '^(latency|throughput): |cached answers', topology: options.topology });
-        worst = Math.max(worst, code);
+      const worst = Math.max(...runs.map((run) => run.exitCode));
+      if (flags.json) {
+        printDocument('bench', { label: flags.label, runs: runs.map(({ exitCode, summary }) => ({ exitCode, passed: summary.passed, failed: summary.failed, failures: summary.failures })), exitCode: worst });
       }
       process.exitCode = worst;
     });

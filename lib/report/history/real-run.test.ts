@@ -2,15 +2,15 @@ import { createSocket, type Socket } from 'node:dgram';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { release, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import dnsPacket from 'dns-packet';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI_BIN } from '../../testing/cli-process.ts';
 import { summarize, type Measurement } from '../measurement.ts';
 import { readHistory } from './read-history.ts';
 import { recordRun } from './record-run.ts';
 
-const BIN = fileURLToPath(new URL('../../cli/bin.mjs', import.meta.url));
+const BIN = CLI_BIN;
 
 /** A real DNS server on loopback that answers A queries after `delayMs`: our knob for a real regression. */
 async function startSlowDnsServer(): Promise<{ socket: Socket; port: number; setDelay: (ms: number) => void }> {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { CLI_BIN } from '../../../testing/cli-process.ts';
 import { run } from '../../../common/run.ts';
 import { boxImagePath, buildBox } from './box-build.ts';
 import { vagrantEnv } from '../env.ts';
@@ -8,7 +8,7 @@ import { vagrantEnv } from '../env.ts';
 const QUICK = process.env.HYBRID_LAB_QUICK === '1';
 const SKIP_REASON = ' — skipped: HYBRID_LAB_QUICK=1 asks for a quick run; CI runs it';
 if (QUICK) process.stderr.write(`lib/vms/vagrant/box-build.int.test.ts${SKIP_REASON}\n`);
-const CLI = fileURLToPath(new URL('../../../cli/bin.mjs', import.meta.url));
+const CLI = CLI_BIN;
 
 describe.skipIf(QUICK)(`hybrid-lab box build (real debootstrap + vagrant box add; ~2 min when cold)${QUICK ? SKIP_REASON : ''}`, () => {
   it('builds the base box once, then finds it current by recipe hash', async () => {

@@ -1,0 +1,58 @@
+import type { Command } from 'commander';
+import { EXIT_CHECK_FAILED } from '../../common/errors.ts';
+import { labStatus, type LabStatus } from '../../lab/status.ts';
+import { assertDockerSocketAccess } from '../docker-access.ts';
+import { knownLabs, LAB_OPTION, selectedLabName, TOPOLOGY_OPTION } from '../lab-select.ts';
+import { printDocument } from '../output.ts';
+import { painter, stateHue } from '../terminal/colour.ts';
+import { renderPlainTable, stdoutTableOptions } from '../terminal/table.ts';
+
+function byState(text: string): string {
+  const hue = stateHue(text);
+  return hue ? painter()(hue, text) : text;
+}
+
+function printLab(status: LabStatus): void {
+  const bridge = status.bridge.name ? ` — bridge ${status.bridge.name} ${status.bridge.subnet}${status.bridge.present ? '' : ' (missing)'}` : '';
+  process.stdout.write(`lab "${status.lab}": ${byState(status.status)}${bridge}\n`);
+  if (status.nodes.length === 0) return;
+  const rows = status.nodes.map((node) => [node.name, node.kind, node.ip, node.dnsName, node.state, node.detail ?? '']);
+  process.stdout.write(renderPlainTable(['node', 'kind', 'ip', 'dns name', 'state', 'detail'], rows, stdoutTableOptions([, , , , byState])));
+}
+
+function unhealthy(status: LabStatus): boolean {
+  return status.status === 'up' && status.nodes.some((node) => node.state !== 'running');
+}
+
+async function printAllLabs(json: boolean): Promise<void> {
+  const statuses = await Promise.all((await knownLabs()).map((lab) => labStatus(lab)));
+  if (json) return printDocument('status-all', { labs: statuses });
+  if (statuses.length === 0) process.stdout.write('no lab on this host\n');
+  else {
+    const rows = statuses.map((s) => [s.lab, s.status, s.bridge.name, s.bridge.subnet, String(s.nodes.length), String(s.nodes.filter((n) => n.state === 'running').length)]);
+    process.stdout.write(renderPlainTable(['lab', 'status', 'bridge', 'subnet', 'nodes', 'running'], rows, stdoutTableOptions([, byState])));
+  }
+  if (statuses.some(unhealthy)) process.exitCode = EXIT_CHECK_FAILED;
+}
+
+export function registerStatus(program: Command): void {
+  program
+    .command('status')
+    .description('nodes, kinds, IPs, DNS names and their live state')
+    .option(...TOPOLOGY_OPTION)
+    .option(...LAB_OPTION)
+    .option('--all', 'every lab on this host, one line each')
+    .option('--json', 'print as JSON')
+    .addHelpText(
+      'after',
+      '\nExit code 1 when the lab is up but a node is not running.\n\nExamples:\n  npx hybrid-lab status\n  npx hybrid-lab status --all\n  npx hybrid-lab status --json | jq .nodes',
+    )
+    .action(async (options: { topology?: string; lab?: string; all?: boolean; json?: boolean }) => {
+      await assertDockerSocketAccess();
+      if (options.all) return printAllLabs(options.json === true);
+      const status = await labStatus(await selectedLabName(options));
+      if (options.json) printDocument('status', status);
+      else printLab(status);
+      if (unhealthy(status)) process.exitCode = EXIT_CHECK_FAILED;
+    });
+}

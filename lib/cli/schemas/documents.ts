@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { topologySchema } from '../../topology/schema.ts';
+import { schemaId } from '../output.ts';
+
+// The JSON documents the CLI prints with --json, as zod schemas: the JSON Schema files in
+// schemas/ are generated from these, and the tests parse the CLI's real output with them.
+
+const tag = (name: string) => z.literal(schemaId(name)).describe(`document type and shape version`);
+
+const nodeStatus = z.strictObject({
+  name: z.string(),
+  kind: z.enum(['host', 'dns', 'container', 'vm']),
+  ip: z.string(),
+  dnsName: z.string(),
+  state: z.string().describe('running, exited, missing, stopped...'),
+  detail: z.string().optional().describe('VMs: provider and acceleration (KVM or emulated)'),
+});
+
+const labStatus = z.strictObject({
+  lab: z.string(),
+  status: z.enum(['up', 'creating', 'failed', 'down']),
+  bridge: z.strictObject({ name: z.string(), subnet: z.string(), present: z.boolean() }),
+  nodes: z.array(nodeStatus),
+});
+
+const graphNode = z.strictObject({
+  name: z.string(),
+  kind: z.enum(['host', 'dns', 'container', 'vm']),
+  ip: z.string(),
+  dnsName: z.string(),
+  provider: z.string(),
+  state: z.string().optional(),
+});
+
+const nodeRates = z.strictObject({
+  name: z.string(),
+  ip: z.string(),
+  packetsInPerSec: z.number(),
+  packetsOutPerSec: z.number(),
+  bytesInPerSec: z.number(),
+  bytesOutPerSec: z.number(),
+  dropped: z.number().optional().describe('kernel drops on the node\'s host interface during the interval'),
+});
+
+const flowRate = z.strictObject({ src: z.string(), dst: z.string(), protocol: z.string(), packetsPerSec: z.number(), bytesPerSec: z.number() });
+
+const failure = z.strictObject({ name: z.string().describe('suite: check'), message: z.string() });
+
+/** Every CLI JSON document by name: `hybrid-lab/<name>@1`. */
+export const documentSchemas = {
+  error: z.strictObject({ schema: tag('error'), exitCode: z.number().int(), message: z.string(), kind: z.string(), version: z.string() }),
+  status: labStatus.extend({ schema: tag('status') }),
+  'status-all': z.strictObject({ schema: tag('status-all'), labs: z.array(labStatus) }),
+  up: z.strictObject({ schema: tag('up'), lab: z.string(), created: z.array(z.string()), removed: z.array(z.string()), elapsedMs: z.number() }),
+  down: z.strictObject({
+    schema: tag('down'),
+    lab: z.string(),
+    removed: z.array(z.string()),
+    leftovers: z.array(z.string()).describe('found by label/name though the state file did not list them'),
+    notes: z.array(z.string()).optional(),
+    refused: z.array(z.string()).optional().describe('recorded resources left alone: they do not carry the lab\'s mark'),
+    failures: z.array(z.string()).optional().describe('what could not be removed, with why (exit 1)'),
+    elapsedMs: z.number(),
+  }),
+  exec: z.strictObject({ schema: tag('exec'), node: z.string(), argv: z.array(z.string()), exitCode: z.number().int(), stdout: z.string(), stderr: z.string() }),
+  doctor: z.strictObject({
+    schema: tag('doctor'),
+    checks: z.array(z.strictObject({ name: z.string(), ok: z.boolean(), detail: z.string(), fix: z.string().optional(), required: z.boolean() })),
+  }),
+  setup: z.strictObject({ schema: tag('setup'), features: z.array(z.string()), elapsedMs: z.number() }),
+  graph: z.strictObject({
+    schema: tag('graph'),
+    lab: z.string(),
+    bridge: z.strictObject({ name: z.string(), subnet: z.string(), gateway: z.string() }),
+    domain: z.string(),
+    live: z.boolean(),
+    nodes: z.array(graphNode),
+  }),
+  'resolved-topology': topologySchema.extend({
+    schema: tag('resolved-topology'),
+    source: z.string().describe('the file it was read from'),
+    hash: z.string().describe('content hash of the resolved topology'),
+    runtime: z.string().optional().describe('container runtime (docker, podman)'),
+    warnings: z.array(z.string()).optional().describe('valid but noteworthy choices'),
+    bridge: z.strictObject({ name: z.string(), subnet: z.string(), prefix: z.number().int(), gateway: z.string() }),
+  }),
+  'test-run': z.strictObject({
+    schema: tag('test-run'),
+    passed: z.number().int(),
+    failed: z.number().int(),
+    skipped: z.number().int(),
+    setupErrors: z.array(z.string()),
+    failures: z.array(failure).describe('every failed check with its reason'),
+    exitCode: z.number().int(),
+    junitPath: z.string(),
+  }),
+  'monitor-sample': z.strictObject({
+    schema: tag('monitor-sample'),
+    atIso: z.string(),
+    intervalSec: z.number(),
+    interface: z.string(),
+    nodes: z.array(nodeRates),
+    otherPacketsPerSec: z.number().describe('traffic from or to addresses that are no node'),
+    topFlows: z.array(flowRate),
+    interfaceDropped: z.number(),
+    packetsSeen: z.number(),
+  }),
+  'dns-query': z.strictObject({
+    schema: tag('dns-query'),
+    timeIso: z.string(),
+    serial: z.number().int().describe("dnsmasq's serial for the query"),
+    clientIp: z.string(),
+    clientName: z.string().optional().describe('the asking node, when the address is a lab node\'s'),
+    type: z.string(),
+    name: z.string(),
+    answers: z.array(z.string()),
+    source: z.enum(['records', 'cache', 'upstream', 'config', 'pending']),
+    forwardedTo: z.string().optional(),
+  }),
+  'test-list': z.strictObject({ schema: tag('test-list'), checks: z.array(z.string()).describe('suite: check names, as --test matches them') }),
+  bench: z.strictObject({
+    schema: tag('bench'),
+    label: z.string().optional(),
+    runs: z.array(z.strictObject({ exitCode: z.number().int(), passed: z.number().int(), failed: z.number().int(), failures: z.array(failure) })),
+    exitCode: z.number().int(),
+  }),
+} as const;
+
+export type DocumentName = keyof typeof documentSchemas;
