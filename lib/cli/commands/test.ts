@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { HybridLabError } from '../../common/errors.ts';
 import { assertDockerSocketAccess } from '../docker-access.ts';
 import { wholeNumber } from '../flag-values.ts';
-import { TOPOLOGY_OPTION } from '../lab-select.ts';
+import { LAB_OPTION, selectedLabName, TOPOLOGY_OPTION } from '../lab-select.ts';
 import { printDocument } from '../output.ts';
 import { captureOnFailure } from '../debug-on-failure.ts';
 import { listChecks, runSuites, SUITES, type SuiteRunResult } from '../run-suites.ts';
@@ -86,25 +86,30 @@ Results: reports/vitest-results.json, reports/junit.xml, reports/measurements/*.
 export function registerBench(program: Command): void {
   program
     .command('bench')
-    .description('run only the measurements (latency, throughput, DNS time) and append them to the latency history')
+    .description('measure the live lab (RTT and loss per pair, DNS time, TCP/UDP throughput) and append each run to the latency history; no budgets judged')
     .option('--repeat <n>', 'measure this many times (one history run each)', wholeNumber('--repeat', 'runs'), 1)
     .option('--label <name>', 'label the run(s) so reports can use them as a baseline (--baseline NAME)')
     .option(...TOPOLOGY_OPTION)
-    .option('--json', 'print every run (counts, failed checks) as JSON; progress goes to stderr')
+    .option(...LAB_OPTION)
+    .option('--json', 'print every run (id, measurements, history file) as JSON; progress goes to stderr')
     .addHelpText('after', '\nExamples:\n  npx hybrid-lab bench --repeat 3\n  npx hybrid-lab bench --label release-0.3\n  npx hybrid-lab report latency')
-    .action(async (flags: { repeat: number; label?: string; topology?: string; json?: boolean }) => {
+    .action(async (flags: { repeat: number; label?: string; topology?: string; lab?: string; json?: boolean }) => {
       await assertDockerSocketAccess();
-      if (flags.label) process.env.HYBRID_LAB_RUN_LABEL = flags.label;
+      // The measurement library, called directly: no vitest at run time.
+      const [{ openLab }, { measureBenchRun, SHORT_BENCH }, { recordRun }, { labAccelMode }] = await Promise.all([
+        import('../../lab/lab-nodes.ts'), import('../../measure/bench-run.ts'), import('../../report/history/record-run.ts'), import('../../lab/accel-mode.ts'),
+      ]);
+      const lab = await openLab(await selectedLabName(flags));
       const out = flags.json ? process.stderr : process.stdout;
-      const runs: SuiteRunResult[] = [];
+      const runs: Array<{ runId: string; measurements: number; history: string }> = [];
       for (let round = 1; round <= flags.repeat; round++) {
-        if (flags.repeat > 1) out.write(`\n— measurement run ${round}/${flags.repeat}\n`);
-        runs.push(await runSuites({ suites: ['latency', 'throughput', 'dns'], pattern: '^(latency|throughput): |cached answers', topology: flags.topology, out }));
+        const startedAt = new Date();
+        out.write(`[${round}/${flags.repeat}] measuring lab "${lab.state.lab}" …\n`);
+        const measurements = await measureBenchRun(lab, { ...SHORT_BENCH, pings: lab.state.topology.budgets.pings });
+        const { record, path } = await recordRun(measurements, { topology: lab.state.topology, accelMode: labAccelMode(lab.state), startedAt, label: flags.label });
+        out.write(`[${round}/${flags.repeat}] ${measurements.length} measurements appended to ${path} (run ${record.context.runId}, ${Math.round((Date.now() - startedAt.getTime()) / 100) / 10} s)\n`);
+        runs.push({ runId: record.context.runId, measurements: measurements.length, history: path });
       }
-      const worst = Math.max(...runs.map((run) => run.exitCode));
-      if (flags.json) {
-        printDocument('bench', { label: flags.label, runs: runs.map(({ exitCode, summary }) => ({ exitCode, passed: summary.passed, failed: summary.failed, failures: summary.failures })), exitCode: worst });
-      }
-      process.exitCode = worst;
+      if (flags.json) printDocument('bench', { label: flags.label, runs });
     });
 }

@@ -121,8 +121,7 @@ export const documentSchemas = {
   bench: z.strictObject({
     schema: tag('bench'),
     label: z.string().optional(),
-    runs: z.array(z.strictObject({ exitCode: z.number().int(), passed: z.number().int(), failed: z.number().int(), failures: z.array(failure) })),
-    exitCode: z.number().int(),
+    runs: z.array(z.strictObject({ runId: z.string(), measurements: z.number().int().describe('measurements appended in this run'), history: z.string().describe('the history file') })),
   }),
 } as const;
 
