@@ -37,6 +37,19 @@ export class DnsCursor {
     throw new DnsBoundsError('short', at - this.start, length, what);
   }
 
+  /**
+   * Like `need`, for data tshark reads one byte at a time (name labels): the first byte that is
+   * missing decides, so a label running past a snap-length cut is short even if its length byte
+   * also points past the message.
+   */
+  needBytewise(at: number, length: number, what: string): void {
+    const end = at + length;
+    if (end <= this.capturedEnd && end <= this.reportedEnd) return;
+    const firstMissing = Math.max(at, Math.min(this.capturedEnd, this.reportedEnd));
+    if (firstMissing >= this.reportedEnd) throw new DnsBoundsError('malformed', at - this.start, length, what);
+    throw new DnsBoundsError('short', at - this.start, length, what);
+  }
+
   u8(at: number, what: string): number {
     this.need(at, 1, what);
     return this.data[at];
@@ -95,8 +108,10 @@ export function readName(cursor: DnsCursor, at: number, what: string): { name: s
       offset = cursor.start + target;
       continue;
     }
+    // An extended label (RFC 2673) ends the name as tshark reads it; the reserved 0x80 type is an error.
+    if ((length & 0xc0) === 0x40) return { name: '<Unknown extended label>', next: next < 0 ? offset + 1 : next };
     if ((length & 0xc0) !== 0) throw new DnsBoundsError('malformed', offset - cursor.start, 1, `${what} (label type 0x${(length & 0xc0).toString(16)})`);
-    cursor.need(offset + 1, length, what);
+    cursor.needBytewise(offset + 1, length, what);
     labels.push(labelText(cursor.data, offset + 1, offset + 1 + length));
     offset += 1 + length;
   }

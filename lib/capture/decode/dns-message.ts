@@ -41,6 +41,8 @@ function readRecord(cursor: DnsCursor, at: number, section: string, list: DnsRec
   const ttl = cursor.u32(owner.next + 4, `${section} record TTL`);
   const length = cursor.u16(owner.next + 8, `${section} record data length`);
   const dataAt = owner.next + 10;
+  // tshark checks the whole record (name to the end of RDATA) before it shows any of it.
+  cursor.need(at, dataAt + length - at, `${section} ${dnsTypeName(type)} record (RDLENGTH ${length})`);
   let data: string;
   try {
     data = rdataText(cursor, type, dataAt, length, ttl, rrClass);
@@ -49,8 +51,6 @@ function readRecord(cursor: DnsCursor, at: number, section: string, list: DnsRec
     throw error;
   }
   list.push({ name: owner.name, type: dnsTypeName(type), ttl, data });
-  // The whole RDATA must be inside the message even when its type needed fewer bytes.
-  cursor.need(dataAt, length, `${section} ${dnsTypeName(type)} record data (RDLENGTH ${length})`);
   return { next: dataAt + length, ...(type === DnsType.OPT ? { rcodeHigh: ttl >>> 24 } : {}) };
 }
 

@@ -52,7 +52,9 @@ export function chartsSection(report: DebugReport): string {
   const top = talkers.slice(0, 10).map((t) => ({ label: addressLabel(report, t.address), values: [t.bytesSent, t.bytesReceived], title: `${t.address}: sent ${formatBytes(t.bytesSent)}, received ${formatBytes(t.bytesReceived)}` }));
   const talkersSvg = top.length ? horizontalBarChart(top, { className: 'chart-talkers', ariaLabel: 'top talkers by bytes', seriesClasses: ['sent', 'received'], valueFormat: formatBytes }) : undefined;
   const legend = '<div class="legend"><i style="background:var(--accent)"></i>sent<i style="background:var(--accent2)"></i>received</div>';
-  return `<h2>Traffic</h2><div class="charts">${[
+  const quoted = Object.entries(mix.quotedOnlyCounts).map(([name, n]) => `${name} ${n}`).join(', ');
+  const note = quoted ? `<p class="muted">Protocol counts include datagrams quoted inside ICMP errors (${e(quoted)}), as tshark counts them; conversations and DNS transactions count outer packets only.</p>` : '';
+  return `<h2>Traffic</h2>${note}<div class="charts">${[
     chartCard('Packets over time', timelineSvg, 'no packets'),
     chartCard('Ping RTT distribution', rttSvg, 'no ICMP echo pairs in this capture'),
     chartCard('Top talkers (bytes)', talkersSvg, 'no IP traffic', legend),

@@ -30,6 +30,10 @@ function summaryTable(report: DebugReport): string {
     ['TCP', `${tcp.segments} segments, ${tcp.resetCount} resets, ${tcp.retransmissionCount} retransmissions`],
     ['outside the lab', `${outsideLab.packets} packets`],
   ];
+  const quoted = Object.entries(mix.quotedOnlyCounts).map(([name, n]) => `${name} ${n}`).join(', ');
+  // Said in words where the counts deliberately follow tshark or differ from it.
+  if (quoted) rows.push(['inside ICMP errors', `${quoted}: counted in "protocols" as tshark does, not in conversations or DNS transactions`]);
+  if (dns.malformedCount > 0) rows.push(['malformed DNS', `${dns.malformedCount} messages listed as malformed and not counted as queries or responses (tshark still shows their ID)`]);
   if (report.source.droppedByKernel) rows.push(['dropped by kernel', String(report.source.droppedByKernel)]);
   return table(['summary', ''], rows);
 }

@@ -1,4 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { debugPcapFile } from '../../capture/run-debug.ts';
+import { CAPTURES_DIR } from '../../capture/testing/make-reference-captures.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DebugResult } from '../../capture/run-debug.ts';
 import { renderDebugJson } from './render-json.ts';
@@ -43,6 +47,14 @@ describe('debug report rendering', () => {
     expect(text).toContain('Findings: 3 critical');
     expect(text).toMatch(/ARP for 10\.66\.0\.10 unanswered: VM vm1/);
     expect(text).toMatch(/db\.hybrid\.local A\s+│ NO RESPONSE/);
+    expect(text).toMatch(/malformed DNS\s+│ 1 messages listed as malformed and not counted as queries or responses/);
+  });
+
+  it('says in words where counts follow tshark: protocols quoted inside ICMP errors', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hl-render-quoted-'));
+    const { report } = await debugPcapFile({ pcapPath: join(CAPTURES_DIR, 'cut-malformed.pcapng'), subnet: '10.66.0.0/24', outDir: dir });
+    expect(report.analysis.mix.quotedOnlyCounts).toEqual({ udp: 1, dns: 1 });
+    expect(renderDebugTables(report)).toMatch(/inside ICMP errors\s+│ udp 1, dns 1: counted in "protocols" as tshark does/);
   });
 
   it('bins RTT samples into a histogram that keeps every sample', () => {
