@@ -58,7 +58,8 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
   if (options.filter) args.push(options.filter);
   // The file and the counter are wired before tcpdump starts, so no early chunk is missed.
   mkdirSync(dirname(options.outputPath), { recursive: true });
-  const file = createWriteStream(options.outputPath);
+  // Captures hold every packet of the lab: readable by root only, whatever the umask.
+  const file = createWriteStream(options.outputPath, { mode: 0o600 });
   const child = execa('tcpdump', args, { stdout: 'pipe', stderr: 'pipe', reject: false, buffer: { stdout: false, stderr: true }, encoding: 'buffer' });
   const counter = new PcapRecordCounter();
   child.stdout!.on('data', (chunk: Buffer) => counter.push(chunk));

@@ -1,4 +1,4 @@
-import { copyFile, mkdir, rename } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, rename } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../common/atomic-write.ts';
 import type { DebugReport } from './debug-report.ts';
@@ -29,6 +29,7 @@ export async function placePcap(sourcePath: string, directory: string, move: boo
   if (source === pcapPath) return pcapPath;
   if (move) await rename(source, pcapPath).catch(() => copyFile(source, pcapPath));
   else await copyFile(source, pcapPath);
+  await chmod(pcapPath, 0o600); // the capture holds every packet of the lab: root only
   return pcapPath;
 }
 
