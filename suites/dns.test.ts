@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { analyseCapture } from '../lib/capture/analyse/analyse-capture.ts';
+import { analyseCapture } from '../lib/debug/analyse/analyse-capture.ts';
 import { startCapture } from '../lib/capture/tcpdump-capture.ts';
 import { waitFor } from '../lib/common/time.ts';
 import { buildDnsImage } from '../lib/images/lab-images.ts';

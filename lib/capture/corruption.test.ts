@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyseCapture } from './analyse/analyse-capture.ts';
+import { analyseCapture } from '../debug/analyse/analyse-capture.ts';
 import { PcapFormatError } from './errors.ts';
 import { EDGE, edgeCaseRecords } from './testing/edge-captures.ts';
 import { buildPcap } from './testing/pcap-writer.ts';

@@ -9,14 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { hasProgram, run } from '../common/run.ts';
-import { analyseCapture } from './analyse/analyse-capture.ts';
+import { analyseCapture } from '../debug/analyse/analyse-capture.ts';
 import { writePcapFile } from './testing/pcap-writer.ts';
 import { syntheticTraffic } from './testing/synthetic-traffic.ts';
 
 const { values } = parseArgs({ options: { packets: { type: 'string', default: '1000000' }, 'big-packets': { type: 'string', default: '10000000' }, runs: { type: 'string', default: '3' }, 'skip-big': { type: 'boolean', default: false } } });
 const runs = Number(values.runs);
 const root = join(import.meta.dirname, '..', '..');
-const cli = join(root, 'lib', 'cli', 'bin.mjs');
+const cli = join(root, 'dist', 'cli', 'bin.js'); // the built CLI (npm run build)
 
 async function capture(packets: number): Promise<string> {
   const file = `/tmp/hybrid-lab-bench-${packets}.pcap`;
@@ -53,7 +53,7 @@ async function best(command: string, args: () => string[]): Promise<Measured> {
 
 const reportDirs: string[] = [];
 
-/** The whole command as a user runs it: node + tsx start-up, read, analyse, render, copy the pcap. */
+/** The whole command as a user runs it: node start-up (compiled CLI), read, analyse, render, copy the pcap. */
 function debugCommand(file: string): () => string[] {
   return () => {
     const out = mkdtempSync(join(tmpdir(), 'hl-bench-report-'));

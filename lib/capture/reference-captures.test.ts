@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hasProgram } from '../common/run.ts';
-import { analyseCapture } from './analyse/analyse-capture.ts';
+import { analyseCapture } from '../debug/analyse/analyse-capture.ts';
 import { CAPTURES_DIR, REFERENCE_CAPTURES } from './testing/make-reference-captures.ts';
 import { ourFrames, ourPairs, theirFrame, theirPairs } from './testing/reference-view.ts';
 import { parseConversations, parseReference, tsharkReferenceText, wiresharkSize } from './testing/tshark-fields.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hasProgram } from '../common/run.ts';
-import { analyseCapture } from './analyse/analyse-capture.ts';
+import { analyseCapture } from '../debug/analyse/analyse-capture.ts';
 import { EDGE, edgeCaseRecords } from './testing/edge-captures.ts';
 import * as frame from './testing/frames.ts';
 import { buildPcap } from './testing/pcap-writer.ts';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { runDebug } from '../capture/run-debug.ts';
+import { runDebug } from '../debug/run-debug.ts';
 import { reportsDir } from '../common/paths.ts';
 import { labDebugContext } from '../lab/debug-context.ts';
 import { readState } from '../lab/state.ts';

@@ -1,8 +1,8 @@
-import type { DnsRecordServed, NodeDescription } from '../capture/snapshot/host-snapshot.ts';
+import type { DnsRecordServed, NodeDescription } from '../debug/snapshot/host-snapshot.ts';
 import { ContainerNode } from '../nodes/container-node.ts';
 import { labRecords } from '../dns/records.ts';
 import type { LabNode } from '../nodes/node.ts';
-import { probeAllPairs } from '../capture/probe-pairs.ts';
+import { probeAllPairs } from '../debug/probe-pairs.ts';
 import { openLab } from './lab-nodes.ts';
 
 /** What `hybrid-lab debug` needs from a live lab: its bridge, nodes, records and a traffic probe. */

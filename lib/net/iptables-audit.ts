@@ -1,4 +1,4 @@
-import { parseIptablesSave } from '../capture/snapshot/iptables-save.ts';
+import { parseIptablesSave } from './iptables-save.ts';
 import { run } from '../common/run.ts';
 import { splitRuleLine, type IptablesRule } from './iptables.ts';
 

@@ -1,4 +1,4 @@
-import { analyseCapture, type CaptureAnalysis } from '../analyse/analyse-capture.ts';
+import { analyseCapture, type CaptureAnalysis } from '../../debug/analyse/analyse-capture.ts';
 import { decodePcap } from '../decode-pcap.ts';
 import { LAYER_NAMES, type LayerName } from '../decode/packet.ts';
 import { ednsOptionName } from '../decode/dns-types.ts';

@@ -1,5 +1,5 @@
 import { run } from '../../common/run.ts';
-import type { CaptureAnalysis } from '../analyse/analyse-capture.ts';
+import type { CaptureAnalysis } from '../../debug/analyse/analyse-capture.ts';
 import type { LayerName } from '../decode/packet.ts';
 
 /** tshark protocol names for the layers we count. */

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { HybridLabError } from '../../common/errors.ts';
-import { debugPcapFile, runDebug, type DebugResult } from '../../capture/run-debug.ts';
-import { offlineContext } from '../../capture/offline-context.ts';
+import { debugPcapFile, runDebug, type DebugResult } from '../../debug/run-debug.ts';
+import { offlineContext } from '../../debug/offline-context.ts';
 import { labDebugContext, type LabDebugContext } from '../../lab/debug-context.ts';
 import { readState } from '../../lab/state.ts';
 import { loadTopology } from '../../topology/load.ts';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { HybridLabError } from '../../common/errors.ts';
-import { monitorTraffic, type MonitoredNode } from '../../capture/monitor.ts';
+import { monitorTraffic, type MonitoredNode } from '../../debug/monitor.ts';
 import { isIpv4 } from '../../topology/ipv4.ts';
 import { renderMonitorSample } from '../../report/debug/render-monitor.ts';
 import { printDocument, schemaId } from '../output.ts';

@@ -1,5 +1,5 @@
-import type { NodeDescription } from '../../capture/snapshot/host-snapshot.ts';
-import { addressLabel, formatBytes, type DebugReport } from './debug-report.ts';
+import type { NodeDescription } from '../../debug/snapshot/host-snapshot.ts';
+import { addressLabel, formatBytes, type DebugReport } from '../../debug/debug-report.ts';
 import { htmlTable } from './html-table.ts';
 import { escapeHtml as e } from './svg-charts.ts';
 

@@ -1,6 +1,6 @@
-import type { Finding } from '../../capture/findings/finding.ts';
-import type { HostSnapshot } from '../../capture/snapshot/host-snapshot.ts';
-import { addressLabel, formatBytes, formatMs, pingPairSummaries, type DebugReport } from './debug-report.ts';
+import type { Finding } from '../../debug/findings/finding.ts';
+import type { HostSnapshot } from '../../debug/snapshot/host-snapshot.ts';
+import { addressLabel, formatBytes, formatMs, pingPairSummaries, type DebugReport } from '../../debug/debug-report.ts';
 import { cdfChart, columnChart, escapeHtml as e, histogramBins, horizontalBarChart } from './svg-charts.ts';
 import { icmpErrorTable, ipConversationTable } from './html-incident.ts';
 import { htmlTable } from './html-table.ts';

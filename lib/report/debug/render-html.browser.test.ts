@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { CHROMIUM, launchHeadlessChromium, openWatchedPage } from '../../testing/headless-page.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DebugResult } from '../../capture/run-debug.ts';
+import type { DebugResult } from '../../debug/run-debug.ts';
 import { fixtureDebugReport } from './report-fixture.ts';
 
 

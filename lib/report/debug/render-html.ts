@@ -1,4 +1,4 @@
-import { severityCounts, type DebugReport } from './debug-report.ts';
+import { severityCounts, type DebugReport } from '../../debug/debug-report.ts';
 import { DEBUG_REPORT_STYLE } from './html-style.ts';
 import { chartsSection, evidenceTables, findingsSection, snapshotSection, tilesSection } from './html-sections.ts';
 import { escapeHtml as e } from './svg-charts.ts';

@@ -1,4 +1,4 @@
-import type { DebugReport } from './debug-report.ts';
+import type { DebugReport } from '../../debug/debug-report.ts';
 
 /** Report version for machines reading the JSON; bump when a field changes meaning (2: conversations replace flows, integer-ns times, ICMP v4/v6 apart, counts beside capped lists). */
 export const DEBUG_REPORT_SCHEMA = 'hybrid-lab/debug-report@2';

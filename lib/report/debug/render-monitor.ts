@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
-import type { MonitorSample } from '../../capture/monitor.ts';
-import { formatBytes } from './debug-report.ts';
+import type { MonitorSample } from '../../debug/monitor.ts';
+import { formatBytes } from '../../debug/debug-report.ts';
 
 const perSec = (bytes: number) => `${formatBytes(Math.round(bytes))}/s`;
 

@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import { addressLabel, formatBytes, formatMs, pingPairSummaries, severityCounts, type DebugReport } from './debug-report.ts';
+import { addressLabel, formatBytes, formatMs, pingPairSummaries, severityCounts, type DebugReport } from '../../debug/debug-report.ts';
 
 const SEVERITY_MARK = { critical: '✘ critical', warning: '! warning', info: 'i info' } as const;
 

@@ -1,10 +1,10 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { debugPcapFile } from '../../capture/run-debug.ts';
+import { debugPcapFile } from '../../debug/run-debug.ts';
 import { CAPTURES_DIR } from '../../capture/testing/make-reference-captures.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { DebugResult } from '../../capture/run-debug.ts';
+import type { DebugResult } from '../../debug/run-debug.ts';
 import { renderDebugJson } from './render-json.ts';
 import { renderDebugTables } from './render-table.ts';
 import { fixtureDebugReport } from './report-fixture.ts';

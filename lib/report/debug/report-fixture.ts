@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { debugPcapFile, type DebugResult } from '../../capture/run-debug.ts';
+import { debugPcapFile, type DebugResult } from '../../debug/run-debug.ts';
 import { EDGE, edgeCaseRecords } from '../../capture/testing/edge-captures.ts';
 import { buildPcap } from '../../capture/testing/pcap-writer.ts';
 import { syntheticTraffic } from '../../capture/testing/synthetic-traffic.ts';

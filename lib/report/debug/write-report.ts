@@ -1,7 +1,7 @@
 import { chmod, copyFile, mkdir, rename } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../common/atomic-write.ts';
-import type { DebugReport } from './debug-report.ts';
+import type { DebugReport } from '../../debug/debug-report.ts';
 import { renderDebugHtml } from './render-html.ts';
 import { renderDebugJson } from './render-json.ts';
 

@@ -1,12 +1,11 @@
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentReporter } from '../../common/progress.ts';
 import { run } from '../../common/run.ts';
 import { dnsContainerName } from '../../lab/names.ts';
+import { runCli } from '../../testing/cli-process.ts';
 import { dockerRuntime } from '../../runtimes/docker/index.ts';
 import { downLab } from '../../lab/down.ts';
 import { openLab, type LiveLab } from '../../lab/lab-nodes.ts';
@@ -28,7 +27,7 @@ import { buildLatencyReport } from './build-report.ts';
 const LAB = 'gate15';
 const BRIDGE = 'hybr15';
 const HEALTHY_RUNS = 6;
-const BIN = fileURLToPath(new URL('../../cli/bin.mjs', import.meta.url));
+
 const YAML = `
 name: ${LAB}
 bridge: { name: ${BRIDGE}, subnet: 10.0.15.0/24 }
@@ -82,7 +81,7 @@ async function historyWithFault(name: string): Promise<string> {
 }
 
 function reportCli(historyPath: string) {
-  return execa(process.execPath, [BIN, 'report', 'latency', '--history', historyPath], { reject: false, env: { HYBRID_LAB_HISTORY: '' } });
+  return runCli(['report', 'latency', '--history', historyPath], { env: { HYBRID_LAB_HISTORY: '' } });
 }
 
 describe('regression gate on real runs of a live lab', () => {

@@ -1,5 +1,5 @@
-import { decodePcap } from '../decode-pcap.ts';
-import type { CaptureInterface } from '../read/capture-record.ts';
+import { decodePcap } from '../../capture/decode-pcap.ts';
+import type { CaptureInterface } from '../../capture/read/capture-record.ts';
 import { ArpAnalyser, type ArpSummary } from './arp.ts';
 import { DnsTransactionAnalyser, type DnsSummary } from './dns-transactions.ts';
 import { ConversationAnalyser, type ConversationSummary } from './conversations.ts';

@@ -1,13 +1,13 @@
 import { join } from 'node:path';
-import type { DebugReport, DebugSource } from '../report/debug/debug-report.ts';
+import type { DebugReport, DebugSource } from './debug-report.ts';
 import { debugReportDirName, placePcap, writeDebugReport, type WrittenDebugReport } from '../report/debug/write-report.ts';
 import { analyseCapture } from './analyse/analyse-capture.ts';
-import { PcapFormatError } from './errors.ts';
+import { PcapFormatError } from '../capture/errors.ts';
 import { computeFindings } from './findings/compute-findings.ts';
 import { collectSnapshot } from './snapshot/collect-snapshot.ts';
 import { readRuleCounters } from './snapshot/counter-window.ts';
 import type { DnsRecordServed, HostSnapshot, NodeDescription } from './snapshot/host-snapshot.ts';
-import { startCapture, type CaptureProgress } from './tcpdump-capture.ts';
+import { startCapture, type CaptureProgress } from '../capture/tcpdump-capture.ts';
 
 export const DEFAULT_LAB_DOMAIN = 'hybrid.local';
 

@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EDGE, edgeCaseRecords } from '../testing/edge-captures.ts';
-import { buildPcap } from '../testing/pcap-writer.ts';
-import * as frame from '../testing/frames.ts';
+import { EDGE, edgeCaseRecords } from '../../capture/testing/edge-captures.ts';
+import { buildPcap } from '../../capture/testing/pcap-writer.ts';
+import * as frame from '../../capture/testing/frames.ts';
 import { analyseCapture, type CaptureAnalysis } from './analyse-capture.ts';
 
 let analysis: CaptureAnalysis;

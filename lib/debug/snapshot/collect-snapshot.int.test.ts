@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasProgram, run, succeeds } from '../../common/run.ts';
 import { computeFindings } from '../findings/compute-findings.ts';
-import { TEST_NET, TestNetwork } from '../testing/test-network.ts';
+import { TEST_NET, TestNetwork } from '../../capture/testing/test-network.ts';
 import type { HostSnapshot, NodeDescription } from './host-snapshot.ts';
 import { collectSnapshot } from './collect-snapshot.ts';
 

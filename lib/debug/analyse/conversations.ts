@@ -1,5 +1,5 @@
-import { IpProto, Layer, type DecodedPacket } from '../decode/packet.ts';
-import { formatElapsed, nsBetween } from '../read/timestamp-scale.ts';
+import { IpProto, Layer, type DecodedPacket } from '../../capture/decode/packet.ts';
+import { formatElapsed, nsBetween } from '../../capture/read/timestamp-scale.ts';
 import type { PacketAnalyser } from './analyser.ts';
 import { pruneLightest } from './bounded.ts';
 

@@ -1,6 +1,6 @@
 import { run } from '../../common/run.ts';
 import type { CounterWindow, IptablesSnapshot, RuleCounterDelta } from './host-snapshot.ts';
-import { parseIptablesSave } from './iptables-save.ts';
+import { parseIptablesSave } from '../../net/iptables-save.ts';
 
 /** iptables and ip6tables rules with counters, every table (filter, nat, mangle, raw; Docker's chains too). */
 export async function readRuleCounters(): Promise<{ snapshot: IptablesSnapshot; errors: string[] }> {

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyseCapture, type CaptureAnalysis } from '../analyse/analyse-capture.ts';
 import { emptySnapshot, type HostSnapshot, type NodeDescription } from '../snapshot/host-snapshot.ts';
-import { parseIptablesSave } from '../snapshot/iptables-save.ts';
-import { EDGE, edgeCaseRecords } from '../testing/edge-captures.ts';
-import { buildPcap } from '../testing/pcap-writer.ts';
+import { parseIptablesSave } from '../../net/iptables-save.ts';
+import { EDGE, edgeCaseRecords } from '../../capture/testing/edge-captures.ts';
+import { buildPcap } from '../../capture/testing/pcap-writer.ts';
 import { computeFindings } from './compute-findings.ts';
 
 const NODES: NodeDescription[] = [

@@ -1,5 +1,5 @@
-import { LAYER_NAMES, Layer, type LayerName, type DecodedPacket } from '../decode/packet.ts';
-import { formatEpoch, nsBetween } from '../read/timestamp-scale.ts';
+import { LAYER_NAMES, Layer, type LayerName, type DecodedPacket } from '../../capture/decode/packet.ts';
+import { formatEpoch, nsBetween } from '../../capture/read/timestamp-scale.ts';
 import type { PacketAnalyser } from './analyser.ts';
 
 export interface TimelineBucket {

@@ -1,5 +1,5 @@
-import { Layer, TcpFlag, type DecodedPacket } from '../decode/packet.ts';
-import { formatEpoch } from '../read/timestamp-scale.ts';
+import { Layer, TcpFlag, type DecodedPacket } from '../../capture/decode/packet.ts';
+import { formatEpoch } from '../../capture/read/timestamp-scale.ts';
 import { EVENT_LIMIT, PENDING_LIMIT, type PacketAnalyser } from './analyser.ts';
 import { EventList, evictOldest } from './bounded.ts';
 

@@ -1,5 +1,5 @@
-import { IpProto, type DecodedPacket } from '../decode/packet.ts';
-import { formatEpoch } from '../read/timestamp-scale.ts';
+import { IpProto, type DecodedPacket } from '../../capture/decode/packet.ts';
+import { formatEpoch } from '../../capture/read/timestamp-scale.ts';
 
 /** An ICMP error with what it says and about which datagram (the quoted 5-tuple). */
 export interface IcmpError {

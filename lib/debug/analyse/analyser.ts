@@ -1,5 +1,5 @@
-import type { DecodedPacket } from '../decode/packet.ts';
-import { nsBetween } from '../read/timestamp-scale.ts';
+import type { DecodedPacket } from '../../capture/decode/packet.ts';
+import { nsBetween } from '../../capture/read/timestamp-scale.ts';
 
 /** One pass over the capture: every analyser sees every decoded packet, then reports. */
 export interface PacketAnalyser<Result> {

@@ -1,7 +1,7 @@
-import type { CaptureAnalysis } from '../../capture/analyse/analyse-capture.ts';
-import type { Finding } from '../../capture/findings/finding.ts';
-import type { HostSnapshot, NodeDescription } from '../../capture/snapshot/host-snapshot.ts';
-import { summarize, type SampleSummary } from '../measurement.ts';
+import type { CaptureAnalysis } from './analyse/analyse-capture.ts';
+import type { Finding } from './findings/finding.ts';
+import type { HostSnapshot, NodeDescription } from './snapshot/host-snapshot.ts';
+import { summarize, type SampleSummary } from '../report/measurement.ts';
 
 /** Where the packets came from: a file given to --pcap, or a capture we just took. */
 export interface DebugSource {

@@ -1,6 +1,6 @@
 import { HybridLabError } from '../common/errors.ts';
 import { readState } from '../lab/state.ts';
-import { parseIpv4 } from './decode/addresses.ts';
+import { parseIpv4 } from '../capture/decode/addresses.ts';
 import { loadTopology } from '../topology/load.ts';
 import type { Topology } from '../topology/topology.ts';
 import type { DnsRecordServed, NodeDescription } from './snapshot/host-snapshot.ts';

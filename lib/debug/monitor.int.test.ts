@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderMonitorSample } from '../report/debug/render-monitor.ts';
 import { monitorTraffic } from './monitor.ts';
-import { CaptureError } from './tcpdump-capture.ts';
-import { TEST_NET, TestNetwork } from './testing/test-network.ts';
+import { CaptureError } from '../capture/tcpdump-capture.ts';
+import { TEST_NET, TestNetwork } from '../capture/testing/test-network.ts';
 
 const isRoot = process.getuid?.() === 0;
 const { client, web, dns } = TEST_NET.namespaces;

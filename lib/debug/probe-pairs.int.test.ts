@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeAllPairs, type PairProbeOutcome } from './probe-pairs.ts';
 import { runDebug } from './run-debug.ts';
-import { NetnsNode } from './testing/netns-node.ts';
-import { TEST_NET, TestNetwork } from './testing/test-network.ts';
+import { NetnsNode } from '../capture/testing/netns-node.ts';
+import { TEST_NET, TestNetwork } from '../capture/testing/test-network.ts';
 
 const isRoot = process.getuid?.() === 0;
 const { client, web, dns } = TEST_NET.namespaces;

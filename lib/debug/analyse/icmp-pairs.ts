@@ -1,5 +1,5 @@
-import { Layer, type DecodedPacket } from '../decode/packet.ts';
-import { formatEpoch } from '../read/timestamp-scale.ts';
+import { Layer, type DecodedPacket } from '../../capture/decode/packet.ts';
+import { formatEpoch } from '../../capture/read/timestamp-scale.ts';
 import { elapsedNs, EVENT_LIMIT, PENDING_LIMIT, RESERVOIR_SIZE, type PacketAnalyser } from './analyser.ts';
 import { EventList, evictOldest, Reservoir } from './bounded.ts';
 import { IcmpErrorTally, type IcmpError } from './icmp-errors.ts';

@@ -1,4 +1,4 @@
-import type { DecodedPacket } from '../decode/packet.ts';
+import type { DecodedPacket } from '../../capture/decode/packet.ts';
 import type { PacketAnalyser } from './analyser.ts';
 import { pruneLightest } from './bounded.ts';
 

@@ -2,7 +2,7 @@ import { summarize } from '../../report/measurement.ts';
 import type { IcmpError } from '../analyse/icmp-errors.ts';
 import { count, labelIp, listSome, nodeByIp, type Finding, type FindingInput, type FindingRule } from './finding.ts';
 import { pairKey } from './silent-pairs.ts';
-import { parseIpv4 } from '../decode/addresses.ts';
+import { parseIpv4 } from '../../capture/decode/addresses.ts';
 import { broadcastAddress, networkAddress, parseCidr } from '../../topology/ipv4.ts';
 
 /** Capture quality: empty, cut short, snaplen-cut or malformed frames. */

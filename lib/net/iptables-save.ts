@@ -1,5 +1,5 @@
-import { splitRuleLine } from '../../net/iptables.ts';
-import type { IptablesRuleCounted, IptablesSnapshot } from './host-snapshot.ts';
+import { splitRuleLine } from './iptables.ts';
+import type { IptablesRuleCounted, IptablesSnapshot } from '../debug/snapshot/host-snapshot.ts';
 
 /** Reads the interface matches and target out of a rule's arguments. */
 function describeRule(args: string[]): Pick<IptablesRuleCounted, 'target' | 'inInterface' | 'inNegated' | 'outInterface' | 'outNegated'> {

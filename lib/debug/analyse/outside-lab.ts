@@ -1,5 +1,5 @@
 import { parseCidr, networkAddress, broadcastAddress } from '../../topology/ipv4.ts';
-import type { DecodedPacket } from '../decode/packet.ts';
+import type { DecodedPacket } from '../../capture/decode/packet.ts';
 import type { PacketAnalyser } from './analyser.ts';
 
 export interface OutsideAddress {

@@ -5,9 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { analyseCapture, type CaptureAnalysis } from '../analyse/analyse-capture.ts';
 import { counterWindow } from '../snapshot/counter-window.ts';
 import { emptySnapshot, type HostSnapshot } from '../snapshot/host-snapshot.ts';
-import { parseIptablesSave } from '../snapshot/iptables-save.ts';
-import * as frame from '../testing/frames.ts';
-import { buildPcap } from '../testing/pcap-writer.ts';
+import { parseIptablesSave } from '../../net/iptables-save.ts';
+import * as frame from '../../capture/testing/frames.ts';
+import { buildPcap } from '../../capture/testing/pcap-writer.ts';
 import { computeFindings } from './compute-findings.ts';
 
 const BRIDGE = 'hybr13';

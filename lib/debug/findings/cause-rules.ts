@@ -1,5 +1,5 @@
 import { acceptsBridgeTraffic } from './host-rules.ts';
-import { reachableChains } from '../snapshot/iptables-save.ts';
+import { reachableChains } from '../../net/iptables-save.ts';
 import type { NodeSnapshot } from '../snapshot/host-snapshot.ts';
 import { count, labelIp, listSome, nodeByIp, type Finding, type FindingInput, type FindingRule } from './finding.ts';
 import { ruleNamesPair } from './rule-match.ts';

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { execa } from 'execa';
-import { decodePcapStream } from './decode-pcap.ts';
-import { Layer, type DecodedPacket } from './decode/packet.ts';
-import { CaptureError } from './tcpdump-capture.ts';
+import { decodePcapStream } from '../capture/decode-pcap.ts';
+import { Layer, type DecodedPacket } from '../capture/decode/packet.ts';
+import { CaptureError } from '../capture/tcpdump-capture.ts';
 
 export interface MonitoredNode {
   name: string;

@@ -1,4 +1,4 @@
-import { reachableChains } from '../snapshot/iptables-save.ts';
+import { reachableChains } from '../../net/iptables-save.ts';
 import type { HostSnapshot, IptablesRuleCounted } from '../snapshot/host-snapshot.ts';
 import { listSome, type Finding, type FindingInput, type FindingRule } from './finding.ts';
 

@@ -1,5 +1,5 @@
 import { splitRuleLine } from '../../net/iptables.ts';
-import { parseIpv4 } from '../decode/addresses.ts';
+import { parseIpv4 } from '../../capture/decode/addresses.ts';
 
 /** The address and interface matches of an iptables rule, enough to ask "could it take this packet?". */
 interface RuleMatch {

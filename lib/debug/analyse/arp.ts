@@ -1,5 +1,5 @@
-import { Layer, type DecodedPacket } from '../decode/packet.ts';
-import { formatEpoch } from '../read/timestamp-scale.ts';
+import { Layer, type DecodedPacket } from '../../capture/decode/packet.ts';
+import { formatEpoch } from '../../capture/read/timestamp-scale.ts';
 import type { PacketAnalyser } from './analyser.ts';
 
 export interface UnansweredArp {

@@ -1,6 +1,6 @@
-import type { DnsMessage } from '../decode/dns-message.ts';
-import { Layer, type DecodedPacket } from '../decode/packet.ts';
-import { formatEpoch } from '../read/timestamp-scale.ts';
+import type { DnsMessage } from '../../capture/decode/dns-message.ts';
+import { Layer, type DecodedPacket } from '../../capture/decode/packet.ts';
+import { formatEpoch } from '../../capture/read/timestamp-scale.ts';
 import { elapsedNs, EVENT_LIMIT, PENDING_LIMIT, RESERVOIR_SIZE, type PacketAnalyser } from './analyser.ts';
 import { EventList, evictOldest, Reservoir } from './bounded.ts';
 
