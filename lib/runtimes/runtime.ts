@@ -8,6 +8,8 @@ export const LAB_LABEL = 'hybrid-lab.lab';
 export const NODE_LABEL = 'hybrid-lab.node';
 export const ROLE_LABEL = 'hybrid-lab.role';
 export const IMAGE_LABEL = 'hybrid-lab.image';
+/** Hash of everything a node's container was created from: when it differs, `up` re-creates the container. */
+export const SPEC_LABEL = 'hybrid-lab.spec';
 
 export function labLabels(labName: string, nodeName: string, role: 'dns' | 'node'): Record<string, string> {
   return { [LAB_LABEL]: labName, [NODE_LABEL]: nodeName, [ROLE_LABEL]: role };
@@ -66,6 +68,8 @@ export interface LabContainerInfo {
   role: string;
   state: string;
   ip?: string;
+  /** The SPEC_LABEL it was created with. */
+  spec?: string;
 }
 
 export interface NetworkSpec {

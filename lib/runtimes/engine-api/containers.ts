@@ -4,7 +4,7 @@ import { sleep } from '../../common/time.ts';
 import { packFilesForContainer } from '../file-archive.ts';
 import { ProvisionError } from '../../common/errors.ts';
 import { waitReady } from '../readiness.ts';
-import { LAB_LABEL, NODE_LABEL, ROLE_LABEL, type ContainerSpec, type LabContainerInfo, type Ownership } from '../runtime.ts';
+import { LAB_LABEL, NODE_LABEL, ROLE_LABEL, SPEC_LABEL, type ContainerSpec, type LabContainerInfo, type Ownership } from '../runtime.ts';
 import { execIn } from './exec.ts';
 import { logLines, logTail } from './logs.ts';
 
@@ -46,6 +46,7 @@ export async function listLabContainers(client: Docker, labName: string): Promis
     role: container.Labels[ROLE_LABEL] ?? '',
     state: container.State,
     ip: Object.values(container.NetworkSettings?.Networks ?? {})[0]?.IPAddress || undefined,
+    spec: container.Labels[SPEC_LABEL],
   }));
 }
 
