@@ -47,9 +47,8 @@ async function nodeImage(node: ContainerNodeSpec, builtinImage: string, request:
 /** An image that is here is used as it is; one that is not is pulled, or refused with the alternatives. */
 async function ensurePresent(reference: string, request: ImageRequest): Promise<void> {
   if (await request.runtime.imageExists(reference)) return;
-  if (reference.startsWith(`${DEBIAN_IMAGE_REPO}:`)) {
-    if (await ensurePlainDebian(reference, request)) return;
-  }
+  // hybrid-lab/debian:SUITE (the plain recipe) is built here when missing; a HASH tag cannot be guessed back.
+  if (new RegExp(`^${DEBIAN_IMAGE_REPO}:[a-z]+$`).test(reference) && (await ensurePlainDebian(reference, request))) return;
   const policy = pullPolicy();
   if (policy === 'never') throw pullRefusal(reference, request.field, request.source, 'pulling is off (HYBRID_LAB_PULL=never)');
   let lastStatus = '';
@@ -65,7 +64,7 @@ async function ensurePresent(reference: string, request: ImageRequest): Promise<
   }
 }
 
-/** hybrid-lab/debian:SUITE (the plain recipe) is built here when it is missing; other tags of it cannot be. */
+/** Builds (or finds) the plain Debian base; true when it is the reference asked for (the host's release). */
 async function ensurePlainDebian(reference: string, request: ImageRequest): Promise<boolean> {
   const built = await ensureDebianImage(request.runtime, [], { reporter: request.reporter, field: request.field });
   return built.alias === reference || built.reference === reference;

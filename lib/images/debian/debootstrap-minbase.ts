@@ -34,7 +34,7 @@ function unknownPackage(name: string, field: string): TopologyError {
  * installed by debootstrap itself: nothing runs apt inside the image later.
  */
 export async function debootstrapMinbase(root: string, mirror: DebianMirror, packages: readonly string[], field: string): Promise<void> {
-  if (!existsSync('/usr/sbin/debootstrap')) throw new SetupError('debootstrap is not installed. Fix: run `npx hybrid-lab setup` (or apt-get install debootstrap)');
+  if (!existsSync('/usr/sbin/debootstrap')) throw new SetupError('debootstrap is not installed; the Debian base image is built with it. Fix: apt-get install debootstrap (or `npx hybrid-lab setup --with vagrant`, which installs it)');
   await mkdir(debCacheDir(), { recursive: true });
   const include = packages.length > 0 ? [`--include=${packages.join(',')}`] : [];
   try {
