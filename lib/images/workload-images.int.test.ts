@@ -7,6 +7,7 @@ import { silentReporter, type ProgressReporter } from '../common/progress.ts';
 import { nowMs } from '../common/time.ts';
 import { containerRuntime } from '../runtimes/registry.ts';
 import type { ContainerRuntime } from '../runtimes/runtime.ts';
+import type { EngineApiRuntime } from '../runtimes/engine-api/engine-runtime.ts';
 import { runCli } from '../testing/cli-process.ts';
 import { topologyFromYaml } from '../testing/lab-fixture.ts';
 import { ensureDebianImage } from './debian/base-image.ts';
@@ -26,7 +27,13 @@ beforeAll(async () => {
   await runtime.ensureRunning();
   dir = await mkdtemp(join(tmpdir(), 'hybrid-lab-wlimg-'));
 });
-afterAll(() => rm(dir, { recursive: true, force: true }));
+const built: string[] = [];
+afterAll(async () => {
+  // Images this test built for itself (the Debian base stays: it is the shared cache).
+  const client = (runtime as EngineApiRuntime).client;
+  for (const reference of built) await client.getImage(reference).remove().catch(() => undefined);
+  await rm(dir, { recursive: true, force: true });
+});
 
 async function contextWith(name: string, dockerfile: string, files: Record<string, string> = {}): Promise<string> {
   const context = join(dir, name);
@@ -73,10 +80,11 @@ describe('local Debian base image (debootstrap, cached by recipe hash)', () => {
 
 describe('node images: build:, local image:, and no registry', () => {
   it('builds a Dockerfile context through the runtime, tag = content hash, cached; a changed file is a new tag', async () => {
-    const context = await contextWith('svc', 'FROM hybrid-lab/debian:bookworm\nCOPY hello.txt /hello.txt\nCMD ["cat", "/hello.txt"]\n', { 'hello.txt': 'one\n' });
+    const context = await contextWith('svc', 'FROM hybrid-lab/debian:bookworm\nCOPY hello.txt /hello.txt\nCMD ["cat", "/hello.txt"]\n', { 'hello.txt': 'one\n', 'run.txt': `${process.pid}-${Date.now()}\n` }); // a context no earlier run built
     const topology = await topologyFromYaml(lab(`  - { name: svc, kind: container, build: { context: ${context} } }\n`));
     notes.length = 0;
     const first = (await resolveNodeImages(topology, runtime, 'unused', recorder)).get('svc')!;
+    built.push(first);
     expect(first).toMatch(/^hybrid-lab\/build-svc:[0-9a-f]{12}$/);
     expect(await runtime.imageExists(first)).toBe(true);
     expect(notes.some((line) => /^Step 2\/\d+ : COPY hello\.txt/.test(line)), `build progress shown: ${notes.join(' | ')}`).toBe(true);
@@ -85,6 +93,7 @@ describe('node images: build:, local image:, and no registry', () => {
     expect(notes.filter((line) => line.startsWith('done: build')), 'second resolve reuses the tag').toEqual([]);
     await writeFile(join(context, 'hello.txt'), 'two\n');
     const changed = (await resolveNodeImages(topology, runtime, 'unused', silentReporter)).get('svc')!;
+    built.push(changed);
     expect(changed).not.toBe(first);
   });
 
