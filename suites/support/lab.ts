@@ -73,7 +73,7 @@ export function hasProbeTools(lab: LiveLab, node: LabNode): boolean {
 /** Why checks from a node are skipped: it runs its own image, so it is checked from the others. */
 export function noToolsReason(lab: LiveLab, node: LabNode): string {
   const spec = topologyNode(lab, node);
-  const image = spec?.kind === 'container' ? (spec.image ?? `built from ${spec.build?.context}`) : 'its own image';
+  const image = spec?.kind === 'container' ? (spec.image ?? `an image built from ${spec.build?.context}`) : 'its own image';
   return `skipped: ${node.name} runs ${image}, which has no probe tools (ping, wget, nc); it is checked from every other node`;
 }
 
