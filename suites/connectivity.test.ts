@@ -3,10 +3,11 @@ import { startHostServices, type HostServices } from '../lib/nodes/host-services
 import { queryDns } from '../lib/dns/client.ts';
 import type { LabNode } from '../lib/nodes/node.ts';
 import { echo } from '../lib/probe/echo.ts';
-import { httpGet } from '../lib/probe/http.ts';
+import { httpGet, httpStatusFrom } from '../lib/probe/http.ts';
+import { tcpConnect } from '../lib/probe/tcp-connect.ts';
 import { ping } from '../lib/probe/ping.ts';
 import { lookup } from '../lib/probe/dns-lookup.ts';
-import { endpoints, liveLab, orderedPairs } from './support/lab.ts';
+import { declaredPorts, endpoints, hasProbeTools, liveLab, noToolsReason, orderedPairs, servesBuiltinServices } from './support/lab.ts';
 
 // Every ordered pair of endpoints (host included), every protocol, by IP and by DNS name.
 const lab = await liveLab();
@@ -46,7 +47,36 @@ async function resolveAt(from: LabNode, fqdn: string): Promise<string> {
   return address;
 }
 
+/** A user's image is checked on the ports it declares: TCP connect by name and IP, HTTP where declared. */
+function declaredPortChecks(from: LabNode, to: LabNode): void {
+  for (const served of declaredPorts(lab, to)) {
+    if (served.protocol === 'udp') {
+      it.skip(`udp ${served.port} (skipped: a UDP service answers only its own protocol; no generic check)`, () => {});
+      continue;
+    }
+    it(`tcp ${served.port} connect by name`, async () => {
+      const target = await targetByName(from, to);
+      const result = await tcpConnect(from, target, served.port);
+      expect(result.ok, `${from.name} -> ${to.name}.${domain}:${served.port}/tcp: ${result.detail}`).toBe(true);
+    });
+    it(`tcp ${served.port} connect by ip`, async () => {
+      const result = await tcpConnect(from, to.ip, served.port);
+      expect(result.ok, `${from.name} -> ${to.ip}:${served.port}/tcp (${to.name}): ${result.detail}`).toBe(true);
+    });
+    if (served.http) it(`http :${served.port}${served.path} by name`, async ({ task }) => {
+      const url = `http://${await targetByName(from, to)}:${served.port}${served.path}`;
+      const result = await httpStatusFrom(from, url);
+      task.meta.figure = result.status ? `HTTP ${result.status}` : undefined;
+      expect(result.ok, `${from.name} -> ${url} (${to.name}): ${result.detail}`).toBe(true);
+    });
+  }
+}
+
 for (const [from, to] of orderedPairs(endpoints(lab))) describe(`connectivity: ${from.name} -> ${to.name}`, () => {
+  if (!hasProbeTools(lab, from)) {
+    it.skip(`every check (${noToolsReason(lab, from)})`, () => {});
+    return;
+  }
   it('icmp by ip', async ({ task }) => {
     const result = await ping(from, to.ip, { count: 2 });
     expect(result.received, `${from.name} -> ${to.name} (${to.ip}) icmp: ${result.received}/${result.sent} replies\n${result.output}`).toBeGreaterThan(0);
@@ -59,6 +89,11 @@ for (const [from, to] of orderedPairs(endpoints(lab))) describe(`connectivity: $
     expect(result.received, `${from.name} -> ${to.name}.${domain} icmp: no reply\n${result.output}`).toBe(1);
     task.meta.figure = `${result.rttMs[0]?.toFixed(2)} ms`;
   });
+
+  if (!servesBuiltinServices(lab, to)) {
+    declaredPortChecks(from, to);
+    return;
+  }
 
   it('tcp http by name', async () => {
     const expected = to.kind === 'host' ? 'hello from gateway' : `hello from ${to.name}`;

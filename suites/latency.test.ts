@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { LabNode } from '../lib/nodes/node.ts';
 import { ping } from '../lib/probe/ping.ts';
 import { summarize } from '../lib/report/measurement.ts';
-import { accelMode, endpoints, liveLab, orderedPairs, pairClass } from './support/lab.ts';
+import { accelMode, endpoints, hasProbeTools, liveLab, noToolsReason, orderedPairs, pairClass } from './support/lab.ts';
 import { MeasurementLog } from './support/measurements.ts';
 import { CEILING_POLICY } from '../lib/measure/budget-rounds.ts';
 import { latencyCeiling } from '../lib/measure/lab-checks.ts';
@@ -30,6 +30,10 @@ const pingsPerRound = Math.max(5, Math.ceil(budgets.pings / CEILING_POLICY.minRo
 
 for (const [from, to] of orderedPairs(endpoints(lab))) describe(`latency: ${from.name} -> ${to.name}`, () => {
   const budget = budgetFor(from, to);
+  if (!hasProbeTools(lab, from)) {
+    it.skip(`p95 <= ${budget.p95Ms} ms (${noToolsReason(lab, from)})`, () => {});
+    return;
+  }
   it(`p95 <= ${budget.p95Ms} ms, loss <= ${budget.maxLossPercent}% (median of >= ${CEILING_POLICY.minRounds} rounds of ${pingsPerRound} pings, ${budget.name})`, async ({ task }) => {
     await ping(from, to.ip, { count: 1 }); // warm ARP and caches
     const { outcome, measurements } = await latencyCeiling(lab, from, to, { ...budget, pings: budgets.pings });

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LabNode } from '../lib/nodes/node.ts';
-import { accelMode, liveLab, orderedPairs, pairClass } from './support/lab.ts';
+import { accelMode, hasProbeTools, liveLab, noToolsReason, orderedPairs, pairClass } from './support/lab.ts';
 import { MeasurementLog } from './support/measurements.ts';
 import { CEILING_POLICY, FLOOR_POLICY } from '../lib/measure/budget-rounds.ts';
 import { tcpFloor, udpLossCeiling } from '../lib/measure/lab-checks.ts';
@@ -11,8 +11,12 @@ const mode = accelMode(lab);
 const log = new MeasurementLog('throughput');
 afterAll(() => log.write());
 
-/** Pairs between containers and between VMs and containers (iperf3 runs in both kinds of node). */
-const pairs = orderedPairs(lab.nodes).filter(([from, to]) => ['containerContainer', 'vmContainer'].includes(pairClass(from, to)));
+/** Pairs between containers and between VMs and containers, among the nodes that have iperf3 (not a user's image). */
+const measurable = lab.nodes.filter((node) => hasProbeTools(lab, node));
+const pairs = orderedPairs(measurable).filter(([from, to]) => ['containerContainer', 'vmContainer'].includes(pairClass(from, to)));
+for (const node of lab.nodes.filter((n) => !measurable.includes(n))) {
+  it.skip(`throughput to and from ${node.name} (${noToolsReason(lab, node).replace('(ping, wget, nc)', '(iperf3)')})`, () => {});
+}
 
 function floorFor(from: LabNode, to: LabNode): { bitsPerSec: number; name: string } {
   if (pairClass(from, to) === 'containerContainer') return { bitsPerSec: throughput.containerContainerBitsPerSec, name: 'containerContainer' };

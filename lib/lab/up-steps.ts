@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import { ProvisionError } from '../common/errors.ts';
 import { step, type ProgressReporter } from '../common/progress.ts';
-import { labLabels, type ContainerRuntime, type ContainerSpec } from '../runtimes/runtime.ts';
+import { SPEC_LABEL, labLabels, type ContainerRuntime } from '../runtimes/runtime.ts';
+import { nodeContainerSpec } from './node-container-spec.ts';
 import { CONTAINER_CONFIG_DIR, SERVERS_FILE, renderDnsmasqConfig, renderServersFile } from '../dns/dnsmasq-config.ts';
 import { LiveRecords } from '../dns/live-records.ts';
 import { labRecords } from '../dns/records.ts';
@@ -146,37 +147,46 @@ export async function removeStaleNodes(topology: Topology, store: StateStore, re
   return stale.map(describeResource);
 }
 
-/** Node containers, started concurrently (each is independent once the network and DNS exist). */
-export async function ensureContainers(topology: Topology, runtime: ContainerRuntime, store: StateStore, image: string, reporter: ProgressReporter, track: Track): Promise<void> {
-  const running = await runningContainers(runtime, topology.name);
+/** When each node is ready, for the containers that depend on it (VMs: when the lab's VMs are up). */
+export type NodeGates = Map<string, Promise<void>>;
+
+/**
+ * Node containers, started concurrently except where `dependsOn` orders them: a container starts
+ * once every node it depends on is ready (its own readiness passed). A container that is running
+ * with the same definition is kept; one whose definition changed is re-created.
+ */
+export async function ensureContainers(topology: Topology, runtime: ContainerRuntime, store: StateStore, images: Map<string, string>, reporter: ProgressReporter, track: Track, gates: NodeGates = new Map()): Promise<void> {
+  const running = new Map((await runtime.listLabContainers(topology.name)).filter((c) => c.state === 'running').map((c) => [c.name, c.spec]));
   const containers = topology.nodes.filter((node) => node.kind === 'container');
-  const results = await Promise.allSettled(containers.map(async (node) => {
-    const name = containerName(topology.name, node.name);
-    await ensureResource(
-      store,
-      { kind: 'container', id: name, node: node.name },
-      async () => running.has(name),
-      async () => {
-        await clearContainerName(runtime, name, topology.name);
-        await runtime.runContainer({
-          name,
-          hostname: node.name,
-          image,
-          network: labNetworkName(topology.name),
-          ip: node.ip,
-          labels: labLabels(topology.name, node.name, 'node'),
-          command: node.services,
-          dnsServer: topology.dns.address,
-          dnsSearch: topology.dns.domain,
-          readiness: { kind: 'log', pattern: /hybrid-lab: services ready/ },
-          // ping (raw sockets) and the services on ports 7 and 80; no NET_ADMIN: a node cannot re-address itself.
-          capabilities: ['NET_RAW', 'NET_BIND_SERVICE'],
-        });
-      },
-      reporter,
-      track,
-    );
-  }));
-  const failure = results.find((result) => result.status === 'rejected');
-  if (failure) throw (failure as PromiseRejectedResult).reason;
+  const started = new Map<string, Promise<void>>();
+  const waitFor = (node: (typeof containers)[number]) =>
+    Promise.all(node.dependsOn.map(async (dependency) => {
+      try {
+        await (started.get(dependency) ?? gates.get(dependency));
+      } catch {
+        throw new ProvisionError(`container ${node.name} was not started: it depends on ${dependency}, which did not become ready (see its error)`);
+      }
+    }));
+  for (const node of containers) {
+    const spec = nodeContainerSpec(topology, node, images.get(node.name)!);
+    started.set(node.name, (async () => {
+      await Promise.resolve(); // every node's promise exists before any waits on another
+      await waitFor(node);
+      await ensureResource(
+        store,
+        { kind: 'container', id: spec.name, node: node.name },
+        async () => running.get(spec.name) === spec.labels[SPEC_LABEL],
+        async () => {
+          await clearContainerName(runtime, spec.name, topology.name);
+          await runtime.runContainer(spec);
+        },
+        reporter,
+        track,
+      );
+    })());
+  }
+  const results = await Promise.allSettled(started.values());
+  // The root cause first: a dependent's "was not started" only follows from it.
+  const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as Error] : []));
+  if (failures.length > 0) throw failures.find((error) => !/was not started: it depends on/.test(error.message)) ?? failures[0];
 }

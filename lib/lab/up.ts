@@ -3,6 +3,7 @@ import { step, type ProgressReporter } from '../common/progress.ts';
 import { allSettledOrThrow } from '../common/settle-all.ts';
 import { nowMs } from '../common/time.ts';
 import { buildDnsImage, buildNodeImage } from '../images/lab-images.ts';
+import { resolveNodeImages } from '../images/workload-images.ts';
 import { containerRuntime } from '../runtimes/registry.ts';
 import { runtimeFeatures } from '../host/packages.ts';
 import { setupHost } from '../host/setup.ts';
@@ -57,14 +58,19 @@ export async function upLab(topology: Topology, options: UpOptions): Promise<UpR
       node: await step(reporter, 'node image', () => buildNodeImage(runtime), describeImage),
       dns: await step(reporter, 'DNS image', () => buildDnsImage(runtime), describeImage),
     };
+    // Every node's image is here (pulled or built) before anything is created: a missing one stops `up` clean.
+    const nodeImages = await resolveNodeImages(topology, runtime, images.node.reference, reporter);
     const track = (resource: LabResource) => created.push(resource);
     await ensureNetwork(topology, store, reporter, track);
     await ensureLabNetworkStep(topology, runtime, store, reporter, track);
     await ensureEngineIsolation(topology, runtime, store, reporter, track);
     await ensureDnsServer(topology, runtime, store, images.dns.reference, reporter, track);
     const removed = await removeStaleNodes(topology, store, reporter);
-    // Containers and VMs do not depend on each other once the network and DNS exist: VMs boot meanwhile.
-    await allSettledOrThrow([ensureContainers(topology, runtime, store, images.node.reference, reporter, track), ensureVms(topology, store, reporter, track)]);
+    // Containers and VMs start together once the network and DNS exist; a container that dependsOn
+    // a VM waits until the lab's VMs are up.
+    const vmsUp = ensureVms(topology, store, reporter, track);
+    const vmGates = new Map(topology.nodes.filter((node) => node.kind === 'vm').map((node) => [node.name, vmsUp]));
+    await allSettledOrThrow([ensureContainers(topology, runtime, store, nodeImages, reporter, track, vmGates), vmsUp]);
     await store.setStatus('up');
     return { lab: topology.name, created: created.map(describeResource), removed, elapsedMs: nowMs() - started };
   } catch (error) {

@@ -13,3 +13,11 @@ export async function httpGet(from: LabNode, target: string, expectBody?: string
   const ok = result.exitCode === 0 && (expectBody === undefined || result.stdout.includes(expectBody));
   return { ok, body: result.stdout, detail: ok ? 'ok' : `exit ${result.exitCode}: ${result.stdout.slice(0, 200)}${result.stderr.trim()}` };
 }
+
+/** GETs a URL from a node and reports the HTTP status line busybox wget saw (-S), ok on 2xx/3xx. */
+export async function httpStatusFrom(from: LabNode, url: string): Promise<HttpResult & { status?: number }> {
+  const result = await from.exec(['busybox', 'timeout', '5', 'busybox', 'wget', '-S', '-q', '-O', '/dev/null', url], { timeoutMs: 10_000 });
+  const status = /HTTP\/\d(?:\.\d)?\s+(\d{3})/.exec(result.stderr)?.[1];
+  const ok = result.exitCode === 0 && status !== undefined && Number(status) < 400;
+  return { ok, status: status ? Number(status) : undefined, body: '', detail: ok ? `HTTP ${status}` : `exit ${result.exitCode}: ${result.stderr.trim().split('\n').slice(-3).join(' | ') || 'no answer'}` };
+}

@@ -1,6 +1,7 @@
 import { ProvisionError } from '../common/errors.ts';
 import { sleep } from '../common/time.ts';
 import type { ExecResult } from '../nodes/node.ts';
+import { httpStatus, tcpOpen } from './host-probe.ts';
 
 /**
  * When a node counts as ready: one small type shared by containers and VMs. Each check has a
@@ -74,11 +75,21 @@ function probeArgv(readiness: Exclude<Readiness, { kind: 'log' }>): string[] {
   }
 }
 
+/**
+ * A port or HTTP check goes from the host to the node's lab address when it has one: it needs no
+ * tool inside the image (a minimal Debian has neither nc nor wget) and proves the service listens
+ * on the lab network, not only on loopback. Without an address it runs inside the node.
+ */
+async function pollOnce(target: ReadinessTarget, readiness: Exclude<Readiness, { kind: 'log' }>): Promise<boolean> {
+  if (readiness.kind === 'tcp' && target.ip) return tcpOpen(target.ip, readiness.port, 1_000);
+  if (readiness.kind === 'http' && target.ip) return (await httpStatus(target.ip, readiness.port, readiness.path ?? '/', 2_000)) === (readiness.status ?? 200);
+  const result = await target.exec(probeArgv(readiness), 5_000).catch(() => undefined);
+  return result?.exitCode === 0;
+}
+
 async function poll(target: ReadinessTarget, readiness: Exclude<Readiness, { kind: 'log' }>, signal: AbortSignal): Promise<boolean> {
-  const argv = probeArgv(readiness);
   while (!signal.aborted) {
-    const result = await target.exec(argv, 5_000).catch(() => undefined);
-    if (result?.exitCode === 0) return true;
+    if (await pollOnce(target, readiness)) return true;
     await sleep(200);
   }
   return false;

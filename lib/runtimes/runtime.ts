@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { ExecOptions, ExecResult } from '../nodes/node.ts';
+import type { FileToCopy } from './file-archive.ts';
 import type { Readiness } from './readiness.ts';
 
 /** Labels every lab container and network carries: how `down` and ownership checks find them. */
@@ -7,6 +8,8 @@ export const LAB_LABEL = 'hybrid-lab.lab';
 export const NODE_LABEL = 'hybrid-lab.node';
 export const ROLE_LABEL = 'hybrid-lab.role';
 export const IMAGE_LABEL = 'hybrid-lab.image';
+/** Hash of everything a node's container was created from: when it differs, `up` re-creates the container. */
+export const SPEC_LABEL = 'hybrid-lab.spec';
 
 export function labLabels(labName: string, nodeName: string, role: 'dns' | 'node'): Record<string, string> {
   return { [LAB_LABEL]: labName, [NODE_LABEL]: nodeName, [ROLE_LABEL]: role };
@@ -21,13 +24,38 @@ export interface ContainerSpec {
   /** Fixed address on `network`; without one the engine picks (e.g. on Docker's default bridge). */
   ip?: string;
   labels: Record<string, string>;
+  /** Arguments (the image's CMD); empty: the image's own. */
   command: string[];
+  /** Replaces the image's ENTRYPOINT when given. */
+  entrypoint?: string[];
+  env?: Record<string, string>;
   dnsServer?: string;
   dnsSearch?: string;
   bindMounts?: Array<{ source: string; target: string; mode: 'ro' | 'rw' }>;
+  /** Host files copied in after create, before start. */
+  files?: FileToCopy[];
+  /** CPU share (1.5 = one and a half cores) and memory limit. */
+  limits?: { cpus?: number; memoryMb?: number };
   /** The only capabilities the container gets: the runtime's default set is dropped first. */
   capabilities: string[];
-  readiness: Readiness;
+  /** Without one the container is ready once it runs (and has not exited at once). */
+  readiness?: Readiness;
+}
+
+/** Docker's default capability set: what a user's image gets, so it behaves as under `docker run`. */
+export const DEFAULT_CAPABILITIES = ['CHOWN', 'DAC_OVERRIDE', 'FSETID', 'FOWNER', 'MKNOD', 'NET_RAW', 'SETGID', 'SETUID', 'SETFCAP', 'SETPCAP', 'NET_BIND_SERVICE', 'SYS_CHROOT', 'KILL', 'AUDIT_WRITE'];
+
+/** Progress lines of a pull or build, as the engine reports them. */
+export type ProgressLine = (line: string) => void;
+
+export interface ImageBuildSpec {
+  /** Folder sent as the build context. */
+  contextDir: string;
+  /** Dockerfile path inside the context. */
+  dockerfile: string;
+  reference: string;
+  buildArgs: Record<string, string>;
+  labels: Record<string, string>;
 }
 
 /** Who owns a container or network of a given name: this lab, another owner, or nobody (absent). */
@@ -40,6 +68,8 @@ export interface LabContainerInfo {
   role: string;
   state: string;
   ip?: string;
+  /** The SPEC_LABEL it was created with. */
+  spec?: string;
 }
 
 export interface NetworkSpec {
@@ -73,6 +103,12 @@ export interface ContainerRuntime {
   imageExists(reference: string): Promise<boolean>;
   /** Imports a root filesystem tarball as an image, with Dockerfile-style changes (ENV, ENTRYPOINT, LABEL). */
   importImage(tarball: string, reference: string, changes: string[]): Promise<void>;
+  /** Pulls from a registry; rejects with the engine's error (no registry reachable, unknown image). */
+  pullImage(reference: string, onProgress?: ProgressLine): Promise<void>;
+  /** Builds a Dockerfile context; rejects with the failing step's error. */
+  buildImage(spec: ImageBuildSpec, onProgress?: ProgressLine): Promise<void>;
+  /** Gives an existing image another name. */
+  tagImage(source: string, reference: string): Promise<void>;
 
   /** Creates and starts the container, then waits for its readiness; removes it if it never gets ready. */
   runContainer(spec: ContainerSpec): Promise<{ id: string }>;

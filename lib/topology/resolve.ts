@@ -16,6 +16,7 @@ import { AddressRanges, addressConflict, allocateAddresses, parseReservation, ty
 import { checkPrivateSubnet } from './private-ranges.ts';
 import type { ParsedTopology } from './schema.ts';
 import { RESERVED_NODE_NAMES, type Topology } from './topology.ts';
+import { resolveWorkloads } from './workloads.ts';
 
 /** Checks everything the schema cannot (addresses, names, uniqueness) and allocates addresses. */
 export function resolveTopology(parsed: ParsedTopology, source: string): Topology {
@@ -48,7 +49,7 @@ export function resolveTopology(parsed: ParsedTopology, source: string): Topolog
   checkNodes(plan, parsed);
 
   const addresses = allocateAddresses(plan, parsed.nodes);
-  const nodes = parsed.nodes.map((node) => ({ ...node, ip: addresses.get(node.name)! }));
+  const nodes = resolveWorkloads(parsed.nodes, source).map((node) => ({ ...node, ip: addresses.get(node.name)! }));
   const resolved: Omit<Topology, 'hash'> = {
     name: parsed.name,
     source,

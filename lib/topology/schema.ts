@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CONTAINER_RUNTIME_NAMES } from '../runtimes/registry.ts';
 import { VM_PROVIDERS, VM_PROVIDER_NAMES } from '../vms/registry.ts';
+import { BUILTIN_IMAGE, buildField, envField, fileCopy, imageField, readinessField, servedPort, volumeMount } from './workload-schema.ts';
 
 /** Separates the problem from the fix inside a zod message, so errors can name both. */
 export const FIX = ' :: fix: ';
@@ -31,20 +32,49 @@ export const servicePorts: Record<ServiceName, { port: number; protocol: 'tcp' |
   iperf3: { port: 5201, protocol: 'tcp' },
 };
 
-const services = z
-  .array(z.enum(serviceNames, { message: `unknown service${FIX}choose from ${serviceNames.join(', ')}` }))
-  .default([...serviceNames]);
+const services = z.array(z.enum(serviceNames, { message: `unknown service${FIX}choose from ${serviceNames.join(', ')}` }));
 
-const containerNode = z.strictObject({
-  name: nodeName,
-  kind: z.literal('container'),
-  ip: ipField.optional(),
-  /** Image recipe under lab/images. Only `node` ships today; any other value is refused, never ignored. */
-  image: z
-    .literal('node', { message: `only the built-in node image is supported so far${FIX}remove image (or write image: node)` })
-    .default('node'),
-  services,
-});
+const containerNode = z
+  .strictObject({
+    name: nodeName,
+    kind: z.literal('container'),
+    ip: ipField.optional(),
+    /** Any image reference; `node` (the default) is the built-in image with the test services. */
+    image: imageField.optional(),
+    /** A Dockerfile context built through the runtime, cached by content (instead of image). */
+    build: buildField.optional(),
+    /** The built-in image's test services; other images declare `ports` instead. */
+    services: services.optional(),
+    env: envField.default({}),
+    command: z.array(z.string()).optional(),
+    entrypoint: z.array(z.string()).optional(),
+    files: z.array(fileCopy).default([]),
+    volumes: z.array(volumeMount).default([]),
+    cpus: z.number().positive().max(1024).optional(),
+    memoryMb: z.number().int().min(6, `too little memory for a container${FIX}give at least 6 (MiB)`).max(1048576).optional(),
+    ports: z.array(servedPort).default([]),
+    readiness: readinessField.optional(),
+    /** Nodes that must be ready before this one starts. */
+    dependsOn: z.array(nodeName).default([]),
+  })
+  .superRefine((node, ctx) => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (node.image !== undefined && node.build !== undefined) issue('build', `give either image or build, not both${FIX}remove image (build makes the image) or remove build`);
+    if (isBuiltinNode(node)) {
+      for (const field of ['command', 'entrypoint', 'readiness'] as const) {
+        if (node[field] !== undefined) issue(field, `the built-in node image runs its test services and has its own ${field}${FIX}remove ${field}, or give the node your own image/build`);
+      }
+      if (node.ports.length > 0) issue('ports', `the built-in node image serves its services' ports${FIX}remove ports (choose services instead), or give the node your own image/build`);
+    } else if (node.services !== undefined) {
+      issue('services', `services are the built-in node image's test services; image ${node.image ?? '(build)'} does not run them${FIX}remove services and declare the ports the image serves under ports:`);
+    }
+  })
+  .transform((node) => ({ ...node, image: node.build ? undefined : (node.image ?? BUILTIN_IMAGE), services: node.services ?? (isBuiltinNode(node) ? [...serviceNames] : []) }));
+
+/** Whether a container node runs the built-in image (no image and no build, or image: node). */
+export function isBuiltinNode(node: { image?: string; build?: unknown }): boolean {
+  return node.build === undefined && (node.image === undefined || node.image === BUILTIN_IMAGE);
+}
 
 /** Every provider's own fields, each refused on a VM of another provider (the registry lists them once). */
 const providerOptionFields = Object.assign({}, ...Object.values(VM_PROVIDERS).map((entry) => entry.options)) as Record<string, z.ZodType>;
@@ -57,7 +87,7 @@ const vmNode = z
     provider: z.enum(VM_PROVIDER_NAMES, { message: `unknown VM provider${FIX}use one of ${VM_PROVIDER_NAMES.join(', ')}` }).default('qemu'),
     memoryMb: z.number().int().min(96, `too little memory for the guest${FIX}give at least 96`).max(65536).default(128),
     cpus: z.number().int().min(1).max(64).default(1),
-    services,
+    services: services.default([...serviceNames]),
     ...providerOptionFields,
   })
   .superRefine((node, context) => {
@@ -69,7 +99,6 @@ const vmNode = z
       }
     }
   });
-
 
 export const nodeSchema = z.discriminatedUnion('kind', [containerNode, vmNode], {
   message: `unknown node kind${FIX}use kind: container or kind: vm`,

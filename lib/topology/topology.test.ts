@@ -36,7 +36,7 @@ describe('topology', () => {
     const dir = join(LAB_DIR, 'examples');
     const files = readdirSync(dir).filter((file) => file.endsWith('.yaml'));
     expect(files.length).toBeGreaterThan(0);
-    for (const file of files) expect(() => parseTopology(readFileSync(join(dir, file), 'utf8'), file), file).not.toThrow();
+    for (const file of files) expect(() => parseTopology(readFileSync(join(dir, file), 'utf8'), join(dir, file)), file).not.toThrow();
   });
 
   it('allocates pool addresses around static ones and reservations', () => {

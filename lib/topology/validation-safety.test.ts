@@ -87,10 +87,10 @@ describe('topology safety: topology files (item 7)', () => {
 });
 
 describe('topology safety: nothing silently ignored (item 12)', () => {
-  it('refuses image: other than the built-in node image', () => {
-    const error = errorOf('name: t1\nbridge: { name: tbr0, subnet: 10.9.0.0/24 }\nnodes:\n  - { name: a, kind: container, image: nginx:latest }\n');
+  it('refuses an image reference that is not one (any real reference is a workload, issue 11)', () => {
+    const error = errorOf('name: t1\nbridge: { name: tbr0, subnet: 10.9.0.0/24 }\nnodes:\n  - { name: a, kind: container, image: "nginx latest" }\n');
     expect(error.fieldPath).toBe('nodes[0].image');
-    expect(error.message).toMatch(/only the built-in node image is supported so far.*Fix: remove image/);
+    expect(error.message).toMatch(/not an image reference.*Fix: write NAME\[:TAG\]/);
   });
 
   it('warns that a public DNS upstream forwards names off the machine; a lab-local one is quiet', () => {

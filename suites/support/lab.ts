@@ -4,6 +4,9 @@ import { SetupError } from '../../lib/common/errors.ts';
 import type { LabNode } from '../../lib/nodes/node.ts';
 import type { AccelMode } from '../../lib/report/measurement.ts';
 import { labAccelMode } from '../../lib/lab/accel-mode.ts';
+import { isBuiltinNode } from '../../lib/topology/schema.ts';
+import type { ResolvedNode } from '../../lib/topology/topology.ts';
+import type { ServedPort } from '../../lib/topology/workload-schema.ts';
 
 /** The live lab the global setup made sure is up. */
 export async function liveLab(): Promise<LiveLab> {
@@ -51,4 +54,36 @@ declare module 'vitest' {
     /** The measured figure a check shows in `hybrid-lab test` progress (e.g. "0.21 ms"). */
     figure?: string;
   }
+}
+
+/** The topology entry of a node (undefined for the host and the DNS server). */
+export function topologyNode(lab: LiveLab, node: LabNode): ResolvedNode | undefined {
+  return lab.state.topology.nodes.find((spec) => spec.name === node.name);
+}
+
+/**
+ * Whether a node has the probe tools the suites run from (busybox ping/nslookup/wget/nc,
+ * hl-echo, iperf3): the host, VMs and the built-in container image do; a user's image need not.
+ */
+export function hasProbeTools(lab: LiveLab, node: LabNode): boolean {
+  const spec = topologyNode(lab, node);
+  return spec?.kind !== 'container' || isBuiltinNode(spec);
+}
+
+/** Why checks from a node are skipped: it runs its own image, so it is checked from the others. */
+export function noToolsReason(lab: LiveLab, node: LabNode): string {
+  const spec = topologyNode(lab, node);
+  const image = spec?.kind === 'container' ? (spec.image ?? `an image built from ${spec.build?.context}`) : 'its own image';
+  return `skipped: ${node.name} runs ${image}, which has no probe tools (ping, wget, nc); it is checked from every other node`;
+}
+
+/** The ports a user's image declares it serves (the built-in image's services are checked by name). */
+export function declaredPorts(lab: LiveLab, node: LabNode): ServedPort[] {
+  const spec = topologyNode(lab, node);
+  return spec?.kind === 'container' && !isBuiltinNode(spec) ? spec.ports : [];
+}
+
+/** Whether a target serves the built-in test services (HTTP hello, echo): host, VMs, built-in containers. */
+export function servesBuiltinServices(lab: LiveLab, node: LabNode): boolean {
+  return hasProbeTools(lab, node);
 }

@@ -22,6 +22,7 @@ export const commands: CommandEntry[] = [
   { name: 'doctor', summary: 'report what the host has for the lab, and the fix for what it lacks', load: async () => (await import('./doctor.ts')).registerDoctor },
   { name: 'setup', summary: 'install missing Debian packages and start the Docker engine', load: async () => (await import('./setup.ts')).registerSetup },
   { name: 'report', summary: 'reports built from recorded runs (latency history, ...)', load: async () => (await import('./report.ts')).registerReport },
+  { name: 'image', summary: 'container images built locally (the Debian base image, with extra packages)', load: async () => (await import('./image.ts')).registerImage },
   { name: 'box', summary: 'Vagrant boxes for the vagrant VM provider (built locally)', load: async () => (await import('./box.ts')).registerBox },
   { name: 'debug', summary: 'capture on the lab bridge (or read a pcap), explain what is wrong, write a report', load: async () => (await import('./debug.ts')).registerDebug },
   { name: 'monitor', summary: 'live bridge traffic per node: packets/s, bytes/s, top flows, drops', load: async () => (await import('./monitor.ts')).registerMonitor },

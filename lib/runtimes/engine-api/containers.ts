@@ -1,7 +1,10 @@
+import { createReadStream } from 'node:fs';
 import type Docker from 'dockerode';
+import { sleep } from '../../common/time.ts';
+import { packFilesForContainer } from '../file-archive.ts';
 import { ProvisionError } from '../../common/errors.ts';
 import { waitReady } from '../readiness.ts';
-import { LAB_LABEL, NODE_LABEL, ROLE_LABEL, type ContainerSpec, type LabContainerInfo, type Ownership } from '../runtime.ts';
+import { LAB_LABEL, NODE_LABEL, ROLE_LABEL, SPEC_LABEL, type ContainerSpec, type LabContainerInfo, type Ownership } from '../runtime.ts';
 import { execIn } from './exec.ts';
 import { logLines, logTail } from './logs.ts';
 
@@ -43,13 +46,15 @@ export async function listLabContainers(client: Docker, labName: string): Promis
     role: container.Labels[ROLE_LABEL] ?? '',
     state: container.State,
     ip: Object.values(container.NetworkSettings?.Networks ?? {})[0]?.IPAddress || undefined,
+    spec: container.Labels[SPEC_LABEL],
   }));
 }
 
 /**
  * Creates the container with its fixed address on the lab network, the engine's init as PID 1
- * (busybox as PID 1 ignores SIGTERM), only the capabilities asked for, then starts it and waits
- * for its readiness. A container that never gets ready is removed and the error shows its log.
+ * (busybox as PID 1 ignores SIGTERM), only the capabilities asked for, copies its files in, then
+ * starts it and waits for its readiness. A container that never gets ready is removed and the
+ * error shows its log.
  */
 /** Docker's own choice of MAC for a fixed address (02:42 and the IPv4 bytes): one address, one MAC, across re-creations. */
 export function macForIp(ip: string): string {
@@ -63,11 +68,36 @@ export interface EngineCreateOptions {
 }
 
 export async function runContainer(client: Docker, spec: ContainerSpec, engine: EngineCreateOptions = {}): Promise<{ id: string }> {
-  const created = await client.createContainer({
+  const created = await client.createContainer(createOptions(spec, engine)).catch((error: Error) => {
+    throw new ProvisionError(`cannot create container ${spec.name} (image ${spec.image}): ${error.message}`, { cause: error });
+  });
+  try {
+    if (spec.files?.length) await copyFiles(created, spec);
+    await created.start();
+    const target = {
+      name: `container ${spec.name}`,
+      ip: spec.ip ?? '',
+      lines: (signal: AbortSignal) => logLines(client, created.id, { follow: true, signal }),
+      exec: (argv: readonly string[], timeoutMs: number) => execIn(client, created.id, argv, { timeoutMs }),
+      tail: () => logTail(client, created.id, 20),
+    };
+    if (spec.readiness) await waitReady(target, spec.readiness);
+    else await assertStillRunning(created, target.tail, spec.name);
+  } catch (error) {
+    await removeContainer(client, created.id).catch(() => undefined);
+    throw error instanceof ProvisionError ? error : new ProvisionError(`container ${spec.name} did not start: ${(error as Error).message}`, { cause: error });
+  }
+  return { id: created.id };
+}
+
+function createOptions(spec: ContainerSpec, engine: EngineCreateOptions): Docker.ContainerCreateOptions {
+  return {
     name: spec.name,
     Hostname: spec.hostname,
     Image: spec.image,
     Cmd: spec.command,
+    ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
+    ...(spec.env ? { Env: Object.entries(spec.env).map(([key, value]) => `${key}=${value}`) } : {}),
     Labels: spec.labels,
     HostConfig: {
       NetworkMode: spec.network,
@@ -78,27 +108,31 @@ export async function runContainer(client: Docker, spec: ContainerSpec, engine: 
       Dns: spec.dnsServer ? [spec.dnsServer] : undefined,
       DnsSearch: spec.dnsSearch ? [spec.dnsSearch] : undefined,
       Binds: spec.bindMounts?.map((mount) => `${mount.source}:${mount.target}:${mount.mode}`),
+      ...(spec.limits?.cpus ? { NanoCpus: Math.round(spec.limits.cpus * 1e9) } : {}),
+      ...(spec.limits?.memoryMb ? { Memory: spec.limits.memoryMb * 1024 * 1024 } : {}),
       ...(engine.ulimits ? { Ulimits: engine.ulimits } : {}),
     },
     ...(spec.ip ? { NetworkingConfig: { EndpointsConfig: { [spec.network]: { IPAMConfig: { IPv4Address: spec.ip }, ...(engine.macFromIp ? { MacAddress: macForIp(spec.ip) } : {}) } } } } : {}),
-  }).catch((error: Error) => {
-    throw new ProvisionError(`cannot create container ${spec.name} (image ${spec.image}): ${error.message}`, { cause: error });
-  });
+  };
+}
+
+/** Host files into the created (not yet started) container, through the engine's put-archive. */
+async function copyFiles(container: Docker.Container, spec: ContainerSpec): Promise<void> {
+  const { tarball, remove } = await packFilesForContainer(spec.files ?? []);
   try {
-    await created.start();
-    await waitReady(
-      {
-        name: `container ${spec.name}`,
-        ip: spec.ip ?? '',
-        lines: (signal) => logLines(client, created.id, { follow: true, signal }),
-        exec: (argv, timeoutMs) => execIn(client, created.id, argv, { timeoutMs }),
-        tail: () => logTail(client, created.id, 20),
-      },
-      spec.readiness,
-    );
+    await container.putArchive(createReadStream(tarball), { path: '/' });
   } catch (error) {
-    await removeContainer(client, created.id).catch(() => undefined);
-    throw error instanceof ProvisionError ? error : new ProvisionError(`container ${spec.name} did not start: ${(error as Error).message}`, { cause: error });
+    throw new ProvisionError(`cannot copy files into container ${spec.name} (${(spec.files ?? []).map((f) => f.target).join(', ')}): ${(error as Error).message}`, { cause: error });
+  } finally {
+    await remove();
   }
-  return { id: created.id };
+}
+
+/** With no readiness check, a container that exits right after start is still a failure, with its log. */
+async function assertStillRunning(container: Docker.Container, tail: () => Promise<string>, name: string): Promise<void> {
+  await sleep(300);
+  const state = (await container.inspect()).State;
+  if (state.Running) return;
+  const lines = await tail().catch(() => '');
+  throw new ProvisionError(`container ${name} exited right after start (exit code ${state.ExitCode}). Last lines:\n${lines.trim() || '(no output)'}`);
 }

@@ -1,10 +1,12 @@
+import { createReadStream } from 'node:fs';
 import Docker from 'dockerode';
 import type { Readable } from 'node:stream';
 import type { ExecOptions } from '../../nodes/node.ts';
-import type { ContainerRuntime, ContainerSpec, LogOptions, NetworkSpec } from '../runtime.ts';
+import type { ContainerRuntime, ContainerSpec, ImageBuildSpec, LogOptions, NetworkSpec, ProgressLine } from '../runtime.ts';
 import { containerOwnership, listLabContainers, removeContainer, runContainer } from './containers.ts';
 import { execIn } from './exec.ts';
-import { importImage, imageExists } from './images.ts';
+import { buildImage, importImage, imageExists, pullImage, tagImage } from './images.ts';
+import { packContext } from '../context-archive.ts';
 import { logLines } from './logs.ts';
 import { createEngineNetwork, ensureNetwork, listEngineBridges, listLabNetworks, networkOwnership, removeNetwork, type BridgeLister, type NetworkCreator } from './networks.ts';
 
@@ -61,6 +63,18 @@ export class EngineApiRuntime implements ContainerRuntime {
   ensureRunning = () => this.start();
   imageExists = (reference: string) => imageExists(this.client, reference);
   importImage = (tarball: string, reference: string, changes: string[]) => importImage(this.client, tarball, reference, changes, this.adaptations.importTagInRepo);
+  pullImage = (reference: string, onProgress?: ProgressLine) => pullImage(this.client, reference, onProgress);
+  tagImage = (source: string, reference: string) => tagImage(this.client, source, reference);
+
+  async buildImage(spec: ImageBuildSpec, onProgress?: ProgressLine): Promise<void> {
+    const context = await packContext(spec.contextDir);
+    try {
+      await buildImage(this.client, { context: createReadStream(context.tarball), dockerfile: spec.dockerfile, tag: spec.reference, buildArgs: spec.buildArgs, labels: spec.labels }, onProgress);
+    } finally {
+      await context.remove();
+    }
+  }
+
   runContainer = async (spec: ContainerSpec) => runContainer(this.client, spec, { ulimits: await this.adaptations.ulimits?.(), macFromIp: this.adaptations.macFromIp });
   containerOwnership = (idOrName: string, labName: string) => containerOwnership(this.client, idOrName, labName);
   removeContainer = (idOrName: string) => removeContainer(this.client, idOrName);

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { shortHash } from '../../../common/hash.ts';
-import type { DebianMirror } from './apt-mirror.ts';
+import type { DebianMirror } from '../../../images/debian/apt-mirror.ts';
 import { GUEST_FILES } from './guest-files.ts';
 import { HANDOFF_INIT } from './initramfs.ts';
 

@@ -1,6 +1,6 @@
 import { appendFile, chmod, chown, copyFile, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { inChroot } from './debootstrap.ts';
+import { inChroot } from '../../../images/debian/debootstrap.ts';
 import { GUEST_FILES } from './guest-files.ts';
 
 /** Host files the box carries: busybox (udhcpc, httpd, ...), the echo tool, the insecure key. */

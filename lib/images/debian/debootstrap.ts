@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
-import { run } from '../../../common/run.ts';
+import { run } from '../../common/run.ts';
 import type { DebianMirror } from './apt-mirror.ts';
 
 /** Options for a minimal Debian root filesystem. */

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SetupError } from '../../../common/errors.ts';
+import { SetupError } from '../../common/errors.ts';
 
 /** A Debian archive the host's apt already uses: the only mirror we may reach. */
 export interface DebianMirror {
