@@ -1,4 +1,5 @@
 import type { ProgressReporter } from '../common/progress.ts';
+import { linkExists } from '../net/bridge.ts';
 import { isolationRules } from '../net/iptables.ts';
 import { containerRuntime, CONTAINER_RUNTIME_NAMES } from '../runtimes/registry.ts';
 import type { ContainerRuntime } from '../runtimes/runtime.ts';
@@ -21,6 +22,8 @@ export async function bridgesToIsolate(topology: Topology, runtime: ContainerRun
     if (!(await engine.probe()).reachable) continue;
     for (const network of await engine.listBridgeNetworks()) {
       if (network.bridge === topology.bridge.name || network.lab === topology.name) continue;
+      // A network whose bridge does not exist yet has nothing to reach: its rules come with the next `up` after it appears.
+      if (!(await linkExists(network.bridge))) continue;
       found.set(network.bridge, `${engine.name} network ${network.name}`);
     }
   }
