@@ -1,10 +1,10 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { stripTypeScriptTypes } from 'node:module';
 import { dirname, join, relative } from 'node:path';
+import { transformSync } from 'esbuild';
 
 /**
  * Compiles the built-in suites (suites/**.ts) into dist/suites/ for the package: types removed by
- * Node's own TypeScript transform, `.ts` imports turned into `.js`, and `../lib/X` imports pointed
+ * esbuild's TypeScript transform (Node 20 has no built-in one), `.ts` imports turned into `.js`, and `../lib/X` imports pointed
  * at dist/X (dist/ holds what lib/ holds). `hybrid-lab test` runs these from an installed package.
  */
 export function compileSuites(suitesDir: string, outDir: string): string[] {
@@ -13,7 +13,7 @@ export function compileSuites(suitesDir: string, outDir: string): string[] {
   for (const file of walk(suitesDir).filter((path) => path.endsWith('.ts'))) {
     const depth = relative(suitesDir, dirname(file)).split('/').filter(Boolean).length;
     const toLib = `${'../'.repeat(depth + 1)}lib/`;
-    const javascript = stripTypeScriptTypes(readFileSync(file, 'utf8'), { mode: 'transform', sourceUrl: file })
+    const javascript = transformSync(readFileSync(file, 'utf8'), { loader: 'ts', format: 'esm', target: 'node20', sourcefile: file }).code
       .replaceAll(`'${toLib}`, `'${'../'.repeat(depth + 1)}`)
       .replace(/(from\s+|import\()'(\.{1,2}\/[^']+)\.ts'/g, "$1'$2.js'");
     const target = join(outDir, relative(suitesDir, file)).replace(/\.ts$/, '.js');

@@ -4,12 +4,12 @@
 import module from 'node:module';
 import { exitQuietlyOnBrokenPipe } from './terminal/pipes.ts';
 
-const MINIMUM = [22, 18] as const;
+const MINIMUM = [20, 19] as const;
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < MINIMUM[0] || (major === MINIMUM[0] && minor < MINIMUM[1])) {
   process.stderr.write(
     `hybrid-lab needs Node >= ${MINIMUM.join('.')} (this is ${process.version}). ` +
-      'Fix: install Node 22, e.g. from nodejs.org or `npm install --prefix ~/.local/node22 node@22` and put ~/.local/node22/node_modules/.bin first on PATH.\n',
+      'Fix: install a newer Node.js (nodejs.org, or Debian/Ubuntu backports) and run hybrid-lab with it.\n',
   );
   process.exit(2);
 }

@@ -3,6 +3,7 @@ import { SetupError } from '../common/errors.ts';
 import { stateRoot } from '../common/paths.ts';
 import { readState, stateFilePath } from '../lab/state.ts';
 import { existsSync } from 'node:fs';
+import { isLabName } from '../common/lab-name.ts';
 
 /** `-t, --topology` as every command spells it. */
 export const TOPOLOGY_OPTION = ['-t, --topology <file>', 'topology file (default: ./hybrid-lab.yaml, else lab/default.yaml)'] as const;
@@ -24,7 +25,8 @@ export async function knownLabs(): Promise<string[]> {
     if (code === 'ENOENT') return [];
     throw new SetupError(`cannot read the lab state directory ${stateRoot()} (${code}). Fix: run as root (sudo), or set HYBRID_LAB_STATE`);
   }
-  return entries.filter((name) => existsSync(stateFilePath(name))).sort();
+  // Only directories named like a lab: the lock files beside them (`<lab>.lock`) are not labs.
+  return entries.filter((name) => isLabName(name) && existsSync(stateFilePath(name))).sort();
 }
 
 /**

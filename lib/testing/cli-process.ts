@@ -39,7 +39,7 @@ export function runCli(args: readonly string[], options: CliRunOptions = {}): Pr
   return runProgram(process.execPath, [CLI_BIN, ...args], options);
 }
 
-/** The CLI's entry point and the Node running the tests (>= 22.18), as a user's `npx hybrid-lab` runs it. */
+/** The CLI's entry point and the Node running the tests (>= 20.19), as a user's `npx hybrid-lab` runs it. */
 export function cliCommand(): { node: string; args: string[] } {
   return { node: process.execPath, args: [CLI_BIN] };
 }
