@@ -13,6 +13,7 @@ import type { VmHandle, VmLabContext } from '../provider.ts';
 import { guestBootsUnder, probeKvm } from '../accel.ts';
 import { guestArtefacts } from './artefacts.ts';
 import { qemuProvider } from './index.ts';
+import { qemuDetails } from './start-vm.ts';
 import { createScratchNet, type ScratchNet } from './scratch-net.ts';
 import { tapExists } from './tap.ts';
 
@@ -60,7 +61,7 @@ describe.skipIf(!canRun)('qemu provider on a scratch bridge (needs root + qemu)'
   it('boots and records pid, tap, accel mode', async () => {
     expect(handle.accel).toMatch(/^(kvm|tcg)$/);
     expect(await qemuProvider.isRunning(handle, ctx)).toBe(true);
-    expect(await tapExists(String(handle.details.tap))).toBe(true);
+    expect(await tapExists(String(handle.nic.hostInterface))).toBe(true);
     const hostname = await vm.exec(['hostname']);
     expect(hostname).toEqual({ exitCode: 0, stdout: 'vm1\n', stderr: '' });
   });
@@ -127,7 +128,7 @@ describe.skipIf(!canRun)('qemu provider on a scratch bridge (needs root + qemu)'
 
   it('serialises execs from several processes (QEMU serves one console client at a time)', async () => {
     const module = new URL('./serial-exec.ts', import.meta.url).pathname;
-    const socket = String(handle.details.serialSocket);
+    const socket = String(qemuDetails(handle).serialSocket);
     const children = ['p1', 'p2', 'p3'].map((id) =>
       // tsx -e compiles to CommonJS (no top-level await), hence the async wrapper.
       execa('tsx', ['-e', `(async () => { const { serialExec } = await import(${JSON.stringify(module)}); ` +
@@ -149,11 +150,11 @@ describe.skipIf(!canRun)('qemu provider on a scratch bridge (needs root + qemu)'
   });
 
   it('destroy removes the qemu process, the tap and the files; a second destroy is a no-op', async () => {
-    const pid = Number(handle.details.pid);
+    const pid = Number(qemuDetails(handle).pid);
     await qemuProvider.destroy(handle, ctx);
     expect(processAlive(pid)).toBe(false);
-    expect(await tapExists(String(handle.details.tap))).toBe(false);
-    expect(existsSync(String(handle.details.dir))).toBe(false);
+    expect(await tapExists(String(handle.nic.hostInterface))).toBe(false);
+    expect(existsSync(String(qemuDetails(handle).dir))).toBe(false);
     expect(await qemuProvider.isRunning(handle, ctx)).toBe(false);
     await qemuProvider.destroy(handle, ctx);
   });
@@ -179,10 +180,10 @@ describe.skipIf(!canRun)('qemu provider on a scratch bridge (needs root + qemu)'
     // Forget the handle: only the lab name and state dir are known now.
     const leftovers = await qemuProvider.findLeftovers(LAB, { ...ctx });
     expect(leftovers.map((leftover) => leftover.kind).sort()).toEqual(['qemu-process', 'tap', 'vm-files']);
-    expect(leftovers.find((leftover) => leftover.kind === 'qemu-process')?.id).toBe(String(forgotten.details.pid));
+    expect(leftovers.find((leftover) => leftover.kind === 'qemu-process')?.id).toBe(String(qemuDetails(forgotten).pid));
     for (const leftover of leftovers) await leftover.remove();
-    expect(processAlive(Number(forgotten.details.pid))).toBe(false);
-    expect(await tapExists(String(forgotten.details.tap))).toBe(false);
+    expect(processAlive(Number(qemuDetails(forgotten).pid))).toBe(false);
+    expect(await tapExists(String(forgotten.nic.hostInterface))).toBe(false);
     expect(await qemuProvider.findLeftovers(LAB, ctx)).toEqual([]);
   });
 });

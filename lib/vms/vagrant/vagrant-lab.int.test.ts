@@ -8,7 +8,7 @@ import type { LabNode } from '../../nodes/node.ts';
 import { labRemains, NOTHING_LEFT, topologyFromYaml } from '../../testing/lab-fixture.ts';
 import type { Topology } from '../../topology/topology.ts';
 import { checkManagementIsolation } from './isolation.ts';
-import { vagrantProvider } from './provider.ts';
+import { vagrantProvider, vagrantDetails } from './provider.ts';
 import { VagrantVmNode } from './vm-node.ts';
 
 // A whole lab with a Vagrant VM and a container (its own name, bridge and subnet; never hybr0).
@@ -66,12 +66,12 @@ describe.skipIf(QUICK)(`lab with a vagrant VM and a container: ping, HTTP, echo 
 
   it('keeps lab traffic off the management network', async () => {
     const handle = lab.state.resources.find((r) => r.kind === 'vm' && r.node === 'vgvm');
-    const gateway = String((handle as { handle?: { details: Record<string, unknown> } }).handle?.details.managementGateway);
+    const gateway = String(vagrantDetails((handle as { handle?: { details: Record<string, string | number> } }).handle ?? { details: {} }).managementGateway);
     const isolation = await checkManagementIsolation(vm as VagrantVmNode, web.ip, gateway);
     expect(isolation.isolated, isolation.detail).toBe(true);
     // And the other way: the container cannot reach the VM's management address through the host
     // (the lab's bridge->outside accept would forward it without the lab's isolation rules).
-    const managementIp = String((handle as { handle?: { details: Record<string, unknown> } }).handle?.details.managementIp);
+    const managementIp = String((handle as { handle?: { management?: { ip: string } } }).handle?.management?.ip);
     const reached = await web.exec(['ping', '-c', '1', '-W', '1', managementIp]);
     expect(reached.exitCode, `web reached vgvm's management address ${managementIp}: ${reached.stdout}`).not.toBe(0);
     expect(reached.stdout).toContain('0 packets received');

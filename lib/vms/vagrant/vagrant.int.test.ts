@@ -11,7 +11,7 @@ import type { VmHandle, VmLabContext } from '../provider.ts';
 import { kvmPermsRecord, restoreKvmPermissions } from './host-setup.ts';
 import { checkManagementIsolation } from './isolation.ts';
 import { managementBridgeName } from './names.ts';
-import { vagrantProvider } from './provider.ts';
+import { vagrantProvider, vagrantDetails } from './provider.ts';
 import { createScratchNet, removeScratchNet, SCRATCH, type ScratchNet } from './scratch-net.ts';
 import type { VagrantVmNode } from './vm-node.ts';
 
@@ -89,7 +89,7 @@ describe.skipIf(QUICK)(`${TITLE}${QUICK ? SKIP_REASON : ''}`, () => {
   });
 
   it('keeps the management network from carrying lab traffic', async () => {
-    const isolation = await checkManagementIsolation(vm, NS_IP, String(handle!.details.managementGateway));
+    const isolation = await checkManagementIsolation(vm, NS_IP, String(vagrantDetails(handle!).managementGateway));
     expect(isolation.reachableViaManagement, isolation.detail).toBe(false);
     expect(isolation.isolated, isolation.detail).toBe(true);
   });
@@ -102,7 +102,7 @@ describe.skipIf(QUICK)(`${TITLE}${QUICK ? SKIP_REASON : ''}`, () => {
     ].map((match) => ({ chain: 'FORWARD', spec: [...match, '-m', 'comment', '--comment', 'hybrid-lab:vgtest deliberate leak', '-j', 'ACCEPT'], purpose: 'test leak' }));
     try {
       for (const rule of leaks) await run('iptables', ['-w', '-I', rule.chain, '1', ...rule.spec]);
-      const isolation = await checkManagementIsolation(vm, NS_IP, String(handle!.details.managementGateway));
+      const isolation = await checkManagementIsolation(vm, NS_IP, String(vagrantDetails(handle!).managementGateway));
       expect(isolation.reachableViaManagement, isolation.detail).toBe(true);
       expect(isolation.isolated).toBe(false);
     } finally {
