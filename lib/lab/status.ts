@@ -4,7 +4,7 @@ import { silentReporter } from '../common/progress.ts';
 import type { Topology } from '../topology/topology.ts';
 import { loadVmProvider } from '../vms/registry.ts';
 import { dnsContainerName } from './names.ts';
-import { readState } from './state.ts';
+import { readState, StateFileError } from './state.ts';
 import { vmContext } from './vm-context.ts';
 
 export interface NodeStatus {
@@ -19,14 +19,23 @@ export interface NodeStatus {
 
 export interface LabStatus {
   lab: string;
-  status: 'up' | 'creating' | 'failed' | 'down';
+  /** `invalid`: the state file exists but is not a valid state of this lab (see `problem`). */
+  status: 'up' | 'creating' | 'failed' | 'down' | 'invalid';
+  problem?: string;
   bridge: { name: string; subnet: string; present: boolean };
   nodes: NodeStatus[];
 }
 
 /** What the lab is and what actually runs, checked live (not just the state file). */
 export async function labStatus(labName: string, topologyIfDown?: Topology): Promise<LabStatus> {
-  const state = await readState(labName);
+  let state: Awaited<ReturnType<typeof readState>>;
+  try {
+    state = await readState(labName);
+  } catch (error) {
+    // One unreadable lab must not hide the others (`status --all`): say what is wrong with it.
+    if (!(error instanceof StateFileError)) throw error;
+    return { lab: labName, status: 'invalid', problem: error.message, bridge: { name: '', subnet: '', present: false }, nodes: [] };
+  }
   const topology = state?.topology ?? topologyIfDown;
   if (!topology) return { lab: labName, status: 'down', bridge: { name: '', subnet: '', present: false }, nodes: [] };
   const runtime = await containerRuntime(topology.runtime);

@@ -15,13 +15,14 @@ function byState(text: string): string {
 function printLab(status: LabStatus): void {
   const bridge = status.bridge.name ? ` — bridge ${status.bridge.name} ${status.bridge.subnet}${status.bridge.present ? '' : ' (missing)'}` : '';
   process.stdout.write(`lab "${status.lab}": ${byState(status.status)}${bridge}\n`);
+  if (status.problem) process.stdout.write(`  ${status.problem}\n`);
   if (status.nodes.length === 0) return;
   const rows = status.nodes.map((node) => [node.name, node.kind, node.ip, node.dnsName, node.state, node.detail ?? '']);
   process.stdout.write(renderPlainTable(['node', 'kind', 'ip', 'dns name', 'state', 'detail'], rows, stdoutTableOptions([, , , , byState])));
 }
 
 function unhealthy(status: LabStatus): boolean {
-  return status.status === 'up' && status.nodes.some((node) => node.state !== 'running');
+  return status.status === 'invalid' || (status.status === 'up' && status.nodes.some((node) => node.state !== 'running'));
 }
 
 async function printAllLabs(json: boolean): Promise<void> {

@@ -18,7 +18,8 @@ const nodeStatus = z.strictObject({
 
 const labStatus = z.strictObject({
   lab: z.string(),
-  status: z.enum(['up', 'creating', 'failed', 'down']),
+  status: z.enum(['up', 'creating', 'failed', 'down', 'invalid']),
+  problem: z.string().optional().describe('why the state file of an `invalid` lab is not trusted, with the fix'),
   bridge: z.strictObject({ name: z.string(), subnet: z.string(), present: z.boolean() }),
   nodes: z.array(nodeStatus),
 });

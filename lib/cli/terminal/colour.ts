@@ -20,7 +20,7 @@ export function painter(stream: NodeJS.WritableStream = process.stdout, on = col
 /** The hue a node or check state means: green healthy, red broken, yellow in between. */
 export function stateHue(state: string): Hue | undefined {
   if (/^(running|up|ok|passed|✔)/.test(state)) return 'green';
-  if (/^(missing|stopped|exited|dead|failed|down|✘)/.test(state)) return 'red';
+  if (/^(missing|stopped|exited|dead|failed|down|invalid|✘)/.test(state)) return 'red';
   if (/^(creating|restarting|paused|starting|–)/.test(state)) return 'yellow';
   return undefined;
 }
