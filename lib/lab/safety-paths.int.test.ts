@@ -70,6 +70,17 @@ describe('state files are schema-checked and every listed resource proven to be 
     expect(existsSync(join(root, 'crafted'))).toBe(false);
   });
 
+  it('status --all shows a lab with an untrusted state as invalid, with the reason, and still lists the others', async () => {
+    await craft('badlisted', [{ kind: 'bridge', id: '../../etc', phase: 'created' }]);
+    await craft('goodlisted', []);
+    const result = await runCli(['status', '--all', '--json'], { env: env() });
+    const labs = (JSON.parse(result.stdout) as { labs: Array<{ lab: string; status: string; problem?: string }> }).labs;
+    expect(labs.find((lab) => lab.lab === 'badlisted')).toMatchObject({ status: 'invalid', problem: expect.stringMatching(/not a valid lab state/) });
+    expect(labs.find((lab) => lab.lab === 'goodlisted')?.status).toBe('up');
+    expect(result.exitCode).toBe(1);
+    for (const lab of ['badlisted', 'goodlisted']) await rm(join(root, lab), { recursive: true, force: true });
+  });
+
   it('a state that does not match the schema is not acted on at all', async () => {
     await craft('badstate', [{ kind: 'bridge', id: '../../etc', phase: 'created' }, { kind: 'shell', id: 'rm -rf /', phase: 'created' }]);
     const result = await runCli(['down', '--lab', 'badstate'], { env: env() });
