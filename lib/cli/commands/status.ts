@@ -27,6 +27,7 @@ function unhealthy(status: LabStatus): boolean {
 
 async function printAllLabs(json: boolean): Promise<void> {
   const statuses = await Promise.all((await knownLabs()).map((lab) => labStatus(lab)));
+  if (statuses.some(unhealthy)) process.exitCode = EXIT_CHECK_FAILED; // the same with or without --json
   if (json) return printDocument('status-all', { labs: statuses });
   if (statuses.length === 0) process.stdout.write('no lab on this host\n');
   else {
