@@ -14,7 +14,7 @@ import { dockerRuntime } from '../runtimes/docker/index.ts';
 
 const sizes = (process.argv[2] ?? '1,5,20,50').split(',').map(Number);
 const repoRoot = join(import.meta.dirname, '..', '..');
-const node = join(repoRoot, 'node_modules', '.bin', 'node');
+const node = process.execPath;
 const dir = await mkdtemp(join(tmpdir(), 'hybrid-lab-scale-'));
 const client = dockerRuntime.client;
 const image = (await buildNodeImage(dockerRuntime)).reference;

@@ -13,9 +13,11 @@ export function compileSuites(suitesDir: string, outDir: string): string[] {
   for (const file of walk(suitesDir).filter((path) => path.endsWith('.ts'))) {
     const depth = relative(suitesDir, dirname(file)).split('/').filter(Boolean).length;
     const toLib = `${'../'.repeat(depth + 1)}lib/`;
-    const javascript = transformSync(readFileSync(file, 'utf8'), { loader: 'ts', format: 'esm', target: 'node20', sourcefile: file }).code
-      .replaceAll(`'${toLib}`, `'${'../'.repeat(depth + 1)}`)
-      .replace(/(from\s+|import\()'(\.{1,2}\/[^']+)\.ts'/g, "$1'$2.js'");
+    const compiled = transformSync(readFileSync(file, 'utf8'), { loader: 'ts', format: 'esm', target: 'node20', sourcefile: file }).code;
+    // esbuild quotes with "; accept either quote: `../lib/X.ts` becomes `../X.js` (dist/ holds what lib/ holds).
+    const javascript = compiled
+      .replace(/(["'])((?:\.\.\/)+)lib\//g, (match, quote: string, ups: string) => (ups === toLib.slice(0, -'lib/'.length) ? `${quote}${ups}` : match))
+      .replace(/(from\s+|import\()(["'])(\.{1,2}\/[^"']+)\.ts\2/g, '$1$2$3.js$2');
     const target = join(outDir, relative(suitesDir, file)).replace(/\.ts$/, '.js');
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, javascript);
