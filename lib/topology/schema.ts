@@ -45,6 +45,31 @@ const containerNode = z.strictObject({
   services,
 });
 
+const debianPackage = z.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, `not a Debian package name${FIX}use the name apt knows, e.g. postgresql`);
+
+/** `disk:` a qcow2/raw image file (relative to the topology file), or a disk built here from a recipe. */
+const vmDisk = z.union([
+  z.string().min(1, `empty disk path${FIX}give a qcow2/raw file, or disk: { recipe: debian }`),
+  z.strictObject({
+    recipe: z.literal('debian', { message: `unknown disk recipe${FIX}use recipe: debian` }),
+    /** Debian packages baked into the image at build time (the lab has no mirror at boot). */
+    packages: z.array(debianPackage).default([]),
+  }),
+], { message: `disk must be a file path or { recipe: debian, packages: [...] }${FIX}e.g. disk: { recipe: debian, packages: [nginx-light] }` });
+
+/** cloud-init user-data the lab adds to its NoCloud seed (disk VMs only). */
+const cloudInit = z.strictObject({
+  /** Installed at first boot from the image's apt lists; bake packages into the disk recipe instead where you can. */
+  packages: z.array(debianPackage).default([]),
+  writeFiles: z.array(z.strictObject({
+    path: z.string().regex(/^\//, `not an absolute path${FIX}write the guest path, e.g. /etc/app.conf`),
+    content: z.string(),
+    permissions: z.string().regex(/^0[0-7]{3}$/, `not an octal mode${FIX}write e.g. '0644'`).default('0644'),
+  })).default([]),
+  /** Commands run once at first boot: a string (run by sh) or an argv list. */
+  runcmd: z.array(z.union([z.string(), z.array(z.string()).min(1)])).default([]),
+});
+
 const vmNode = z.strictObject({
   name: nodeName,
   kind: z.literal('vm'),
@@ -57,6 +82,22 @@ const vmNode = z.strictObject({
   /** The seeds' VM role: `base` (hybrid-base) or `docker` (hybrid-docker: Docker inside the guest). Vagrant provider. */
   role: z.enum(['base', 'docker'], { message: `unknown VM role${FIX}use base or docker` }).default('base'),
   services,
+  /** qemu provider: boot this disk (systemd, cloud-init, exec over SSH) instead of the busybox initramfs. */
+  disk: vmDisk.optional(),
+  cloudInit: cloudInit.optional(),
+}).superRefine((node, context) => {
+  if (node.disk !== undefined && node.provider !== 'qemu') {
+    context.addIssue({ code: 'custom', path: ['disk'], message: `only the qemu provider boots disk images${FIX}set provider: qemu or remove disk` });
+  }
+  if (node.cloudInit !== undefined && node.disk === undefined) {
+    context.addIssue({ code: 'custom', path: ['cloudInit'], message: `cloudInit needs a disk image with cloud-init${FIX}add disk: { recipe: debian } or remove cloudInit` });
+  }
+  if (node.disk !== undefined && node.managementNic) {
+    context.addIssue({ code: 'custom', path: ['managementNic'], message: `disk VMs have only the hybrid NIC (exec goes over SSH on it)${FIX}remove managementNic` });
+  }
+  if (node.disk !== undefined && node.memoryMb < 256) {
+    context.addIssue({ code: 'custom', path: ['memoryMb'], message: `a Debian disk VM needs at least 256 MB${FIX}set memoryMb: 512` });
+  }
 });
 
 export const nodeSchema = z.discriminatedUnion('kind', [containerNode, vmNode], {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerDoctor, registerSetup } from './host-commands.ts';
 import { registerDown, registerExec, registerLogs, registerStatus, registerUp } from './lab-commands.ts';
 import { registerBox } from './box.ts';
+import { registerImage } from './image.ts';
 import { registerDebug } from './debug.ts';
 import { registerMonitor } from './monitor.ts';
 import { registerReport } from './report.ts';
@@ -22,6 +23,7 @@ export const commands: Array<(program: Command) => void> = [
   registerSetup,
   registerReport,
   registerBox,
+  registerImage,
   registerDebug,
   registerMonitor,
 ];

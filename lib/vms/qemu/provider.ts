@@ -6,10 +6,13 @@ import { qemuGuestLabel, vmFiles } from './qemu-args.ts';
 import { runningQemuPid } from './qemu-process.ts';
 import { describeBoot, startQemuVm } from './start-vm.ts';
 import { QemuVmNode } from './vm-node.ts';
+import { startDiskVm } from './disk/start-disk-vm.ts';
+import { closeSshMaster, sshAccess, SshVmNode } from './disk/ssh.ts';
 
 /**
  * Direct QEMU: Debian's cloud kernel + a busybox initramfs built here, a tap on the lab bridge,
- * exec over the serial console. No libvirt, no disk images; boots in seconds even under TCG.
+ * exec over the serial console (no libvirt; boots in seconds even under TCG). A node with `disk:`
+ * boots that disk instead (a copy-on-write overlay, a cloud-init seed) and is exec'd over SSH.
  */
 export const qemuProvider: VmProvider = {
   name: 'qemu',
@@ -24,6 +27,8 @@ export const qemuProvider: VmProvider = {
       // A VM of the same name from an earlier run would hold the tap: replace it, never run two.
       await destroyQemuVm(ctx.labName, spec.name, ctx.stateDir);
       try {
+        const disk = spec.disk;
+        if (disk !== undefined) return await startDiskVm({ ...spec, disk }, ctx, artefacts.accel.mode);
         return await startQemuVm(spec, ctx, artefacts);
       } catch (error) {
         await destroyQemuVm(ctx.labName, spec.name, ctx.stateDir).catch(() => undefined);
@@ -33,6 +38,7 @@ export const qemuProvider: VmProvider = {
   },
 
   node(handle: VmHandle, ctx: VmLabContext) {
+    if (handle.details.exec === 'ssh') return new SshVmNode(handle.name, handle.ip, sshAccess(String(handle.details.dir)));
     return new QemuVmNode(handle.name, handle.ip, String(handle.details.serialSocket ?? vmFiles(ctx.stateDir, handle.name).serialSocket));
   },
 
@@ -42,6 +48,7 @@ export const qemuProvider: VmProvider = {
   },
 
   async destroy(handle, ctx) {
+    if (handle.details.exec === 'ssh') await closeSshMaster(handle.ip, sshAccess(String(handle.details.dir)));
     await destroyQemuVm(ctx.labName, handle.name, ctx.stateDir);
   },
 

@@ -46,15 +46,32 @@ export interface QemuLaunch {
   accel: AccelMode;
   memoryMb: number;
   cpus: number;
-  kernel: string;
-  initrd: string;
-  cmdline: string;
+  /** Direct kernel boot; omitted: the firmware boots the first disk (a user's image with its own bootloader). */
+  kernel?: string;
+  initrd?: string;
+  cmdline?: string;
+  /** Disks, in order (vda, vdb, ...). */
+  drives?: QemuDrive[];
+  /** A virtio RNG: without it sshd in a TCG guest waits seconds for entropy. */
+  rng?: boolean;
   tap: string;
   mac: string;
   managementMac?: string;
   /** Firmware image; qboot boots a -kernel guest faster than SeaBIOS. Omitted: QEMU's default BIOS. */
   bios?: string;
   files: VmFiles;
+}
+
+/** One disk attached as virtio-blk. */
+export interface QemuDrive {
+  file: string;
+  format: 'qcow2' | 'raw';
+  readOnly?: boolean;
+}
+
+/** -drive arguments: virtio, writeback cache; readonly where the guest must not write. */
+export function driveArgs(drives: readonly QemuDrive[]): string[] {
+  return drives.flatMap((drive) => ['-drive', `file=${drive.file},if=virtio,format=${drive.format},cache=writeback${drive.readOnly ? ',readonly=on' : ''}`]);
 }
 
 export const QEMU_BINARY = 'qemu-system-x86_64';
@@ -90,9 +107,11 @@ export function renderQemuArgs(launch: QemuLaunch): string[] {
     '-m', String(launch.memoryMb),
     '-smp', String(launch.cpus),
     '-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot',
-    '-kernel', launch.kernel,
-    '-initrd', launch.initrd,
-    '-append', launch.cmdline,
+    ...(launch.kernel ? ['-kernel', launch.kernel] : []),
+    ...(launch.kernel && launch.initrd ? ['-initrd', launch.initrd] : []),
+    ...(launch.kernel && launch.cmdline ? ['-append', launch.cmdline] : []),
+    ...driveArgs(launch.drives ?? []),
+    ...(launch.rng ? ['-device', 'virtio-rng-pci'] : []),
     '-chardev', `socket,id=serial0,path=${files.serialSocket},server=on,wait=off,logfile=${files.consoleLog}`,
     '-serial', 'chardev:serial0',
     '-qmp', `unix:${files.qmpSocket},server=on,wait=off`,
