@@ -92,18 +92,35 @@ async function buildOrFind(recipe: VmDiskRecipe, reporter: ProgressReporter): Pr
   }, (image) => `${image.hash}`);
 }
 
-/** debootstrap --include: one resolver run installs everything; an unknown name fails it early. */
+/**
+ * debootstrap --include in two stages: the first downloads and unpacks (an unknown name fails it
+ * early), then a policy-rc.d that forbids starting services goes in before the second stage
+ * configures the packages, so no nginx or sshd is ever started inside the build tree on the host.
+ */
 async function debootstrap(rootfs: string, mirror: DebianMirror, packages: readonly string[]): Promise<void> {
   await removeRootfs(rootfs);
+  // --cache-dir keeps the .debs: another package set rebuilds without downloading the base again.
+  const debs = join(cacheDir(), 'vm', 'debs');
+  await mkdir(debs, { recursive: true });
+  const env = { DEBIAN_FRONTEND: 'noninteractive', LC_ALL: 'C', PATH: '/usr/sbin:/usr/bin:/sbin:/bin' };
   try {
-    await run('debootstrap', ['--variant=minbase', `--include=${packages.join(',')}`, mirror.suite, rootfs, mirror.uri], {
-      timeoutMs: 40 * 60_000,
-      env: { DEBIAN_FRONTEND: 'noninteractive', LC_ALL: 'C' },
-    });
+    await run('debootstrap', ['--foreign', '--variant=minbase', `--cache-dir=${debs}`, `--include=${packages.join(',')}`, mirror.suite, rootfs, mirror.uri], { timeoutMs: 40 * 60_000, env });
+    await writeFile(join(rootfs, POLICY_RC_D), '#!/bin/sh\n# hybrid-lab image build: never start services in the build tree\nexit 101\n', { mode: 0o755 });
+    await run('chroot', [rootfs, '/debootstrap/debootstrap', '--second-stage'], { timeoutMs: 40 * 60_000, env });
+    await rm(join(rootfs, POLICY_RC_D), { force: true });
   } catch (error) {
-    if (error instanceof CommandError) throw missingPackagesError(error, mirror) ?? error;
-    throw error;
+    if (!(error instanceof CommandError)) throw error;
+    throw missingPackagesError(error, mirror) ?? new SetupError(`debootstrap failed for ${packages.join(' ')}:\n${await debootstrapLogTail(rootfs, error)}\nFix: read the lines above (a package's install script failed or the mirror is unreachable)`, { cause: error });
   }
+}
+
+const POLICY_RC_D = 'usr/sbin/policy-rc.d';
+
+/** The last lines debootstrap logged (its own log in the tree, else its output). */
+async function debootstrapLogTail(rootfs: string, error: CommandError): Promise<string> {
+  const log = await readFile(join(rootfs, 'debootstrap', 'debootstrap.log'), 'utf8').catch(() => '');
+  const text = log || `${error.stdout}\n${error.stderr}`;
+  return text.trim().split('\n').slice(-20).join('\n');
 }
 
 /** Guest config files, fresh host keys per VM, networkd on, periodic jobs off, apt caches gone. */
