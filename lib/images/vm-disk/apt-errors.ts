@@ -1,13 +1,15 @@
 import { SetupError, type CommandError } from '../../common/errors.ts';
 import type { DebianMirror } from '../../vms/vagrant/apt-mirror.ts';
 
-/** Package names debootstrap could not find, from its "E: Couldn't find these debs: a b" line. */
+/** Package names debootstrap or apt could not find, from their own error lines. */
 export function parseMissingDebs(output: string): string[] {
   const names = new Set<string>();
   for (const match of output.matchAll(/Couldn't find these debs:\s*([^\n]+)/g)) {
     for (const name of match[1].trim().split(/\s+/)) if (name) names.add(name);
   }
   for (const match of output.matchAll(/Couldn't find package (\S+)/g)) names.add(match[1]);
+  // apt-get install: "E: Unable to locate package foo"
+  for (const match of output.matchAll(/Unable to locate package (\S+)/g)) names.add(match[1]);
   return [...names];
 }
 

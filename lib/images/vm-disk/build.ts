@@ -1,16 +1,16 @@
 import { existsSync } from 'node:fs';
 import { chmod, copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { CommandError, SetupError } from '../../common/errors.ts';
+import { SetupError } from '../../common/errors.ts';
 import { cacheDir } from '../../common/paths.ts';
 import { silentReporter, step, type ProgressReporter } from '../../common/progress.ts';
 import { run } from '../../common/run.ts';
 import { hostDebianMirror, type DebianMirror } from '../../vms/vagrant/apt-mirror.ts';
 import { makeQcow2Disk } from '../../vms/vagrant/box-image.ts';
 import { removeRootfs } from '../../vms/vagrant/debootstrap.ts';
+import { aptInstall, ensureBaseTree, POLICY_RC_D } from './base-tree.ts';
 import { DISABLED_UNITS, GUEST_CONFIG_FILES } from './guest-config.ts';
-import { BASE_PACKAGES, DEBIAN_PACKAGE_NAME, recipePackages, vmDiskRecipeHash, type VmDiskRecipe } from './recipe.ts';
-import { missingPackagesError } from './apt-errors.ts';
+import { DEBIAN_PACKAGE_NAME, recipePackages, vmDiskRecipeHash, type VmDiskRecipe } from './recipe.ts';
 
 /** A built disk image and the kernel/initrd taken from it for direct kernel boot. */
 export interface VmDiskImage {
@@ -69,13 +69,15 @@ async function buildOrFind(recipe: VmDiskRecipe, reporter: ProgressReporter): Pr
   const dir = join(vmDiskCacheRoot(), `${recipe.recipe}-${hash}`);
   if (existsSync(join(dir, COMPLETE))) return describe(dir, recipe, hash, mirror, false);
   const extras = recipePackages(recipe);
-  const title = `VM disk ${recipe.recipe}${extras.length ? ` + ${extras.join(', ')}` : ''} (debootstrap ${mirror.suite})`;
+  const title = `VM disk ${recipe.recipe}${extras.length ? ` + ${extras.join(', ')}` : ''} (Debian ${mirror.suite})`;
   return step(reporter, title, async () => {
     const staged = `${dir}.${process.pid}.tmp`;
     const rootfs = `${staged}-rootfs`;
     await mkdir(dirname(dir), { recursive: true });
     try {
-      await debootstrap(rootfs, mirror, [...BASE_PACKAGES, ...extras]);
+      const base = await ensureBaseTree(mirror);
+      await run('cp', ['-a', '--reflink=auto', base, rootfs], { timeoutMs: 10 * 60_000 });
+      await aptInstall(rootfs, extras, mirror);
       await configureGuest(rootfs);
       await rm(staged, { recursive: true, force: true });
       await mkdir(staged, { recursive: true });
@@ -92,37 +94,6 @@ async function buildOrFind(recipe: VmDiskRecipe, reporter: ProgressReporter): Pr
   }, (image) => `${image.hash}`);
 }
 
-/**
- * debootstrap --include in two stages: the first downloads and unpacks (an unknown name fails it
- * early), then a policy-rc.d that forbids starting services goes in before the second stage
- * configures the packages, so no nginx or sshd is ever started inside the build tree on the host.
- */
-async function debootstrap(rootfs: string, mirror: DebianMirror, packages: readonly string[]): Promise<void> {
-  await removeRootfs(rootfs);
-  // --cache-dir keeps the .debs: another package set rebuilds without downloading the base again.
-  const debs = join(cacheDir(), 'vm', 'debs');
-  await mkdir(debs, { recursive: true });
-  const env = { DEBIAN_FRONTEND: 'noninteractive', LC_ALL: 'C', PATH: '/usr/sbin:/usr/bin:/sbin:/bin' };
-  try {
-    await run('debootstrap', ['--foreign', '--variant=minbase', `--cache-dir=${debs}`, `--include=${packages.join(',')}`, mirror.suite, rootfs, mirror.uri], { timeoutMs: 40 * 60_000, env });
-    await writeFile(join(rootfs, POLICY_RC_D), '#!/bin/sh\n# hybrid-lab image build: never start services in the build tree\nexit 101\n', { mode: 0o755 });
-    await run('chroot', [rootfs, '/debootstrap/debootstrap', '--second-stage'], { timeoutMs: 40 * 60_000, env });
-    await rm(join(rootfs, POLICY_RC_D), { force: true });
-  } catch (error) {
-    if (!(error instanceof CommandError)) throw error;
-    throw missingPackagesError(error, mirror) ?? new SetupError(`debootstrap failed for ${packages.join(' ')}:\n${await debootstrapLogTail(rootfs, error)}\nFix: read the lines above (a package's install script failed or the mirror is unreachable)`, { cause: error });
-  }
-}
-
-const POLICY_RC_D = 'usr/sbin/policy-rc.d';
-
-/** The last lines debootstrap logged (its own log in the tree, else its output). */
-async function debootstrapLogTail(rootfs: string, error: CommandError): Promise<string> {
-  const log = await readFile(join(rootfs, 'debootstrap', 'debootstrap.log'), 'utf8').catch(() => '');
-  const text = log || `${error.stdout}\n${error.stderr}`;
-  return text.trim().split('\n').slice(-20).join('\n');
-}
-
 /** Guest config files, fresh host keys per VM, networkd on, periodic jobs off, apt caches gone. */
 async function configureGuest(rootfs: string): Promise<void> {
   for (const file of GUEST_CONFIG_FILES) {
@@ -136,6 +107,7 @@ async function configureGuest(rootfs: string): Promise<void> {
   for (const name of await readdir(sshDir)) if (name.startsWith('ssh_host_')) await rm(join(sshDir, name));
   await run('systemctl', ['--root', rootfs, 'enable', 'systemd-networkd.service']);
   await run('systemctl', ['--root', rootfs, 'mask', ...DISABLED_UNITS]);
+  for (const path of [POLICY_RC_D, '.hybrid-lab-complete']) await rm(join(rootfs, path), { force: true });
   for (const dir of ['var/cache/apt/archives', 'var/lib/apt/lists']) {
     await rm(join(rootfs, dir), { recursive: true, force: true });
     await mkdir(join(rootfs, dir, 'partial'), { recursive: true });

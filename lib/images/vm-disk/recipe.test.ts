@@ -15,8 +15,9 @@ describe('Debian VM disk recipe', () => {
     expect(base).toMatch(/^[0-9a-f]{16}$/);
   });
 
-  it("names the packages debootstrap could not find, from its own error line", () => {
+  it("names the packages debootstrap or apt could not find, from their own error lines", () => {
     expect(parseMissingDebs("I: Retrieving Packages\nE: Couldn't find these debs: nosuchpkg other-bad\n")).toEqual(['nosuchpkg', 'other-bad']);
+    expect(parseMissingDebs('Reading package lists...\nE: Unable to locate package hl-nope\n')).toEqual(['hl-nope']);
     expect(parseMissingDebs('E: Failed getting release file')).toEqual([]);
     const error = new CommandError('debootstrap', ['--include=x'], 1, "E: Couldn't find these debs: nosuchpkg\n");
     expect(missingPackagesError(error, mirror)?.message).toMatch(/Debian package "nosuchpkg" not found in bookworm on http:\/\/deb\.debian\.org\/debian\. Fix: check the name with `apt-cache policy nosuchpkg`/);

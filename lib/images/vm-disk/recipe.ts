@@ -26,7 +26,7 @@ export const BASE_PACKAGES = [
 ] as const;
 
 /** Bump when the build steps change in a way the hashed inputs do not show. */
-const RECIPE_VERSION = '1';
+const RECIPE_VERSION = '2';
 
 /** Extra packages, deduplicated and sorted: the same set gives the same image. */
 export function recipePackages(recipe: VmDiskRecipe): string[] {
