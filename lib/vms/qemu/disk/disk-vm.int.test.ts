@@ -40,7 +40,7 @@ describe.skipIf(!canRun)('qemu disk VMs: bad input and failure (needs root + qem
     );
     const entries = existsSync(vmDiskCacheRoot()) ? await readdir(vmDiskCacheRoot()) : [];
     expect(entries.filter((entry) => entry.includes(`.${process.pid}.tmp`))).toEqual([]);
-  });
+  }, 25 * 60_000); // builds the base tree first when it is not cached
 
   it('a VM that never becomes ready fails naming the node, the check and the last console lines, and leaves nothing', async () => {
     const spec: VmNodeSpec & { ip: string } = {
@@ -57,5 +57,5 @@ describe.skipIf(!canRun)('qemu disk VMs: bad input and failure (needs root + qem
     }
     expect(await qemuProvider.findLeftovers(LAB, ctx)).toEqual([]);
     expect(await findSshMasters(ctx.stateDir)).toEqual([]);
-  });
+  }, 25 * 60_000);
 });

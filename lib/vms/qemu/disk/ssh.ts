@@ -24,10 +24,11 @@ export async function generateSshKey(access: SshAccess, comment: string): Promis
 
 /**
  * A shared connection: a key exchange costs seconds in a TCG guest, a multiplexed session tens of
- * milliseconds. ServerAlive makes the master give up soon after its VM is gone.
+ * milliseconds. ServerAlive makes the master give up within a minute after its VM is gone (not sooner: a
+ * TCG guest on a loaded host can be slow to answer keepalives).
  */
 function multiplexOptions(access: SshAccess): string[] {
-  return ['-o', 'ControlMaster=auto', '-o', `ControlPath=${access.controlPath}`, '-o', 'ControlPersist=60', '-o', 'ServerAliveInterval=5', '-o', 'ServerAliveCountMax=2'];
+  return ['-o', 'ControlMaster=auto', '-o', `ControlPath=${access.controlPath}`, '-o', 'ControlPersist=60', '-o', 'ServerAliveInterval=10', '-o', 'ServerAliveCountMax=6'];
 }
 
 /** Runs argv as root in the guest; ssh's own failures give exit 255, a timeout 124. */

@@ -29,7 +29,7 @@ async function bootSource(disk: DiskVmSpec['disk'], reporter: ProgressReporter):
   if (typeof disk === 'string') return { base: disk, format: await imageFormat(disk) };
   const image = await ensureVmDisk({ recipe: disk.recipe, packages: disk.packages }, reporter);
   // console=ttyS0 puts the boot log in console.log (shown when readiness fails).
-  return { base: image.disk, format: 'qcow2', kernel: { kernel: image.kernel, initrd: image.initrd, cmdline: `${image.rootArgs} console=ttyS0 quiet panic=-1` } };
+  return { base: image.disk, format: 'qcow2', kernel: { kernel: image.kernel, initrd: image.initrd, cmdline: `${image.rootArgs} console=ttyS0 net.ifnames=0 quiet panic=-1` } };
 }
 
 /**

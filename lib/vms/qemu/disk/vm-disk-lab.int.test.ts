@@ -6,6 +6,7 @@ import { run } from '../../../common/run.ts';
 import { downLab } from '../../../lab/down.ts';
 import { findNode, openLab, type LiveLab } from '../../../lab/lab-nodes.ts';
 import { upLab } from '../../../lab/up.ts';
+import { readState } from '../../../lab/state.ts';
 import { labRemains, NOTHING_LEFT } from '../../../testing/lab-fixture.ts';
 import { LAB_DIR, loadTopology } from '../../../topology/load.ts';
 import type { Topology } from '../../../topology/topology.ts';
@@ -14,6 +15,8 @@ import { findSshMasters } from './ssh.ts';
 // The example lab lab/examples/vm-disk.yaml (vd11, hybr21, 10.0.21.0/24): a Debian disk VM built
 // from the recipe and a container. One VM boot for the whole file (TCG on 2 shared cores).
 const EXAMPLE = join(LAB_DIR, 'examples', 'vm-disk.yaml');
+/** A cold image build (minutes) and a TCG boot with cloud-init (minutes on a loaded 2-core host). */
+const BUILD_AND_BOOT_MS = 25 * 60_000;
 let topology: Topology;
 let lab: LiveLab;
 let baseDisk: string;
@@ -30,16 +33,21 @@ function vmDetail(key: string): string {
 describe('example lab vm-disk: a Debian disk VM beside a container', () => {
   beforeAll(async () => {
     topology = await loadTopology(EXAMPLE);
-    await downLab(topology.name, topology, silentReporter);
-    await upLab(topology, { reporter: silentReporter });
+    // HYBRID_LAB_TOPOLOGY=lab/examples/vm-disk.yaml makes the suites' global setup bring this lab
+    // up: use it then (one VM boot, not two); otherwise bring it up here.
+    const state = await readState(topology.name);
+    if (state?.status !== 'up' || state.topology.hash !== topology.hash) {
+      await downLab(topology.name, topology, silentReporter);
+      await upLab(topology, { reporter: silentReporter });
+    }
     lab = await openLab(topology.name);
     baseDisk = vmDetail('baseDisk');
     baseBefore = await stat(baseDisk);
-  });
+  }, BUILD_AND_BOOT_MS);
 
   afterAll(async () => {
     if (topology) await downLab(topology.name, topology, silentReporter);
-  });
+  }, 120_000);
 
   it('execs over SSH as root, stdout, stderr and exit code apart; cloud-init finished and ran the seed', async () => {
     const vm = findNode(lab, 'web-vm');
