@@ -25,8 +25,9 @@ interface BootSource {
   kernel?: { kernel: string; initrd: string; cmdline: string };
 }
 
-async function bootSource(disk: DiskVmSpec['disk'], reporter: ProgressReporter): Promise<BootSource> {
-  if (typeof disk === 'string') return { base: disk, format: await imageFormat(disk) };
+async function bootSource(spec: DiskVmSpec, reporter: ProgressReporter): Promise<BootSource> {
+  const { disk } = spec;
+  if (typeof disk === 'string') return { base: disk, format: await imageFormat(disk, spec.name) };
   const image = await ensureVmDisk({ recipe: disk.recipe, packages: disk.packages }, reporter);
   // console=ttyS0 puts the boot log in console.log (shown when readiness fails).
   return { base: image.disk, format: 'qcow2', kernel: { kernel: image.kernel, initrd: image.initrd, cmdline: `${image.rootArgs} console=ttyS0 net.ifnames=0 quiet panic=-1` } };
@@ -38,7 +39,7 @@ async function bootSource(disk: DiskVmSpec['disk'], reporter: ProgressReporter):
  * cloudInit), then waits for SSH and cloud-init. The caller cleans up on failure.
  */
 export async function startDiskVm(spec: DiskVmSpec, ctx: VmLabContext, accel: AccelMode): Promise<VmHandle> {
-  const source = await bootSource(spec.disk, ctx.reporter);
+  const source = await bootSource(spec, ctx.reporter);
   const files = vmFiles(ctx.stateDir, spec.name);
   const tap = tapName(ctx.labName, spec.name);
   const mac = vmMac(ctx.labName, spec.name, 'lab');
