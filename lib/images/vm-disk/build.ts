@@ -86,6 +86,7 @@ async function buildOrFind(recipe: VmDiskRecipe, reporter: ProgressReporter): Pr
       await writeFile(join(staged, COMPLETE), `${JSON.stringify({ recipe: recipe.recipe, packages: extras, hash, mirror })}\n`);
       await rm(dir, { recursive: true, force: true });
       await rename(staged, dir);
+      await pruneOlderBuilds(recipe.recipe, extras, dir);
     } finally {
       await removeRootfs(rootfs);
       await rm(staged, { recursive: true, force: true });
@@ -126,7 +127,12 @@ async function copyBootFiles(rootfs: string, target: string): Promise<void> {
   await chmod(join(target, 'initrd.img'), 0o644);
 }
 
-/** Reads a built image's record (for `image build --json` and tests). */
-export async function readVmDiskRecord(image: VmDiskImage): Promise<unknown> {
-  return JSON.parse(await readFile(join(dirname(image.disk), COMPLETE), 'utf8'));
+/** Images of the same recipe and package set built by an older recipe version: never used again (~600 MB each). */
+async function pruneOlderBuilds(recipeName: string, packages: readonly string[], keep: string): Promise<void> {
+  for (const entry of await readdir(vmDiskCacheRoot())) {
+    const dir = join(vmDiskCacheRoot(), entry);
+    if (dir === keep || !entry.startsWith(`${recipeName}-`) || entry.includes('.tmp')) continue;
+    const record = JSON.parse(await readFile(join(dir, COMPLETE), 'utf8').catch(() => '{}')) as { packages?: string[] };
+    if (JSON.stringify(record.packages) === JSON.stringify(packages)) await rm(dir, { recursive: true, force: true });
+  }
 }

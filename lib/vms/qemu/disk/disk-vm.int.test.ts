@@ -15,6 +15,8 @@ import { findSshMasters } from './ssh.ts';
 // Failure paths of disk VMs on a scratch bridge of their own (never hybr0). The happy path runs as
 // a whole lab in vm-disk-lab.int.test.ts. Needs root, qemu, debootstrap, genisoimage.
 const LAB = 'hlqdisktest';
+const repoRoot = join(import.meta.dirname, '..', '..', '..', '..');
+const cli = (args: string[]) => run(join(repoRoot, 'node_modules', '.bin', 'node'), [join(repoRoot, 'lib', 'cli', 'bin.mjs'), ...args], { cwd: repoRoot, allowFailure: true, timeoutMs: 25 * 60_000 });
 const canRun = process.getuid?.() === 0 && (await hasProgram('qemu-system-x86_64')) && (await hasProgram('debootstrap')) && (await hasProgram('genisoimage'));
 
 describe.skipIf(!canRun)('qemu disk VMs: bad input and failure (needs root + qemu + debootstrap)', () => {
@@ -41,6 +43,19 @@ describe.skipIf(!canRun)('qemu disk VMs: bad input and failure (needs root + qem
     const entries = existsSync(vmDiskCacheRoot()) ? await readdir(vmDiskCacheRoot()) : [];
     expect(entries.filter((entry) => entry.includes(`.${process.pid}.tmp`))).toEqual([]);
   }, 25 * 60_000); // builds the base tree first when it is not cached
+
+  it('`hybrid-lab image build vm-debian --json` prints the cached image; an unknown recipe exits 2 with the fix', async () => {
+    const built = await cli(['image', 'build', 'vm-debian', '--package', 'nginx-light', '--json']);
+    expect(built.exitCode, built.stderr).toBe(0);
+    const result = JSON.parse(built.stdout) as { hash: string; disk: string; built: boolean; packages: string[] };
+    expect(result).toMatchObject({ packages: ['nginx-light'] });
+    expect(existsSync(result.disk)).toBe(true);
+    const again = JSON.parse((await cli(['image', 'build', 'vm-debian', '--package', 'nginx-light', '--json'])).stdout) as { hash: string; built: boolean; elapsedMs: number };
+    expect(again).toMatchObject({ hash: result.hash, built: false });
+    const unknown = await cli(['image', 'build', 'vm-ubuntu']);
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toMatch(/recipe: unknown image recipe \(got "vm-ubuntu"\)\. Fix: use one of vm-debian/);
+  }, 25 * 60_000);
 
   it('a disk file in another format is refused naming the VM, the file and the fix, before anything is made', async () => {
     const vmdk = join(ctx.stateDir, 'user.vmdk');
