@@ -54,6 +54,8 @@ export interface QemuLaunch {
   drives?: QemuDrive[];
   /** A virtio RNG: without it sshd in a TCG guest waits seconds for entropy. */
   rng?: boolean;
+  /** TCG translation cache in MiB; default tcgTbSizeMb(). */
+  tbSizeMb?: number;
   tap: string;
   mac: string;
   managementMac?: string;
@@ -91,8 +93,17 @@ export function tcgTbSizeMb(): number {
 // 16 MiB measured: RSS 185 MB vs 203 MB at 32 (-m 128), no boot-time cost seen (lib/vms/qemu/boot.bench.ts).
 const DEFAULT_TCG_TB_MB = 16;
 
+/**
+ * Translation cache for a disk VM (systemd, Python): 16 MiB thrashes. Measured ready time (SSH +
+ * cloud-init) of the Debian recipe under TCG: 16 MiB 3 min 13 s / 380 MB RSS, 128 MiB 1 min 18 s
+ * / 512 MB, 256 MiB 1 min 6 s / 651 MB (-m 512). HYBRID_LAB_TCG_TB_MB overrides.
+ */
+export function diskTcgTbSizeMb(): number {
+  return process.env.HYBRID_LAB_TCG_TB_MB ? tcgTbSizeMb() : 128;
+}
+
 /** CPU flags: KVM runs the host CPU; TCG a plain qemu64 with a small translation cache. */
-export function accelArgs(accel: AccelMode, tbSizeMb = tcgTbSizeMb()): string[] {
+export function accelArgs(accel: AccelMode, tbSizeMb: number = tcgTbSizeMb()): string[] {
   return accel === 'kvm' ? ['-accel', 'kvm', '-cpu', 'host'] : ['-accel', `tcg,tb-size=${tbSizeMb}`, '-cpu', 'qemu64'];
 }
 
@@ -102,7 +113,7 @@ export function renderQemuArgs(launch: QemuLaunch): string[] {
   const args = [
     '-name', qemuNameArg(qemuGuestLabel(launch.labName, launch.nodeName)),
     '-machine', 'pc',
-    ...accelArgs(launch.accel),
+    ...accelArgs(launch.accel, launch.tbSizeMb),
     ...(launch.bios ? ['-bios', launch.bios] : []),
     '-m', String(launch.memoryMb),
     '-smp', String(launch.cpus),

@@ -7,7 +7,7 @@ import type { VmNodeSpec } from '../../../topology/schema.ts';
 import type { AccelMode, VmHandle, VmLabContext } from '../../provider.ts';
 import { consoleTail } from '../console-log.ts';
 import { vmMac } from '../mac.ts';
-import { preferredBios, qemuGuestLabel, renderQemuArgs, vmFiles, type QemuLaunch } from '../qemu-args.ts';
+import { diskTcgTbSizeMb, preferredBios, qemuGuestLabel, renderQemuArgs, vmFiles, type QemuLaunch } from '../qemu-args.ts';
 import { isQemuWithLabel, launchQemu, residentKb } from '../qemu-process.ts';
 import { createTap, tapAlias, tapName } from '../tap.ts';
 import { createOverlay, imageFormat } from './overlay.ts';
@@ -57,7 +57,7 @@ export async function startDiskVm(spec: DiskVmSpec, ctx: VmLabContext, accel: Ac
   }), seed);
   await createTap(tap, tapAlias(ctx.labName, spec.name), ctx.bridgeName);
   const launch: QemuLaunch = {
-    labName: ctx.labName, nodeName: spec.name, accel, memoryMb: spec.memoryMb, cpus: spec.cpus, tap, mac, files, rng: true,
+    labName: ctx.labName, nodeName: spec.name, accel, memoryMb: spec.memoryMb, cpus: spec.cpus, tap, mac, files, rng: true, tbSizeMb: diskTcgTbSizeMb(),
     drives: [{ file: overlay, format: 'qcow2' }, { file: seed, format: 'raw', readOnly: true }],
     // qboot only boots -kernel guests; a user's disk with its own bootloader needs SeaBIOS.
     ...(source.kernel ? { ...source.kernel, bios: preferredBios() } : {}),
