@@ -8,6 +8,7 @@ import { run } from '../../common/run.ts';
 import { hostDebianMirror, type DebianMirror } from '../../vms/vagrant/apt-mirror.ts';
 import { makeQcow2Disk } from '../../vms/vagrant/box-image.ts';
 import { removeRootfs } from '../../vms/vagrant/debootstrap.ts';
+import { buildEchoTool } from '../static-tools.ts';
 import { aptInstall, ensureBaseTree, POLICY_RC_D } from './base-tree.ts';
 import { DISABLED_UNITS, GUEST_CONFIG_FILES } from './guest-config.ts';
 import { DEBIAN_PACKAGE_NAME, recipePackages, vmDiskRecipeHash, type VmDiskRecipe } from './recipe.ts';
@@ -65,7 +66,8 @@ function describe(dir: string, recipe: VmDiskRecipe, hash: string, mirror: Debia
 
 async function buildOrFind(recipe: VmDiskRecipe, reporter: ProgressReporter): Promise<VmDiskImage> {
   const mirror = await hostDebianMirror();
-  const hash = vmDiskRecipeHash(recipe, mirror);
+  const echoTool = await buildEchoTool();
+  const hash = vmDiskRecipeHash(recipe, mirror, await readFile(echoTool));
   const dir = join(vmDiskCacheRoot(), `${recipe.recipe}-${hash}`);
   if (existsSync(join(dir, COMPLETE))) return describe(dir, recipe, hash, mirror, false);
   const extras = recipePackages(recipe);
@@ -79,6 +81,8 @@ async function buildOrFind(recipe: VmDiskRecipe, reporter: ProgressReporter): Pr
       await run('cp', ['-a', '--reflink=auto', base, rootfs], { timeoutMs: 10 * 60_000 });
       await aptInstall(rootfs, extras, mirror);
       await configureGuest(rootfs);
+      await copyFile(echoTool, join(rootfs, 'usr/local/bin/hl-echo'));
+      await chmod(join(rootfs, 'usr/local/bin/hl-echo'), 0o755);
       await rm(staged, { recursive: true, force: true });
       await mkdir(staged, { recursive: true });
       await copyBootFiles(rootfs, staged);

@@ -5,13 +5,15 @@ import { ensureVmDisk } from './build.ts';
 import { vmDiskRecipeHash } from './recipe.ts';
 
 const mirror = { uri: 'http://deb.debian.org/debian', suite: 'bookworm' };
+const tool = Buffer.from('hl-echo binary');
 
 describe('Debian VM disk recipe', () => {
-  it('hashes the package set, not its order or repeats; mirror and suite change it', () => {
-    const base = vmDiskRecipeHash({ recipe: 'debian', packages: ['nginx-light', 'python3'] }, mirror);
-    expect(vmDiskRecipeHash({ recipe: 'debian', packages: ['python3', 'nginx-light', 'python3'] }, mirror)).toBe(base);
-    expect(vmDiskRecipeHash({ recipe: 'debian', packages: ['python3'] }, mirror)).not.toBe(base);
-    expect(vmDiskRecipeHash({ recipe: 'debian', packages: ['nginx-light', 'python3'] }, { ...mirror, suite: 'trixie' })).not.toBe(base);
+  it('hashes the package set, not its order or repeats; mirror, suite and the probe tool change it', () => {
+    const base = vmDiskRecipeHash({ recipe: 'debian', packages: ['nginx-light', 'python3'] }, mirror, tool);
+    expect(vmDiskRecipeHash({ recipe: 'debian', packages: ['python3', 'nginx-light', 'python3'] }, mirror, tool)).toBe(base);
+    expect(vmDiskRecipeHash({ recipe: 'debian', packages: ['python3'] }, mirror, tool)).not.toBe(base);
+    expect(vmDiskRecipeHash({ recipe: 'debian', packages: ['nginx-light', 'python3'] }, { ...mirror, suite: 'trixie' }, tool)).not.toBe(base);
+    expect(vmDiskRecipeHash({ recipe: 'debian', packages: ['nginx-light', 'python3'] }, mirror, Buffer.from('another hl-echo'))).not.toBe(base);
     expect(base).toMatch(/^[0-9a-f]{16}$/);
   });
 

@@ -18,11 +18,13 @@ export const DEBIAN_PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+$/;
 /**
  * What every image has: systemd as init, the cloud kernel (its own kernel and initrd are booted
  * directly), cloud-init + netplan (the NoCloud seed's network-config), sshd (exec), and the
- * small tools probes use (ping, curl, ip).
+ * tools the lab's probes run on every node (ping, busybox, nc, curl, ip).
  */
 export const BASE_PACKAGES = [
   'systemd-sysv', 'udev', 'dbus', 'kmod', 'e2fsprogs', 'linux-image-cloud-amd64', 'initramfs-tools',
   'cloud-init', 'netplan.io', 'openssh-server', 'sudo', 'iproute2', 'iputils-ping', 'curl', 'netbase',
+  // The probes' tools, as on every lab node: `busybox nslookup|wget|timeout`, `nc` (and hl-echo, copied in).
+  'busybox-static', 'netcat-openbsd',
 ] as const;
 
 /** Bump when the build steps change in a way the hashed inputs do not show. */
@@ -33,8 +35,8 @@ export function recipePackages(recipe: VmDiskRecipe): string[] {
   return [...new Set(recipe.packages)].sort();
 }
 
-/** Content hash of a recipe on a mirror: the cache key of the built image. */
-export function vmDiskRecipeHash(recipe: VmDiskRecipe, mirror: DebianMirror): string {
+/** Content hash of a recipe on a mirror (and the hl-echo probe tool it carries): the cache key of the built image. */
+export function vmDiskRecipeHash(recipe: VmDiskRecipe, mirror: DebianMirror, echoTool: Buffer): string {
   return shortHash([
     RECIPE_VERSION,
     recipe.recipe,
@@ -43,5 +45,6 @@ export function vmDiskRecipeHash(recipe: VmDiskRecipe, mirror: DebianMirror): st
     BASE_PACKAGES.join(','),
     recipePackages(recipe).join(','),
     JSON.stringify(GUEST_CONFIG_FILES),
+    echoTool,
   ], 16);
 }
