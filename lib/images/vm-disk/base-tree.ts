@@ -34,6 +34,10 @@ export async function ensureBaseTree(mirror: DebianMirror): Promise<string> {
     await writeFile(join(temp, '.hybrid-lab-complete'), '');
     await removeRootfs(tree);
     await rename(temp, tree);
+    // Base trees of an older package list or mirror are never copied again (~700 MB each).
+    for (const entry of await readdir(join(tree, '..'))) {
+      if (entry.startsWith('base-') && !entry.includes('.tmp') && join(tree, '..', entry) !== tree) await removeRootfs(join(tree, '..', entry));
+    }
   } finally {
     await removeRootfs(temp);
   }
