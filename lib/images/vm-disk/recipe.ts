@@ -23,8 +23,8 @@ export const DEBIAN_PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+$/;
 export const BASE_PACKAGES = [
   'systemd-sysv', 'udev', 'dbus', 'kmod', 'e2fsprogs', 'linux-image-cloud-amd64', 'initramfs-tools',
   'cloud-init', 'netplan.io', 'openssh-server', 'sudo', 'iproute2', 'iputils-ping', 'curl', 'netbase',
-  // The probes' tools, as on every lab node: `busybox nslookup|wget|timeout`, `nc` (and hl-echo, copied in).
-  'busybox-static', 'netcat-openbsd',
+  // The probes' tools, as on every lab node: `busybox nslookup|wget|timeout`, `nc`, iperf3 (and hl-echo, copied in).
+  'busybox-static', 'netcat-openbsd', 'iperf3',
 ] as const;
 
 /** Bump when the build steps change in a way the hashed inputs do not show. */
