@@ -1,6 +1,6 @@
 import { shortHash } from '../../common/hash.ts';
 import type { DebianMirror } from '../../vms/vagrant/apt-mirror.ts';
-import { GUEST_CONFIG_FILES } from './guest-config.ts';
+import { DISABLED_UNITS, GUEST_CONFIG_FILES } from './guest-config.ts';
 
 /** Recipe names a topology's `disk: { recipe: ... }` may use. */
 export const VM_DISK_RECIPES = ['debian'] as const;
@@ -45,6 +45,7 @@ export function vmDiskRecipeHash(recipe: VmDiskRecipe, mirror: DebianMirror, ech
     BASE_PACKAGES.join(','),
     recipePackages(recipe).join(','),
     JSON.stringify(GUEST_CONFIG_FILES),
+    DISABLED_UNITS.join(','),
     echoTool,
   ], 16);
 }
