@@ -23,6 +23,7 @@ export const HOST_PACKAGES: readonly HostPackage[] = [
   { name: 'qemu-system-x86', why: 'qemu VM provider', neededFor: 'vm', provides: 'qemu-system-x86_64' },
   { name: 'qemu-utils', why: 'qemu-img for disks', neededFor: 'vm', provides: 'qemu-img' },
   { name: 'cpio', why: 'packs the VM initramfs', neededFor: 'vm', provides: 'cpio' },
+  { name: 'genisoimage', why: 'qemu disk VMs: writes the cloud-init NoCloud seed (cidata ISO)', neededFor: 'vm', provides: 'genisoimage' },
   { name: 'chromium', why: 'headless checks of HTML reports', neededFor: 'reports', provides: 'chromium' },
   { name: 'vagrant', why: 'vagrant VM provider: runs Vagrant with the libvirt plugin', neededFor: 'vagrant', provides: 'vagrant' },
   { name: 'vagrant-libvirt', why: 'vagrant VM provider: Vagrant\'s libvirt back-end', neededFor: 'vagrant' },

@@ -15,6 +15,7 @@ import {
 import { AddressRanges, addressConflict, allocateAddresses, parseReservation, type AddressPlan } from './ipam.ts';
 import { checkPrivateSubnet } from './private-ranges.ts';
 import type { ParsedTopology } from './schema.ts';
+import { resolveVmDiskPaths } from './vm-disks.ts';
 import { RESERVED_NODE_NAMES, type Topology } from './topology.ts';
 import { resolveWorkloads } from './workloads.ts';
 
@@ -49,7 +50,7 @@ export function resolveTopology(parsed: ParsedTopology, source: string): Topolog
   checkNodes(plan, parsed);
 
   const addresses = allocateAddresses(plan, parsed.nodes);
-  const nodes = resolveWorkloads(parsed.nodes, source).map((node) => ({ ...node, ip: addresses.get(node.name)! }));
+  const nodes = resolveVmDiskPaths(resolveWorkloads(parsed.nodes, source), source).map((node) => ({ ...node, ip: addresses.get(node.name)! }));
   const resolved: Omit<Topology, 'hash'> = {
     name: parsed.name,
     source,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CONTAINER_RUNTIME_NAMES } from '../runtimes/registry.ts';
-import { VM_PROVIDERS, VM_PROVIDER_NAMES } from '../vms/registry.ts';
+import { checkProviderOptions, VM_PROVIDERS, VM_PROVIDER_NAMES } from '../vms/registry.ts';
 import { BUILTIN_IMAGE, buildField, envField, fileCopy, imageField, readinessField, servedPort, volumeMount } from './workload-schema.ts';
 
 /** Separates the problem from the fix inside a zod message, so errors can name both. */
@@ -98,6 +98,7 @@ const vmNode = z
         context.addIssue({ code: 'custom', path: [field], message: `is a ${provider} provider option; this VM uses ${node.provider}${FIX}remove ${field} or set provider: ${provider}` });
       }
     }
+    checkProviderOptions(node as Record<string, unknown> & { provider: string }, (field, message) => context.addIssue({ code: 'custom', path: [field], message }));
   });
 
 export const nodeSchema = z.discriminatedUnion('kind', [containerNode, vmNode], {

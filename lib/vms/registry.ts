@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { SetupError } from '../common/errors.ts';
 import { succeeds } from '../common/run.ts';
 import type { VmProvider } from './provider.ts';
-import { qemuOptions } from './qemu/options.ts';
+import { checkQemuNode, qemuOptions } from './qemu/options.ts';
 import { vagrantOptions } from './vagrant/options.ts';
 
 /** One line per VM provider: its folder's loader, the topology fields it adds, and when `down` looks for its leftovers. */
@@ -12,13 +12,20 @@ interface VmProviderEntry {
   options: Record<string, z.ZodType>;
   /** Whether to search for this provider's leftovers of a lab that does not use it (cheap, or its daemon already runs). */
   sweepWhenUnused: () => Promise<boolean>;
+  /** Checks its options need together (beyond each field's own schema). */
+  check?: (node: Record<string, unknown>, issue: (field: string, message: string) => void) => void;
 }
 
 export const VM_PROVIDERS = {
-  qemu: { load: async () => (await import('./qemu/index.ts')).qemuProvider, options: qemuOptions, sweepWhenUnused: async () => true },
+  qemu: { load: async () => (await import('./qemu/index.ts')).qemuProvider, options: qemuOptions, sweepWhenUnused: async () => true, check: checkQemuNode },
   // Looking needs libvirtd (seconds to start): only when it already runs.
   vagrant: { load: async () => (await import('./vagrant/index.ts')).vagrantProvider, options: vagrantOptions, sweepWhenUnused: () => succeeds('pgrep', ['-x', 'libvirtd']) },
 } satisfies Record<string, VmProviderEntry>;
+
+/** A provider's own checks of a VM node (see VmProviderEntry.check). */
+export function checkProviderOptions(node: Record<string, unknown> & { provider: string }, issue: (field: string, message: string) => void): void {
+  (VM_PROVIDERS[node.provider as VmProviderName] as VmProviderEntry | undefined)?.check?.(node, issue);
+}
 
 export type VmProviderName = keyof typeof VM_PROVIDERS;
 /** Provider names a topology may use; each is a folder under lib/vms exporting a VmProvider. */

@@ -5,6 +5,15 @@ import type { VmLeftover } from '../provider.ts';
 import { qemuGuestLabel, qemuNameArg, vmFiles } from './qemu-args.ts';
 import { listQemuProcesses, type QemuProcess, runningQemuPid, stopQemu } from './qemu-process.ts';
 import { findLabTaps, removeTap, tapName } from './tap.ts';
+import { findSshMasters } from './disk/ssh.ts';
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    // already gone
+  }
+}
 
 /** Stops one VM's QEMU (if running), removes its tap and its runtime files. Safe to repeat. */
 export async function destroyQemuVm(labName: string, nodeName: string, stateDir: string): Promise<void> {
@@ -16,6 +25,7 @@ export async function destroyQemuVm(labName: string, nodeName: string, stateDir:
     if (qemu.argv.includes(qemuNameArg(qemuGuestLabel(labName, nodeName)))) await stopQemu(qemu.pid);
   }
   await removeTap(tapName(labName, nodeName));
+  for (const pid of await findSshMasters(files.dir)) killQuietly(pid);
   await rm(files.dir, { recursive: true, force: true });
 }
 
@@ -36,6 +46,10 @@ export async function findQemuLeftovers(labName: string, stateDir: string): Prom
     leftovers.push({ kind: 'tap', id: tap, remove: () => removeTap(tap) });
   }
   const filesRoot = join(stateDir, 'qemu');
+  // A disk VM's shared SSH connection outlives its exec calls by up to a minute.
+  for (const pid of await findSshMasters(filesRoot)) {
+    leftovers.push({ kind: 'ssh-master', id: String(pid), remove: async () => killQuietly(pid) });
+  }
   if (existsSync(filesRoot)) {
     for (const node of await readdir(filesRoot)) {
       const dir = join(filesRoot, node);

@@ -1,12 +1,53 @@
 import { z } from 'zod';
 
+/** Separates the problem from the fix inside a zod message (as lib/topology/schema.ts does). */
+const FIX = ' :: fix: ';
+
+const debianPackage = z.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, `not a Debian package name${FIX}use the name apt knows, e.g. postgresql`);
+
+/** `disk:` a qcow2/raw image file (relative to the topology file), or a disk built here from a recipe. */
+const vmDisk = z.union([
+  z.string().min(1, `empty disk path${FIX}give a qcow2/raw file, or disk: { recipe: debian }`),
+  z.strictObject({
+    recipe: z.literal('debian', { message: `unknown disk recipe${FIX}use recipe: debian` }),
+    /** Debian packages baked into the image at build time (the lab has no mirror at boot). */
+    packages: z.array(debianPackage).default([]),
+  }),
+], { message: `disk must be a file path or { recipe: debian, packages: [...] }${FIX}e.g. disk: { recipe: debian, packages: [nginx-light] }` });
+
+/** cloud-init user-data the lab adds to its NoCloud seed (disk VMs only). */
+const cloudInit = z.strictObject({
+  /** Installed at first boot from the image's apt lists; bake packages into the disk recipe instead where you can. */
+  packages: z.array(debianPackage).default([]),
+  writeFiles: z.array(z.strictObject({
+    path: z.string().regex(/^\//, `not an absolute path${FIX}write the guest path, e.g. /etc/app.conf`),
+    content: z.string(),
+    permissions: z.string().regex(/^0[0-7]{3}$/, `not an octal mode${FIX}write e.g. '0644'`).default('0644'),
+  })).default([]),
+  /** Commands run once at first boot: a string (run by sh) or an argv list. */
+  runcmd: z.array(z.union([z.string(), z.array(z.string()).min(1)])).default([]),
+});
+
 /** Topology fields only the qemu provider reads (contributed to the VM node schema by the registry). */
 export const qemuOptions = {
   /** A second NIC for management (the seeds' eth0), on QEMU's user network; off by default. */
   managementNic: z.boolean().optional(),
+  /** Boot this disk (systemd, cloud-init, exec over SSH) instead of the busybox initramfs. */
+  disk: vmDisk.optional(),
+  cloudInit: cloudInit.optional(),
 };
 
+export type QemuNodeOptions = z.output<z.ZodObject<typeof qemuOptions>>;
+
 /** The qemu options of a VM node (the schema has checked them). */
-export function qemuNodeOptions(spec: object): { managementNic?: boolean } {
+export function qemuNodeOptions(spec: object): QemuNodeOptions {
   return z.object(qemuOptions).parse(spec);
+}
+
+/** What the qemu options need together, beyond each field's own rules. */
+export function checkQemuNode(node: Record<string, unknown>, issue: (field: string, message: string) => void): void {
+  const options = node as QemuNodeOptions & { memoryMb?: number };
+  if (options.cloudInit !== undefined && options.disk === undefined) issue('cloudInit', `cloudInit needs a disk image with cloud-init${FIX}add disk: { recipe: debian } or remove cloudInit`);
+  if (options.disk !== undefined && options.managementNic) issue('managementNic', `disk VMs have only the hybrid NIC (exec goes over SSH on it)${FIX}remove managementNic`);
+  if (options.disk !== undefined && (options.memoryMb ?? 0) < 256) issue('memoryMb', `a Debian disk VM needs at least 256 MB${FIX}set memoryMb: 512`);
 }

@@ -6,10 +6,14 @@ import { qemuGuestLabel, vmFiles } from './qemu-args.ts';
 import { runningQemuPid } from './qemu-process.ts';
 import { describeBoot, qemuDetails, startQemuVm } from './start-vm.ts';
 import { QemuVmNode } from './vm-node.ts';
+import { qemuNodeOptions } from './options.ts';
+import { startDiskVm } from './disk/start-disk-vm.ts';
+import { closeSshMaster, sshAccess, SshVmNode } from './disk/ssh.ts';
 
 /**
  * Direct QEMU: Debian's cloud kernel + a busybox initramfs built here, a tap on the lab bridge,
- * exec over the serial console. No libvirt, no disk images; boots in seconds even under TCG.
+ * exec over the serial console (no libvirt; boots in seconds even under TCG). A node with `disk:`
+ * boots that disk instead (a copy-on-write overlay, a cloud-init seed) and is exec'd over SSH.
  */
 export const qemuProvider: VmProvider = {
   name: 'qemu',
@@ -24,6 +28,8 @@ export const qemuProvider: VmProvider = {
       // A VM of the same name from an earlier run would hold the tap: replace it, never run two.
       await destroyQemuVm(ctx.labName, spec.name, ctx.stateDir);
       try {
+        const { disk, cloudInit } = qemuNodeOptions(spec);
+        if (disk !== undefined) return await startDiskVm({ ...spec, disk, cloudInit }, ctx, artefacts.accel.mode);
         return await startQemuVm(spec, ctx, artefacts);
       } catch (error) {
         await destroyQemuVm(ctx.labName, spec.name, ctx.stateDir).catch(() => undefined);
@@ -33,7 +39,9 @@ export const qemuProvider: VmProvider = {
   },
 
   node(handle: VmHandle, ctx: VmLabContext) {
-    return new QemuVmNode(handle.name, handle.ip, qemuDetails(handle).serialSocket ?? vmFiles(ctx.stateDir, handle.name).serialSocket);
+    const details = qemuDetails(handle);
+    if (details.exec === 'ssh') return new SshVmNode(handle.name, handle.ip, sshAccess(String(details.dir)));
+    return new QemuVmNode(handle.name, handle.ip, details.serialSocket ?? vmFiles(ctx.stateDir, handle.name).serialSocket);
   },
 
   async isRunning(handle, ctx) {
@@ -42,6 +50,8 @@ export const qemuProvider: VmProvider = {
   },
 
   async destroy(handle, ctx) {
+    const details = qemuDetails({ details: handle.details ?? {} });
+    if (details.exec === 'ssh' && handle.ip) await closeSshMaster(handle.ip, sshAccess(String(details.dir)));
     await destroyQemuVm(ctx.labName, handle.name, ctx.stateDir);
   },
 

@@ -70,6 +70,13 @@ export interface QemuDetails {
   qmpSocket: string;
   consoleLog: string;
   managementMac?: string;
+  /** `ssh` for disk VMs (exec over SSH with the lab's key); absent for the serial agent. */
+  exec?: 'ssh';
+  baseDisk?: string;
+  overlay?: string;
+  seed?: string;
+  sshKey?: string;
+  sshControl?: string;
 }
 
 /** The qemu provider's own view of a handle's details. */
