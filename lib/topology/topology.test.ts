@@ -1,3 +1,4 @@
+import { topologyErrorOf } from '../testing/topology-errors.ts';
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,15 +12,7 @@ bridge: { name: tbr0, subnet: 10.9.0.0/24 }
 nodes:
 `;
 
-function errorOf(text: string): TopologyError {
-  try {
-    parseTopology(text, 'test.yaml');
-  } catch (error) {
-    if (error instanceof TopologyError) return error;
-    throw error;
-  }
-  throw new Error('expected a TopologyError');
-}
+const errorOf = (text: string) => topologyErrorOf(() => parseTopology(text, 'test.yaml'));
 
 describe('topology', () => {
   it('resolves the embedded default to the seed addresses', () => {

@@ -1,3 +1,4 @@
+import { topologyErrorOf } from '../testing/topology-errors.ts';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,15 +10,7 @@ import { loadTopology, parseTopology } from './load.ts';
 // Issue 9, items 5, 7 and 12: what the topology loader must refuse, and how fast.
 const base = (subnet: string, extra = '') => `name: t1\nbridge: { name: tbr0, subnet: ${subnet} }\n${extra}nodes:\n  - { name: a, kind: container }\n`;
 
-function errorOf(text: string): TopologyError {
-  try {
-    parseTopology(text, 'test.yaml');
-  } catch (error) {
-    if (error instanceof TopologyError) return error;
-    throw error;
-  }
-  throw new Error('expected a TopologyError');
-}
+const errorOf = (text: string) => topologyErrorOf(() => parseTopology(text, 'test.yaml'));
 
 describe('topology safety: subnets must be private (item 5)', () => {
   for (const subnet of ['11.0.0.0/8', '224.0.0.0/24', '0.0.0.0/8', '169.254.0.0/16', '8.8.8.0/24', '172.32.0.0/16', '100.128.0.0/16']) {

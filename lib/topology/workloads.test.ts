@@ -1,3 +1,4 @@
+import { topologyErrorOf } from '../testing/topology-errors.ts';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,15 +23,7 @@ function parse(nodes: string) {
   return parseTopology(lab(nodes), file);
 }
 
-function refusal(nodes: string): TopologyError {
-  try {
-    parse(nodes);
-  } catch (error) {
-    if (error instanceof TopologyError) return error;
-    throw error;
-  }
-  throw new Error('expected a TopologyError');
-}
+const refusal = (nodes: string) => topologyErrorOf(() => parse(nodes));
 
 describe('container workload fields', () => {
   it('keeps `node` (and no image) as the built-in image with every service', () => {

@@ -1,14 +1,19 @@
 import type { ServiceName } from '../../topology/schema.ts';
 
-/** Everything the guest's init learns from the kernel command line (see lab/images/vm/init.sh). */
-export interface GuestParams {
-  name: string;
+/** The hybrid NIC as a guest is told it (kernel command line or cloud-init seed). */
+export interface GuestNetwork {
   ip: string;
   prefix: number;
   gateway: string;
   dnsServer: string;
   dnsDomain: string;
+  /** The stable MAC the provider gives the hybrid NIC. */
   mac: string;
+}
+
+/** Everything the guest's init learns from the kernel command line (see lab/images/vm/init.sh). */
+export interface GuestParams extends GuestNetwork {
+  name: string;
   services: readonly ServiceName[];
   /** MAC of the optional management NIC. */
   managementMac?: string;

@@ -54,7 +54,7 @@ describe.skipIf(!canRun)('qemu disk VMs: bad input and failure (needs root + qem
     expect(again).toMatchObject({ hash: result.hash, built: false });
     const unknown = await cli(['image', 'build', 'vm-ubuntu']);
     expect(unknown.exitCode).toBe(2);
-    expect(unknown.stderr).toMatch(/recipe: unknown image recipe \(got "vm-ubuntu"\)\. Fix: use one of vm-debian/);
+    expect(unknown.stderr).toMatch(/recipe: unknown image recipe \(got "vm-ubuntu"\)\. Fix: use one of debian, vm-debian/);
   }, 25 * 60_000);
 
   it('a disk file in another format is refused naming the VM, the file and the fix, before anything is made', async () => {

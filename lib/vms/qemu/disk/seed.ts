@@ -1,18 +1,13 @@
 import { shortHash } from '../../../common/hash.ts';
 import { stringify } from 'yaml';
+import type { GuestNetwork } from '../cmdline.ts';
 import type { QemuNodeOptions } from '../options.ts';
 
 /** What the NoCloud seed says about one VM: who it is, its hybrid NIC and what to run. */
-export interface SeedInputs {
+export interface SeedInputs extends GuestNetwork {
   labName: string;
   nodeName: string;
-  ip: string;
-  prefix: number;
-  gateway: string;
-  dnsServer: string;
-  dnsDomain: string;
-  /** The stable MAC the provider gives the hybrid NIC: netplan matches the NIC by it. */
-  mac: string;
+  /** netplan matches the NIC by `mac`. */
   sshPublicKey: string;
   cloudInit?: QemuNodeOptions['cloudInit'];
 }
