@@ -4,27 +4,25 @@ import { elapsedNs, EVENT_LIMIT, PENDING_LIMIT, RESERVOIR_SIZE, type PacketAnaly
 import { EventList, evictOldest, Reservoir } from './bounded.ts';
 import { IcmpErrorTally, type IcmpError } from './icmp-errors.ts';
 
-/** An echo request and its reply, matched on addresses, identifier and sequence. */
-export interface IcmpEchoPair {
+/** An echo request as the capture saw it: addresses, identifier, sequence, frame. */
+export interface EchoRequest {
   ipVersion: 4 | 6;
   from: string;
   to: string;
   id: number;
   seq: number;
   requestFrame: number;
+}
+
+/** An echo request and its reply, matched on addresses, identifier and sequence. */
+export interface IcmpEchoPair extends EchoRequest {
   replyFrame: number;
   /** Exact round trip in integer nanoseconds; rttMs is the same value in milliseconds. */
   rttNs: number;
   rttMs: number;
 }
 
-export interface UnansweredEcho {
-  ipVersion: 4 | 6;
-  from: string;
-  to: string;
-  id: number;
-  seq: number;
-  requestFrame: number;
+export interface UnansweredEcho extends EchoRequest {
   time: string;
 }
 
