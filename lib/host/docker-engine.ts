@@ -21,7 +21,8 @@ export async function ensureDockerEngine(): Promise<boolean> {
   if (await dockerEngineReachable()) return false;
   if (!(await hasProgram('dockerd'))) throw new SetupError('the Docker engine (dockerd) is not installed. Fix: run `npx hybrid-lab setup` (installs docker.io)');
   const log = openSync(DOCKERD_LOG, 'a');
-  const child = spawn('dockerd', [], { detached: true, stdio: ['ignore', log, log] });
+  // cwd /: the daemon outlives the caller, whose directory may be removed.
+  const child = spawn('dockerd', [], { detached: true, cwd: '/', stdio: ['ignore', log, log] });
   child.unref();
   try {
     await waitFor('the Docker engine to answer', async () => ((await dockerEngineReachable()) ? true : undefined), { timeoutMs: 60_000, intervalMs: 250 });

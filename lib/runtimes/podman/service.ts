@@ -24,7 +24,8 @@ export async function ensurePodmanService(answers: () => Promise<boolean>): Prom
   const socket = podmanSocket();
   await mkdir(dirname(socket), { recursive: true });
   const log = openSync(PODMAN_SERVICE_LOG, 'a');
-  const child = spawn('podman', ['system', 'service', '--time', '0', `unix://${socket}`], { detached: true, stdio: ['ignore', log, log] });
+  // cwd /: the service outlives the caller; if the caller's directory is removed, conmon cannot start containers ("Failed to get working directory").
+  const child = spawn('podman', ['system', 'service', '--time', '0', `unix://${socket}`], { detached: true, cwd: '/', stdio: ['ignore', log, log] });
   child.unref();
   try {
     await waitFor('the podman API service to answer', async () => ((await answers()) ? true : undefined), { timeoutMs: 60_000, intervalMs: 250 });
