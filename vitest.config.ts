@@ -45,6 +45,19 @@ export default defineConfig({
           sequence: { groupOrder: 2 },
         },
       },
+      {
+        test: {
+          // The original design's scenarios (lab/examples/<scenario>/): each file brings its own lab
+          // up through the public API, checks it as a user's suite would, and takes it down.
+          name: 'scenarios',
+          include: ['lab/examples/**/*.test.ts'],
+          globalSetup: ['lib/testing/build-dist.ts'],
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 900_000,
+          sequence: { groupOrder: 3 },
+        },
+      },
     ],
   },
 });
