@@ -1,8 +1,7 @@
 import { step, type ProgressReporter } from '../common/progress.ts';
-import type { Topology } from '../topology/topology.ts';
+import type { ResolvedVmNode, Topology } from '../topology/topology.ts';
 import { loadVmProvider } from '../vms/registry.ts';
 import type { VmHandle, VmLabContext } from '../vms/provider.ts';
-import type { VmNodeSpec } from '../topology/schema.ts';
 import { isolationRules } from '../net/iptables.ts';
 import { ensureRules, type Track } from './up-steps.ts';
 import type { LabResource, StateStore } from './state.ts';
@@ -15,7 +14,7 @@ import { vmContext } from './vm-context.ts';
  */
 export async function ensureVms(topology: Topology, store: StateStore, reporter: ProgressReporter, track: Track): Promise<void> {
   const ctx = vmContext(topology, reporter);
-  const vms = topology.nodes.filter((node): node is VmNodeSpec & { ip: string } => node.kind === 'vm');
+  const vms = topology.nodes.filter((node): node is ResolvedVmNode => node.kind === 'vm');
   const prepared = new Map<string, Promise<void>>();
   const prepare = (providerName: string) => {
     if (!prepared.has(providerName)) prepared.set(providerName, loadVmProvider(providerName).then((provider) => step(reporter, `${providerName} provider ready`, () => provider.prepare(ctx))));
@@ -30,7 +29,7 @@ export async function ensureVms(topology: Topology, store: StateStore, reporter:
 }
 
 /** The running VM's handle: the recorded one if it still runs, else a freshly started VM. */
-async function ensureVm(node: VmNodeSpec & { ip: string }, topology: Topology, store: StateStore, ctx: VmLabContext, track: Track, prepare: () => Promise<void>): Promise<VmHandle> {
+async function ensureVm(node: ResolvedVmNode, topology: Topology, store: StateStore, ctx: VmLabContext, track: Track, prepare: () => Promise<void>): Promise<VmHandle> {
   const provider = await loadVmProvider(node.provider);
   const id = `${topology.name}-${node.name}`;
   const recorded = store.find('vm', id);

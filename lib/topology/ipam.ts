@@ -64,7 +64,7 @@ export function addressConflict(plan: AddressPlan, ip: number): string | undefin
  */
 export function allocateAddresses(
   plan: AddressPlan,
-  requested: ReadonlyArray<{ name: string; ip?: string }>,
+  requested: ReadonlyArray<{ name: string; ip?: string; field?: string }>,
 ): Map<string, string> {
   const taken = new Set<number>(requested.flatMap((node) => (node.ip ? [ipToInt(node.ip)] : [])));
   const assigned = new Map<string, string>();
@@ -83,10 +83,10 @@ export function allocateAddresses(
     }
     if (cursor > plan.poolEnd) {
       throw new TopologyError(
-        `nodes[${index}].ip`,
+        node.field ?? `nodes[${index}].ip`,
         undefined,
         `address pool ${intToIp(plan.poolStart)}-${intToIp(plan.poolEnd)} is exhausted for node "${node.name}"`,
-        'widen ipam.poolStart/poolEnd, drop reservations, or give the node a static ip',
+        'widen the pool (ipam.poolStart/poolEnd, or the subnet), drop reservations, or give the node a static ip',
       );
     }
     taken.add(cursor);

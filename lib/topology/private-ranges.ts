@@ -15,10 +15,10 @@ export function isPrivateAddress(ip: string): boolean {
   return PRIVATE_IPV4_RANGES.some((range) => cidrContains(range, ipToInt(ip)));
 }
 
-export function checkPrivateSubnet(subnet: Cidr, text: string): void {
+export function checkPrivateSubnet(subnet: Cidr, text: string, field = 'bridge.subnet'): void {
   if (isPrivateSubnet(subnet)) return;
   throw new TopologyError(
-    'bridge.subnet',
+    field,
     text,
     `${formatCidr(subnet)} is not private address space: the lab would route addresses that belong to other networks`,
     `use a subnet inside ${PRIVATE_IPV4_RANGES.map(formatCidr).join(', ')} (e.g. 10.0.5.0/24)`,

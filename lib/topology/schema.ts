@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CONTAINER_RUNTIME_NAMES } from '../runtimes/registry.ts';
 import { checkProviderOptions, VM_PROVIDERS, VM_PROVIDER_NAMES } from '../vms/registry.ts';
+import { networkSchema, nicSchema } from './network-schema.ts';
 import { BUILTIN_IMAGE, buildField, envField, fileCopy, imageField, readinessField, servedPort, volumeMount } from './workload-schema.ts';
 
 /** Separates the problem from the fix inside a zod message, so errors can name both. */
@@ -39,6 +40,8 @@ const containerNode = z
     name: nodeName,
     kind: z.literal('container'),
     ip: ipField.optional(),
+    /** One NIC per network the node sits on (instead of ip, which is a NIC on the first network). */
+    nics: z.array(nicSchema).min(1).optional(),
     /** Any image reference; `node` (the default) is the built-in image with the test services. */
     image: imageField.optional(),
     /** A Dockerfile context built through the runtime, cached by content (instead of image). */
@@ -84,6 +87,7 @@ const vmNode = z
     name: nodeName,
     kind: z.literal('vm'),
     ip: ipField.optional(),
+    nics: z.array(nicSchema).min(1).optional(),
     provider: z.enum(VM_PROVIDER_NAMES, { message: `unknown VM provider${FIX}use one of ${VM_PROVIDER_NAMES.join(', ')}` }).default('qemu'),
     memoryMb: z.number().int().min(96, `too little memory for the guest${FIX}give at least 96`).max(65536).default(128),
     cpus: z.number().int().min(1).max(64).default(1),
@@ -140,6 +144,7 @@ export const topologySchema = z.strictObject({
   name: nodeName.describe('lab name, used to label every resource'),
   /** Container engine that runs the lab's containers (and its DNS container). */
   runtime: z.enum(CONTAINER_RUNTIME_NAMES, { message: `unknown container runtime${FIX}use one of ${CONTAINER_RUNTIME_NAMES.join(', ')}` }).default('docker'),
+  /** A lab of one segment: its bridge (default hybr0, 10.0.1.0/24). Labs of several segments use `networks:`. */
   bridge: z
     .strictObject({
       name: z
@@ -150,7 +155,9 @@ export const topologySchema = z.strictObject({
       /** Defaults to the first host address of the subnet. */
       gateway: ipField.optional(),
     })
-    .default({ name: 'hybr0', subnet: '10.0.1.0/24' }),
+    .optional(),
+  /** Several segments, the first being the primary one (its DNS address is `dns.address`). */
+  networks: z.array(networkSchema).min(1, `a lab needs at least one network${FIX}list one, or remove networks: to get the default bridge`).max(32).optional(),
   dns: z
     .strictObject({
       /** Defaults to the second host address of the subnet. */
@@ -171,7 +178,7 @@ export const topologySchema = z.strictObject({
       /** Addresses or ranges (a-b) never handed out. */
       reserved: z.array(z.string()).default([]),
     })
-    .default({ reserved: [] }),
+    .optional(),
   host: z
     .strictObject({
       ipForward: z.boolean().default(true),

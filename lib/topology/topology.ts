@@ -1,7 +1,48 @@
+import type { NetworkMode } from './network-schema.ts';
 import type { Budgets, NodeSpec, ParsedTopology } from './schema.ts';
 
-/** A node after validation and address allocation: every field known. */
-export type ResolvedNode = NodeSpec & { ip: string };
+/** One segment of the lab after validation: a bridge with its mode, addresses and DHCP service. */
+export interface ResolvedNetwork {
+  name: string;
+  bridge: string;
+  mode: NetworkMode;
+  subnet: string;
+  prefix: number;
+  /** The host's address on the bridge. */
+  gateway: string;
+  /** The lab DNS container's address on this segment. */
+  dns: string;
+  ipv6?: { subnet: string; prefix: number; gateway: string; dns: string };
+  dhcp?: {
+    start: string;
+    end: string;
+    leaseTime: string;
+    reservations: Array<{ mac: string; ip: string; name?: string }>;
+  };
+}
+
+/** A node's attachment to one network. */
+export interface ResolvedNic {
+  network: string;
+  /** Static or reserved IPv4 address; absent for a dynamic DHCP lease (known once the lease is taken). */
+  ip?: string;
+  dhcp: boolean;
+  ipv6?: string;
+  slaac: boolean;
+  mac?: string;
+}
+
+/**
+ * A node after validation and address allocation. `ip` is its first NIC's IPv4 address (on the
+ * first network it names); empty only for a VM whose first NIC takes a dynamic DHCP lease.
+ */
+export type ResolvedNode = WithNics<NodeSpec>;
+
+/** A VM node after resolution; provider-only fields (lib/vms/registry.ts) are read by their provider. */
+export type ResolvedVmNode = Extract<ResolvedNode, { kind: 'vm' }> & { [providerOption: string]: unknown };
+
+/** A node spec with its NICs resolved (distributes over the node kinds). */
+export type WithNics<N> = N extends unknown ? Omit<N, 'nics'> & { ip: string; nics: ResolvedNic[] } : never;
 
 /** The single source of truth for a lab: what `up` builds and `down`/suites rely on. */
 export interface Topology {
@@ -12,7 +53,10 @@ export interface Topology {
   hash: string;
   /** Container runtime of the lab (docker, podman). Older state files lack it: docker. */
   runtime?: string;
+  /** The first network's bridge (the lab's primary segment, where the DNS server is `dns.address`). */
   bridge: { name: string; subnet: string; prefix: number; gateway: string };
+  /** Every segment, the primary first. Older state files lack it: one network from `bridge`. */
+  networks?: ResolvedNetwork[];
   dns: { address: string; domain: string; upstreams: string[] };
   host: ParsedTopology['host'];
   nodes: ResolvedNode[];
