@@ -1,9 +1,31 @@
 import { z } from 'zod';
 import { topologySchema } from '../../topology/schema.ts';
+import { NETWORK_MODES } from '../../topology/network-schema.ts';
 import { schemaId } from '../output.ts';
 
 // The JSON documents the CLI prints with --json, as zod schemas: the JSON Schema files in
 // schemas/ are generated from these, and the tests parse the CLI's real output with them.
+
+const resolvedNetwork = z.strictObject({
+  name: z.string(),
+  bridge: z.string(),
+  mode: z.enum(NETWORK_MODES),
+  subnet: z.string(),
+  prefix: z.number().int(),
+  gateway: z.string(),
+  dns: z.string(),
+  ipv6: z.strictObject({ subnet: z.string(), prefix: z.number().int(), gateway: z.string(), dns: z.string() }).optional(),
+  dhcp: z.strictObject({ start: z.string(), end: z.string(), leaseTime: z.string(), reservations: z.array(z.strictObject({ mac: z.string(), ip: z.string(), name: z.string().optional() })) }).optional(),
+});
+
+const resolvedNic = z.strictObject({
+  network: z.string(),
+  ip: z.string().optional().describe('absent for a dynamic DHCP lease'),
+  dhcp: z.boolean(),
+  ipv6: z.string().optional(),
+  slaac: z.boolean(),
+  mac: z.string().optional(),
+});
 
 const tag = (name: string) => z.literal(schemaId(name)).describe(`document type and shape version`);
 
@@ -84,6 +106,8 @@ export const documentSchemas = {
     runtime: z.string().optional().describe('container runtime (docker, podman)'),
     warnings: z.array(z.string()).optional().describe('valid but noteworthy choices'),
     bridge: z.strictObject({ name: z.string(), subnet: z.string(), prefix: z.number().int(), gateway: z.string() }),
+    networks: z.array(resolvedNetwork).describe('every segment, the primary first'),
+    nodes: z.array(z.looseObject({ name: z.string(), kind: z.enum(['container', 'vm']), ip: z.string().describe('first NIC\'s IPv4 address; empty for a dynamic DHCP lease'), nics: z.array(resolvedNic) })),
   }),
   'test-run': z.strictObject({
     schema: tag('test-run'),
