@@ -13,7 +13,9 @@ const phase = z.enum(['planned', 'created']);
 
 const iptablesRule = z.strictObject({
   family: z.enum(['ipv4', 'ipv6']).optional(),
-  chain: z.enum(['FORWARD', 'DOCKER-USER', 'INPUT']),
+  /** Absent in older state files: filter. */
+  table: z.enum(['filter', 'nat']).optional(),
+  chain: z.enum(['FORWARD', 'DOCKER-USER', 'INPUT', 'PREROUTING', 'OUTPUT', 'POSTROUTING']),
   spec: z.array(z.string().max(200)).max(40),
   purpose: z.string().max(300),
 });
@@ -38,7 +40,7 @@ export const recordedResourceSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('vm'), id: resourceName, node: dnsLabel, provider: z.string().regex(/^[a-z0-9-]+$/), handle: vmHandle.optional(), phase }),
 ]);
 
-const sysctlChange = z.strictObject({ key: z.string().regex(/^net\.[a-z0-9_.-]+$/), before: z.string(), after: z.string() });
+const sysctlChange = z.strictObject({ key: z.string().regex(/^net\.[a-zA-Z0-9_.-]+$/), before: z.string(), after: z.string() });
 
 /** The topology as `up` resolved it; the fields `down` relies on are checked, the rest carried. */
 const storedTopology = z.looseObject({

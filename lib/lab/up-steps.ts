@@ -15,6 +15,7 @@ import type { Topology } from '../topology/topology.ts';
 import { dnsDir, hostsDir } from './dns-paths.ts';
 import { containerName, dnsContainerName, labNetworkName } from './names.ts';
 import type { LabResource, StateStore } from './state.ts';
+import { labForwardRules, removeStaleForwardRules } from './port-forwards.ts';
 import { applySysctls } from './sysctls.ts';
 import { describeResource, removeResource } from './teardown.ts';
 
@@ -33,15 +34,16 @@ export async function ensureResource(store: StateStore, resource: LabResource, e
   await store.markCreated(entry);
 }
 
-/** Bridge with the gateway address, sysctls, the forwarding rules the lab promises and the host's INPUT guard. */
+/** Bridge with the gateway address, sysctls, the forwarding rules the lab promises, the host's INPUT guard and the port forwards. */
 export async function ensureNetwork(topology: Topology, store: StateStore, reporter: ProgressReporter, track: Track): Promise<void> {
   const { name: bridge, gateway, prefix } = topology.bridge;
   const alias = labInterfaceAlias(topology.name, 'bridge');
   // `up` checked before anything was made that the bridge is absent or carries this lab's alias.
   await ensureResource(store, { kind: 'bridge', id: bridge }, () => linkExists(bridge), () => createBridge(bridge, `${gateway}/${prefix}`, alias), reporter, track);
   await applySysctls(topology, store, reporter);
-  await ensureRules(labRules(topology.name, bridge), store, reporter, track);
-  await ensureRules(hostInputRules(topology.name, bridge, topology.host.acceptFromLab ?? []), store, reporter, track);
+  await removeStaleForwardRules(topology, store, reporter);
+  // One iptables-restore per family for all of them (nat rules of the port forwards included).
+  await ensureRules([...labRules(topology.name, bridge), ...hostInputRules(topology.name, bridge, topology.host.acceptFromLab ?? []), ...labForwardRules(topology)], store, reporter, track);
 }
 
 /**

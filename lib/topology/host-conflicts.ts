@@ -1,6 +1,7 @@
 import { run } from '../common/run.ts';
 import { TopologyError } from '../common/errors.ts';
 import { labInterfaceAlias, linkInfo } from '../net/bridge.ts';
+import { checkPortForwardsAgainstHost } from './host-ports.ts';
 import { cidrsOverlap, formatCidr, parseCidr, type Cidr } from './ipv4.ts';
 import type { Topology } from './topology.ts';
 
@@ -65,4 +66,5 @@ export async function checkBridgeAgainstHost(topology: Topology): Promise<{ brid
 export async function checkTopologyAgainstHost(topology: Topology): Promise<void> {
   const { bridgeIsOurs } = await checkBridgeAgainstHost(topology);
   checkSubnetAgainstHost(topology, await readHostRoutes(), bridgeIsOurs);
+  await checkPortForwardsAgainstHost(topology);
 }

@@ -13,6 +13,7 @@ import {
   parseCidr,
 } from './ipv4.ts';
 import { AddressRanges, addressConflict, allocateAddresses, parseReservation, type AddressPlan } from './ipam.ts';
+import { checkPortForwards } from './port-forwards.ts';
 import { checkPrivateSubnet } from './private-ranges.ts';
 import type { ParsedTopology } from './schema.ts';
 import { resolveVmDiskPaths } from './vm-disks.ts';
@@ -51,6 +52,7 @@ export function resolveTopology(parsed: ParsedTopology, source: string): Topolog
 
   const addresses = allocateAddresses(plan, parsed.nodes);
   const nodes = resolveVmDiskPaths(resolveWorkloads(parsed.nodes, source), source).map((node) => ({ ...node, ip: addresses.get(node.name)! }));
+  checkPortForwards({ nodes, bridge: { ...parsed.bridge, prefix: subnet.prefix, gateway: intToIp(gateway) } });
   const resolved: Omit<Topology, 'hash'> = {
     name: parsed.name,
     source,
