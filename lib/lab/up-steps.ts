@@ -15,7 +15,7 @@ import type { Topology } from '../topology/topology.ts';
 import { dnsDir, hostsDir } from './dns-paths.ts';
 import { containerName, dnsContainerName, labNetworkName } from './names.ts';
 import type { LabResource, StateStore } from './state.ts';
-import { labForwardRules, removeStaleForwardRules } from './port-forwards.ts';
+import { labForwardRules } from './port-forwards.ts';
 import { applySysctls } from './sysctls.ts';
 import { describeResource, removeResource } from './teardown.ts';
 
@@ -41,7 +41,6 @@ export async function ensureNetwork(topology: Topology, store: StateStore, repor
   // `up` checked before anything was made that the bridge is absent or carries this lab's alias.
   await ensureResource(store, { kind: 'bridge', id: bridge }, () => linkExists(bridge), () => createBridge(bridge, `${gateway}/${prefix}`, alias), reporter, track);
   await applySysctls(topology, store, reporter);
-  await removeStaleForwardRules(topology, store, reporter);
   // One iptables-restore per family for all of them (nat rules of the port forwards included).
   await ensureRules([...labRules(topology.name, bridge), ...hostInputRules(topology.name, bridge, topology.host.acceptFromLab ?? []), ...labForwardRules(topology)], store, reporter, track);
 }
