@@ -206,4 +206,13 @@ describe('a lab with port forwards', () => {
     expect(await getFromOutside(`http://${OUTSIDE.hostIp}:${ports.outside}/`)).toBe('error: ECONNREFUSED');
     expect(existsSync(`/proc/sys/net/ipv4/conf/${BRIDGE}`)).toBe(false);
   });
+
+  it('a forward rule a crashed up left without a state file is found by its comment and removed by down', async () => {
+    const spec = ['-d', '127.0.0.1/32', '-p', 'tcp', '-m', 'tcp', '--dport', String(ports.web), '-m', 'comment', '--comment', `hybrid-lab:${LAB}`, '-j', 'DNAT', '--to-destination', `${WEB}:80`];
+    await run('iptables', ['-w', '-t', 'nat', '-A', 'OUTPUT', ...spec]);
+    expect(await readState(LAB)).toBeUndefined();
+    const result = await downLab(LAB, undefined, silentReporter);
+    expect(result.leftovers).toEqual(['1 iptables rule(s)']);
+    expect(await labRemains(LAB, BRIDGE)).toEqual(NOTHING_LEFT);
+  });
 });

@@ -64,7 +64,7 @@ export const hostPublishField = z.union([z.number(), z.string()], { message: `no
   if (typeof parsed !== 'string') return parsed;
   context.addIssue({ code: 'custom', message: parsed });
   return z.NEVER;
-});
+}).describe(`publish this port on the host (a port forward): 8080 (on ${DEFAULT_PUBLISH_ADDRESS}), "ADDRESS:PORT" or "[IPV6]:PORT"; 0.0.0.0 is every host address`);
 
 /** Whether a host address is loopback (127.0.0.0/8, ::1): reached only through the host's OUTPUT path. */
 export function isLoopbackAddress(address: string): boolean {
