@@ -49,6 +49,10 @@ describe('port forwards in a topology', () => {
     ]);
   });
 
+  it('allows a loopback forward without host forwarding', () => {
+    expect(portForwards(parse('  - { name: a, kind: container, ports: [{ port: 80, host: 8080 }] }\nhost: { ipForward: false }\n'))).toHaveLength(1);
+  });
+
   it('allows one host port on two addresses and on both protocols', () => {
     const topology = parse(`  - { name: a, kind: container, ports: [{ port: 80, host: 8080 }, { port: 7, protocol: udp, host: 8080 }] }
   - { name: b, kind: container, ports: [{ port: 80, host: "10.9.1.1:8080" }] }
@@ -77,6 +81,7 @@ describe('port forwards in a topology', () => {
       'nodes[0].ports[1].host',
       /already published by nodes\[0\].ports\[0\].host \(node a, on 0.0.0.0\)/,
     ],
+    ['a forward on a host address with host.ipForward: false', '  - { name: a, kind: container, ports: [{ port: 80, host: "0.0.0.0:8080" }] }\nhost: { ipForward: false }\n', 'nodes[0].ports[0].host', /routed by the host to a, and host.ipForward is false.*Fix: publish on 127.0.0.1/],
     ['an IPv6 host address on an IPv4 lab', '  - { name: a, kind: container, ports: [{ port: 80, host: "[::1]:8080" }] }\n', 'nodes[0].ports[0].host', /IPv6 host address needs an IPv6 address on node a.*Fix: publish on an IPv4 address, e.g. host: "127.0.0.1:8080"/],
   ];
   for (const [title, nodes, field, message] of cases) it(`refuses ${title}, naming file, field, value and fix`, () => {

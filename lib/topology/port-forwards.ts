@@ -1,5 +1,5 @@
 import { TopologyError } from '../common/errors.ts';
-import { formatHostEndpoint, isWildcardAddress, type HostPublish } from './port-publish.ts';
+import { formatHostEndpoint, isLoopbackAddress, isWildcardAddress, type HostPublish } from './port-publish.ts';
 import type { Topology } from './topology.ts';
 
 /** One port forward of a lab: host address and port -> a node's address and port (DNAT). */
@@ -42,11 +42,15 @@ export function hostEndpointsOverlap(a: { protocol: string; host: Pick<HostPubli
 /**
  * What the schema cannot see across nodes: a host port is published once per (address,
  * protocol) in the lab, and a forward needs an address of its family on the node (the lab's
- * networks are IPv4 today, so an IPv6 host address has nothing to reach yet).
+ * networks are IPv4 today, so an IPv6 host address has nothing to reach yet). A forward that
+ * packets from outside the host reach is routed by the host: it needs host.ipForward.
  */
-export function checkPortForwards(topology: ForwardSource): void {
+export function checkPortForwards(topology: ForwardSource & { host?: { ipForward: boolean } }): void {
   const seen: PortForward[] = [];
   for (const forward of portForwards(topology)) {
+    if (topology.host?.ipForward === false && !isLoopbackAddress(forward.host.address)) {
+      throw new TopologyError(forward.field, formatHostEndpoint(forward.host), `a forward on ${forward.host.address} is routed by the host to ${forward.node}, and host.ipForward is false`, `publish on 127.0.0.1 (the host's own connections need no forwarding), or remove host.ipForward: false`);
+    }
     if (forward.host.family === 'ipv6') {
       throw new TopologyError(forward.field, formatHostEndpoint(forward.host), `an IPv6 host address needs an IPv6 address on node ${forward.node} to forward to, and the lab's network is IPv4 only`, `publish on an IPv4 address, e.g. host: "127.0.0.1:${forward.host.port}"`);
     }

@@ -52,7 +52,7 @@ export function resolveTopology(parsed: ParsedTopology, source: string): Topolog
 
   const addresses = allocateAddresses(plan, parsed.nodes);
   const nodes = resolveVmDiskPaths(resolveWorkloads(parsed.nodes, source), source).map((node) => ({ ...node, ip: addresses.get(node.name)! }));
-  checkPortForwards({ nodes, bridge: { ...parsed.bridge, prefix: subnet.prefix, gateway: intToIp(gateway) } });
+  checkPortForwards({ nodes, bridge: { ...parsed.bridge, prefix: subnet.prefix, gateway: intToIp(gateway) }, host: parsed.host });
   const resolved: Omit<Topology, 'hash'> = {
     name: parsed.name,
     source,
