@@ -77,7 +77,7 @@ function iptablesCommand(rule: Pick<IptablesRule, 'family'>): string {
   return rule.family === 'ipv6' ? 'ip6tables' : 'iptables';
 }
 
-/** The rule's table as iptables arguments. */
+/** The rule's table: filter when unset (rules recorded before nat rules existed). */
 export function tableOf(rule: Pick<IptablesRule, 'table'>): 'filter' | 'nat' {
   return rule.table ?? 'filter';
 }
