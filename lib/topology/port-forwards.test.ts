@@ -82,7 +82,8 @@ describe('port forwards in a topology', () => {
       /already published by nodes\[0\].ports\[0\].host \(node a, on 0.0.0.0\)/,
     ],
     ['a forward on a host address with host.ipForward: false', '  - { name: a, kind: container, ports: [{ port: 80, host: "0.0.0.0:8080" }] }\nhost: { ipForward: false }\n', 'nodes[0].ports[0].host', /routed by the host to a, and host.ipForward is false.*Fix: publish on 127.0.0.1/],
-    ['an IPv6 host address on an IPv4 lab', '  - { name: a, kind: container, ports: [{ port: 80, host: "[::1]:8080" }] }\n', 'nodes[0].ports[0].host', /IPv6 host address needs an IPv6 address on node a.*Fix: publish on an IPv4 address, e.g. host: "127.0.0.1:8080"/],
+    ['IPv6 loopback', '  - { name: a, kind: container, ports: [{ port: 80, host: "[::1]:8080" }] }\n', 'nodes[0].ports[0].host', /::1 cannot be DNATed to a node: Linux has no route_localnet for IPv6.*Fix: publish on 127.0.0.1 \(host: 8080\)/],
+    ['an IPv6 host address on an IPv4 lab', '  - { name: a, kind: container, ports: [{ port: 80, host: "[fd00::2]:8080" }] }\n', 'nodes[0].ports[0].host', /IPv6 host address needs an IPv6 address on node a.*Fix: publish on an IPv4 address, e.g. host: "127.0.0.1:8080"/],
   ];
   for (const [title, nodes, field, message] of cases) it(`refuses ${title}, naming file, field, value and fix`, () => {
     const error = refusal(nodes);

@@ -51,6 +51,9 @@ export function checkPortForwards(topology: ForwardSource & { host?: { ipForward
     if (topology.host?.ipForward === false && !isLoopbackAddress(forward.host.address)) {
       throw new TopologyError(forward.field, formatHostEndpoint(forward.host), `a forward on ${forward.host.address} is routed by the host to ${forward.node}, and host.ipForward is false`, `publish on 127.0.0.1 (the host's own connections need no forwarding), or remove host.ipForward: false`);
     }
+    if (forward.host.family === 'ipv6' && isLoopbackAddress(forward.host.address)) {
+      throw new TopologyError(forward.field, formatHostEndpoint(forward.host), 'connections to ::1 cannot be DNATed to a node: Linux has no route_localnet for IPv6, so the packet would never leave the host', `publish on 127.0.0.1 (host: ${forward.host.port}) and connect to 127.0.0.1:${forward.host.port}`);
+    }
     if (forward.host.family === 'ipv6') {
       throw new TopologyError(forward.field, formatHostEndpoint(forward.host), `an IPv6 host address needs an IPv6 address on node ${forward.node} to forward to, and the lab's network is IPv4 only`, `publish on an IPv4 address, e.g. host: "127.0.0.1:${forward.host.port}"`);
     }
