@@ -88,6 +88,8 @@ const vmNode = z
     memoryMb: z.number().int().min(96, `too little memory for the guest${FIX}give at least 96`).max(65536).default(128),
     cpus: z.number().int().min(1).max(64).default(1),
     services: services.default([...serviceNames]),
+    /** Ports the guest serves beyond the built-in services (e.g. a program it starts), with optional SRV service names. */
+    ports: z.array(servedPort).optional(),
     ...providerOptionFields,
   })
   .superRefine((node, context) => {
