@@ -47,7 +47,7 @@ async function resolveAt(from: LabNode, fqdn: string): Promise<string> {
   return address;
 }
 
-/** A user's image is checked on the ports it declares: TCP connect by name and IP, HTTP where declared. */
+/** A user's image or a VM is checked on the ports it declares: TCP connect by name and IP, HTTP where declared. */
 function declaredPortChecks(from: LabNode, to: LabNode): void {
   for (const served of declaredPorts(lab, to)) {
     if (served.protocol === 'udp') {
@@ -90,10 +90,9 @@ for (const [from, to] of orderedPairs(endpoints(lab))) describe(`connectivity: $
     task.meta.figure = `${result.rttMs[0]?.toFixed(2)} ms`;
   });
 
-  if (!servesBuiltinServices(lab, to)) {
-    declaredPortChecks(from, to);
-    return;
-  }
+  // A user's image and a VM's own programs (initramfs.start, a disk's services): their declared ports.
+  declaredPortChecks(from, to);
+  if (!servesBuiltinServices(lab, to)) return;
 
   it('tcp http by name', async () => {
     const expected = to.kind === 'host' ? 'hello from gateway' : `hello from ${to.name}`;
