@@ -6,6 +6,7 @@ import { SetupError } from '../../common/errors.ts';
 import { shortHash } from '../../common/hash.ts';
 import { run } from '../../common/run.ts';
 import { checkPackagesKnown, debCacheDir } from '../../images/debian/debootstrap-minbase.ts';
+import { memoizedContentKey } from '../../images/input-memo.ts';
 import { packInitramfs } from '../../images/initramfs-archive.ts';
 import { RootfsBuilder, sharedLibraries } from '../../images/rootfs.ts';
 import type { QemuNodeOptions } from './options.ts';
@@ -14,6 +15,8 @@ import type { QemuNodeOptions } from './options.ts';
 const EXTRAS_VERSION = '1';
 /** Where the guest's init finds the commands to start (lab/images/vm/init.sh runs it). */
 export const START_SCRIPT = 'etc/hybrid-lab/start.sh';
+/** apt's package lists: `apt-get update` rewrites files here, which changes the folder. */
+const APT_LISTS = '/var/lib/apt/lists';
 /** Package files a busybox guest never reads. */
 const DROPPED = ['usr/share/doc', 'usr/share/man', 'usr/share/lintian', 'etc/init.d', 'lib/systemd', 'usr/lib/systemd'];
 
@@ -57,25 +60,37 @@ function shellQuote(word: string): string {
 
 /** The package's .deb in the shared Debian download cache (apt's candidate version), downloaded once. */
 async function ensureDeb(name: string, field: string): Promise<string> {
-  await checkPackagesKnown([name], field);
-  const show = await run('apt-cache', ['show', '--no-all-versions', name]);
-  const filename = /^Filename:\s*(\S+)/m.exec(show.stdout)?.[1];
-  const version = /^Version:\s*(\S+)/m.exec(show.stdout)?.[1];
-  if (!filename || !version) throw new SetupError(`apt-cache show ${name} gave no Filename/Version. Fix: run \`apt-get update\``);
-  // apt names downloads with the epoch's colon escaped; the pool file name has no epoch at all.
-  const cached = join(debCacheDir(), basename(filename));
+  const { file, version } = await candidateDeb(name, field);
+  const cached = join(debCacheDir(), file);
   if (existsSync(cached)) return cached;
   await mkdir(debCacheDir(), { recursive: true });
   const work = await mkdtemp(join(debCacheDir(), '.download-'));
   try {
     await run('apt-get', ['download', `${name}=${version}`], { cwd: work, timeoutMs: 600_000 });
-    const [deb] = (await readdir(work)).filter((file) => file.endsWith('.deb'));
+    const [deb] = (await readdir(work)).filter((entry) => entry.endsWith('.deb'));
     if (!deb) throw new SetupError(`apt-get download ${name} produced no .deb file. Fix: check the mirror in /etc/apt/sources.list`);
     await rename(join(work, deb), cached);
     return cached;
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * The pool file name and version apt would install, remembered until apt's lists change:
+ * `apt-cache show` takes seconds on a loaded host, on every `up` otherwise.
+ */
+async function candidateDeb(name: string, field: string): Promise<{ file: string; version: string }> {
+  const remembered = await memoizedContentKey(`initramfs-deb:${name}`, [APT_LISTS], async () => {
+    const show = await run('apt-cache', ['show', '--no-all-versions', name], { allowFailure: true });
+    const filename = /^Filename:\s*(\S+)/m.exec(show.stdout)?.[1];
+    const version = /^Version:\s*(\S+)/m.exec(show.stdout)?.[1];
+    if (show.exitCode === 0 && filename && version) return `${basename(filename)} ${version}`;
+    await checkPackagesKnown([name], field); // the unknown-package error naming the field
+    throw new SetupError(`apt-cache show ${name} gave no Filename/Version. Fix: run \`apt-get update\``);
+  });
+  const [file, version] = remembered.split(' ');
+  return { file, version };
 }
 
 /** The packages' files (minus docs and init scripts), their programs' host libraries, the start script. */
