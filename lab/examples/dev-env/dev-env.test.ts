@@ -20,6 +20,8 @@ const BUDGET_MS = 1000;
 let workDir: string | undefined;
 let topology: Topology | undefined;
 let lab: LiveLab;
+/** Set when beforeAll already took the lab down after a failed up. */
+let tornDown = false;
 let committedIndex: string;
 
 beforeAll(async () => {
@@ -33,14 +35,16 @@ beforeAll(async () => {
     process.stderr.write(`dev-env: lab ${topology.name} up in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
     lab = await openLab(topology.name);
   } catch (error) {
+    // upLab rolled back what it made; down sweeps whatever a crash could have left, and afterAll has nothing more to do.
     await downLab(topology.name, topology, terminalReporter()).catch(() => undefined);
+    tornDown = true;
     throw error;
   }
 });
 
 afterAll(async () => {
   try {
-    if (topology) {
+    if (topology && !tornDown) {
       const started = performance.now();
       const result = await downLab(topology.name, topology, terminalReporter());
       process.stderr.write(`dev-env: lab ${topology.name} down in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
@@ -95,8 +99,9 @@ async function editRound(server: Server, vm: LabNode, round: number, byRename: b
   const connection = new Promise<Socket>((resolve) => server.once('connection', resolve));
   const gateway = topology!.bridge.gateway;
   const poller = vm.exec(['sh', '-c', `{ echo ready; until wget -q -O - '${siteUrl('index.html')}' 2>/dev/null | grep -q '${token}'; do :; done; echo seen; } | nc ${gateway} ${REPORT_PORT}`], { timeoutMs: 60_000 });
-  const socket = await withDeadline(connection, 30_000, `round ${round}: dev-vm connecting to report`);
+  let socket: Socket | undefined;
   try {
+    socket = await withDeadline(connection, 30_000, `round ${round}: dev-vm connecting to report`);
     const nextLine = lineReader(socket);
     expect(await withDeadline(nextLine(), 30_000, `round ${round}: ready`)).toBe('ready');
     const file = join(workDir!, 'site', 'index.html');
@@ -110,11 +115,15 @@ async function editRound(server: Server, vm: LabNode, round: number, byRename: b
       await writeFile(file, content);
     }
     expect(await withDeadline(nextLine(), 30_000, `round ${round}: dev-vm seeing ${token}`)).toBe('seen');
-    return performance.now() - written;
-  } finally {
-    socket.destroy();
+    const delayMs = performance.now() - written;
+    socket.destroy(); // nc in dev-vm exits when the host hangs up
     const result = await poller;
     expect(result.exitCode, `poller in dev-vm: ${result.stderr}`).toBe(0);
+    return delayMs;
+  } catch (error) {
+    socket?.destroy();
+    await poller.catch(() => undefined); // the exec's own timeout bounds this
+    throw error;
   }
 }
 

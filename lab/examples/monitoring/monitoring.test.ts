@@ -12,6 +12,8 @@ const DISCOVERY_DEADLINE_MS = 120_000;
 
 let topology: Topology;
 let lab: LiveLab;
+/** Set when beforeAll already took the lab down after a failed up. */
+let tornDown = false;
 
 beforeAll(async () => {
   topology = await loadTopology(TOPOLOGY_FILE);
@@ -21,13 +23,15 @@ beforeAll(async () => {
     process.stderr.write(`monitoring: lab ${topology.name} up in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
     lab = await openLab(topology.name);
   } catch (error) {
+    // upLab rolled back what it made; down sweeps whatever a crash could have left, and afterAll has nothing more to do.
     await downLab(topology.name, topology, terminalReporter()).catch(() => undefined);
+    tornDown = true;
     throw error;
   }
 });
 
 afterAll(async () => {
-  if (!topology) return;
+  if (!topology || tornDown) return;
   const started = performance.now();
   const result = await downLab(topology.name, topology, terminalReporter());
   process.stderr.write(`monitoring: lab ${topology.name} down in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
