@@ -51,12 +51,16 @@ describe('SRV records in the lab DNS (dnsmasq srv-host)', () => {
     expect(result.stdout).toMatch(/service = 0 0 9100 b\.hybrid\.local/);
   });
 
-  it('a second up with the same file keeps the DNS container (its config did not change)', async () => {
-    const result = await upLab(topology, { reporter: silentReporter });
-    expect(result.created).toEqual([]);
+  it('a node added without a service keeps the DNS container (its config did not change) and resolves live', async () => {
+    const larger = await topologyFromYaml(bothNodes + '  - { name: c, kind: container, ip: 10.0.53.22 }\n');
+    const result = await upLab(larger, { reporter: silentReporter });
+    expect(result.created).toEqual(['container sc3_c']);
+    expect((await queryDns('10.0.53.2', 'c.hybrid.local', 'A')).answers).toEqual(['10.0.53.22']);
+    expect(await srv('_node-exporter._tcp.hybrid.local')).toEqual(['0 0 9100 a.hybrid.local', '0 0 9100 b.hybrid.local']);
+    topology = larger;
   });
 
-  it('follows the nodes: b removed from the file, its records are gone after up', async () => {
+  it('follows the nodes: b (and c) removed from the file, b\'s records are gone after up', async () => {
     const smaller = await topologyFromYaml(onlyA);
     const result = await upLab(smaller, { reporter: silentReporter });
     expect(result.created, 'the DNS container is re-created with the new records').toContain('DNS container sc3-dns');
