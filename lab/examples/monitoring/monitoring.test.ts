@@ -101,6 +101,7 @@ describe('scenario 3: service discovery and monitoring', () => {
       return pending.length === 0 ? { value: activeTargets, why } : { why };
     });
     task.meta.figure = `${expected.size} targets up ${(elapsedMs / 1000).toFixed(1)} s after the lab was up`;
+    process.stderr.write(`monitoring: ${task.meta.figure}\n`);
     // Nothing but the lab's exporters, each found by the SRV lookup (not a static list).
     expect(targets.map((target) => target.labels.instance).sort()).toEqual([...expected.keys()].sort());
     for (const target of targets) expect(target.discoveredLabels.__meta_dns_name).toBe(`_${SERVICE}._tcp.${topology.dns.domain}`);
