@@ -98,7 +98,9 @@ async function editRound(server: Server, vm: LabNode, round: number, byRename: b
   const token = `edit-${round}-${randomBytes(4).toString('hex')}`;
   const connection = new Promise<Socket>((resolve) => server.once('connection', resolve));
   const gateway = topology!.bridge.gateway;
-  const poller = vm.exec(['sh', '-c', `{ echo ready; until wget -q -O - '${siteUrl('index.html')}' 2>/dev/null | grep -q '${token}'; do :; done; echo seen; } | nc ${gateway} ${REPORT_PORT}`], { timeoutMs: 60_000 });
+  // One process per poll (wget; the match is the shell's own `case`): forks are dear under TCG.
+  const poll = `until case "$(wget -q -O - '${siteUrl('index.html')}' 2>/dev/null)" in *'${token}'*) true ;; *) false ;; esac; do :; done`;
+  const poller = vm.exec(['sh', '-c', `{ echo ready; ${poll}; echo seen; } | nc ${gateway} ${REPORT_PORT}`], { timeoutMs: 60_000 });
   let socket: Socket | undefined;
   try {
     socket = await withDeadline(connection, 30_000, `round ${round}: dev-vm connecting to report`);
