@@ -17,6 +17,7 @@ const EXTRAS_VERSION = '1';
 export const START_SCRIPT = 'etc/hybrid-lab/start.sh';
 /** apt's package lists: `apt-get update` rewrites files here, which changes the folder. */
 const APT_LISTS = '/var/lib/apt/lists';
+const DPKG_STATUS = '/var/lib/dpkg/status';
 /** Package files a busybox guest never reads. */
 const DROPPED = ['usr/share/doc', 'usr/share/man', 'usr/share/lintian', 'etc/init.d', 'lib/systemd', 'usr/lib/systemd'];
 
@@ -31,7 +32,9 @@ export async function vmInitrd(sharedInitrd: string, extras: InitramfsExtras | u
   if (extras === undefined) return sharedInitrd;
   const debs = await Promise.all(extras.packages.map((name) => ensureDeb(name, field)));
   const script = renderStartScript(extras.start);
-  const key = shortHash([EXTRAS_VERSION, basename(sharedInitrd), ...debs.map((deb) => basename(deb)), script], 16);
+  // The host libraries copied in are not read here: dpkg's status file changes with any of them.
+  const hostPackages = await stat(DPKG_STATUS).then((info) => `${info.size}:${info.mtimeMs}`, () => 'absent');
+  const key = shortHash([EXTRAS_VERSION, basename(sharedInitrd), ...debs.map((deb) => basename(deb)), script, hostPackages], 16);
   const output = join(dirname(sharedInitrd), `${basename(sharedInitrd, '.cpio.gz')}+${key}.cpio.gz`);
   if (existsSync(output)) return output;
   const staging = await mkdtemp(join(dirname(sharedInitrd), '.extras-'));
