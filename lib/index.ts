@@ -14,6 +14,7 @@ export { downLab, type DownResult } from './lab/down.ts';
 export { labStatus, type LabStatus, type NodeStatus } from './lab/status.ts';
 export { openLab, findNode, type LiveLab } from './lab/lab-nodes.ts';
 export { readState } from './lab/state.ts';
+export { pauseNode, resumeNode } from './lab/node-pause.ts';
 
 // Nodes: one interface for host, containers and VMs.
 export type { LabNode, NodeKind, ExecOptions, ExecResult } from './nodes/node.ts';

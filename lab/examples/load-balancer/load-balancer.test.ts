@@ -1,18 +1,19 @@
 /**
  * Scenario 2, load balancer with VM backends (lab/examples/load-balancer/load-balancer.yaml):
- * HAProxy in a container spreads requests over two VMs; when one VM's HTTP service stops, the
- * health check takes it out and no request fails; when it is back, it rejoins. Requests go from
+ * HAProxy in a container spreads requests over two VMs; when one VM's HTTP service stops (refused
+ * connections), or the whole VM freezes (pauseNode: no answer at all), the health check takes it
+ * out and no request fails; when it is back, it rejoins. Requests go from
  * the lab's `client` node to lb.<domain> over the lab bridge; HAProxy's own view of each server
  * comes from its statistics (CSV). Written against the package's public API; brings its own lab
  * up and down.
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { downLab, findNode, httpGet, loadTopology, openLab, terminalReporter, upLab, type LabNode, type LiveLab, type Topology } from 'hybrid-lab';
+import { downLab, findNode, httpGet, loadTopology, openLab, pauseNode, resumeNode, terminalReporter, upLab, type LabNode, type LiveLab, type Topology } from 'hybrid-lab';
 
 const TOPOLOGY_FILE = fileURLToPath(new URL('./load-balancer.yaml', import.meta.url));
 const BACKENDS = ['backend-1', 'backend-2'] as const;
-/** How long HAProxy may take to change a server's state: 3 (down) or 2 (up) checks a second apart, on a loaded host. */
+/** How long HAProxy may take to change a server's state: 3 (down) or 2 (up) checks a second apart (plus 1 s connect timeouts), on a loaded host. */
 const HEALTH_CHANGE_TIMEOUT_MS = 30_000;
 const reporter = terminalReporter();
 
@@ -90,29 +91,48 @@ describe('load balancer with VM backends', () => {
     for (const backend of BACKENDS) expect(counts[backend], JSON.stringify(counts)).toBeGreaterThanOrEqual(5);
   });
 
-  it('takes a stopped backend out by its health check, and every request still succeeds', async () => {
+  it('takes a backend whose service stopped out by its health check, and every request still succeeds', async () => {
     await run('backend-2', ['killall', 'httpd']);
     expect((await httpGet(client, findNode(lab, 'backend-2').ip)).ok, 'backend-2 still answers directly').toBe(false);
-
-    // Requests keep coming while HAProxy notices: the ones it sends to backend-2 are redispatched.
-    const meanwhile: Answer[] = [];
-    await expect.poll(async () => {
-      meanwhile.push(await requestThroughLb());
-      return haproxyServerState('backend-2');
-    }, { timeout: HEALTH_CHANGE_TIMEOUT_MS, interval: 100 }).toBe('DOWN');
-    expectAllSucceeded(meanwhile);
-
-    const afterwards = await requests(10);
-    expectAllSucceeded(afterwards);
-    expect(countByBackend(afterwards)).toEqual({ 'backend-1': 10, 'backend-2': 0 });
+    await expectTakenOutWithoutFailures('backend-2');
   });
 
   it('brings the backend back in once its service answers again', async () => {
     await run('backend-2', ['httpd', '-p', '80', '-h', '/www']);
-    await expect.poll(() => haproxyServerState('backend-2'), { timeout: HEALTH_CHANGE_TIMEOUT_MS, interval: 200 }).toBe('UP');
-    const answers = await requests(20);
-    expectAllSucceeded(answers);
-    const counts = countByBackend(answers);
-    for (const backend of BACKENDS) expect(counts[backend], JSON.stringify(counts)).toBeGreaterThanOrEqual(5);
+    await expectBackInRotation('backend-2');
+  });
+
+  it('takes a frozen backend VM out (no answer at all), and every request still succeeds', async () => {
+    await pauseNode(topology.name, 'backend-1');
+    await expectTakenOutWithoutFailures('backend-1');
+  });
+
+  it('brings the VM back in once it runs again', async () => {
+    await resumeNode(topology.name, 'backend-1');
+    await expectBackInRotation('backend-1');
   });
 });
+
+/** While HAProxy notices the backend is gone, and after: no request fails, and then none goes there. */
+async function expectTakenOutWithoutFailures(gone: (typeof BACKENDS)[number]): Promise<void> {
+  const meanwhile: Answer[] = [];
+  await expect.poll(async () => {
+    meanwhile.push(await requestThroughLb());
+    return haproxyServerState(gone);
+  }, { timeout: HEALTH_CHANGE_TIMEOUT_MS, interval: 100 }).toBe('DOWN');
+  expectAllSucceeded(meanwhile);
+
+  const afterwards = await requests(10);
+  expectAllSucceeded(afterwards);
+  const other = BACKENDS.find((backend) => backend !== gone)!;
+  expect(countByBackend(afterwards)).toEqual({ [other]: 10, [gone]: 0 });
+}
+
+/** HAProxy's checks see the backend again, and requests spread over both once more. */
+async function expectBackInRotation(backend: (typeof BACKENDS)[number]): Promise<void> {
+  await expect.poll(() => haproxyServerState(backend), { timeout: HEALTH_CHANGE_TIMEOUT_MS, interval: 200 }).toBe('UP');
+  const answers = await requests(20);
+  expectAllSucceeded(answers);
+  const counts = countByBackend(answers);
+  for (const name of BACKENDS) expect(counts[name], JSON.stringify(counts)).toBeGreaterThanOrEqual(5);
+}
