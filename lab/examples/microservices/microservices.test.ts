@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { downLab, findNode, loadTopology, openLab, terminalReporter, upLab, type LabNode, type LiveLab, type Topology } from 'hybrid-lab';
+import { downLab, findNode, loadTopology, openLab, pauseNode, resumeNode, terminalReporter, upLab, type LabNode, type LiveLab, type Topology } from 'hybrid-lab';
 
 const TOPOLOGY_FILE = fileURLToPath(new URL('./microservices.yaml', import.meta.url));
 const reporter = terminalReporter();
@@ -75,6 +75,19 @@ describe('microservices with a VM database', () => {
     expect(note).toMatchObject({ id: written.id, body, writtenBy: writer, readBy: reader });
     // The reader's connection, as PostgreSQL saw it: from the reader's lab address to the VM's.
     expect(note.database).toEqual({ server: database.ip, client: findNode(lab, reader).ip });
+  });
+
+  it('a frozen app takes nothing else down: the other still serves what it wrote, and it answers again once resumed', async () => {
+    const written = await writeNote('app-1', 'written before app-1 froze');
+    await pauseNode(topology.name, 'app-1');
+    try {
+      const frozen = await fetch(appUrl('app-1', '/health'), { signal: AbortSignal.timeout(2_000) }).then(() => 'answered', (error: Error) => error.name);
+      expect(frozen, 'a paused app-1 must not answer').toBe('TimeoutError');
+      expect(await readNote('app-2', written.id)).toMatchObject({ body: 'written before app-1 froze', writtenBy: 'app-1', readBy: 'app-2' });
+    } finally {
+      await resumeNode(topology.name, 'app-1');
+    }
+    expect((await readNote('app-1', written.id)).readBy).toBe('app-1');
   });
 
   it('the row is stored in PostgreSQL on database-vm', async () => {

@@ -29,8 +29,8 @@ export const qemuProvider: VmProvider = {
       // A VM of the same name from an earlier run would hold the tap: replace it, never run two.
       await destroyQemuVm(ctx.labName, spec.name, ctx.stateDir);
       try {
-        const { disk, cloudInit } = qemuNodeOptions(spec);
-        if (disk !== undefined) return await startDiskVm({ ...spec, disk, cloudInit }, ctx, artefacts.accel.mode);
+        const { disk, cloudInit, readyTimeoutSec } = qemuNodeOptions(spec);
+        if (disk !== undefined) return await startDiskVm({ ...spec, disk, cloudInit, readyTimeoutSec }, ctx, artefacts.accel.mode);
         return await startQemuVm(spec, ctx, artefacts);
       } catch (error) {
         await destroyQemuVm(ctx.labName, spec.name, ctx.stateDir).catch(() => undefined);
