@@ -50,6 +50,8 @@ export const qemuOptions = {
   disk: vmDisk.optional(),
   cloudInit: cloudInit.optional(),
   initramfs: initramfsExtras.optional(),
+  /** How long a disk VM may take to answer SSH and finish cloud-init (default $HYBRID_LAB_VM_READY_TIMEOUT_MS, else 300 s). */
+  readyTimeoutSec: z.number().int().min(10, `too short for a VM to boot${FIX}give at least 10 (seconds)`).max(3600, `longer than an hour${FIX}give at most 3600 (seconds)`).optional(),
 };
 
 export type QemuNodeOptions = z.output<z.ZodObject<typeof qemuOptions>>;
@@ -65,5 +67,6 @@ export function checkQemuNode(node: Record<string, unknown>, issue: (field: stri
   if (options.cloudInit !== undefined && options.disk === undefined) issue('cloudInit', `cloudInit needs a disk image with cloud-init${FIX}add disk: { recipe: debian } or remove cloudInit`);
   if (options.disk !== undefined && options.managementNic) issue('managementNic', `disk VMs have only the hybrid NIC (exec goes over SSH on it)${FIX}remove managementNic`);
   if (options.disk !== undefined && options.initramfs !== undefined) issue('initramfs', `initramfs extras are for the busybox initramfs VM; a disk VM boots its own system${FIX}bake packages into disk: { recipe: debian, packages: [...] } and start programs with cloudInit.runcmd`);
+  if (options.readyTimeoutSec !== undefined && options.disk === undefined) issue('readyTimeoutSec', `readyTimeoutSec is how long a disk VM may take to be ready; this VM boots the busybox initramfs${FIX}remove readyTimeoutSec or add disk: { recipe: debian }`);
   if (options.disk !== undefined && (options.memoryMb ?? 0) < 256) issue('memoryMb', `a Debian disk VM needs at least 256 MB${FIX}set memoryMb: 512`);
 }
