@@ -35,6 +35,7 @@ export const recordedResourceSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('iptables-rule'), id: z.string().max(300), rule: iptablesRule, phase }),
   z.strictObject({ kind: z.literal('dns-container'), id: resourceName, phase }),
   z.strictObject({ kind: z.literal('container'), id: resourceName, node: dnsLabel, phase }),
+  z.strictObject({ kind: z.literal('ifb'), id: ifName, node: dnsLabel, phase }),
   z.strictObject({ kind: z.literal('vm'), id: resourceName, node: dnsLabel, provider: z.string().regex(/^[a-z0-9-]+$/), handle: vmHandle.optional(), phase }),
 ]);
 

@@ -16,7 +16,8 @@ export type LabResource =
   | { kind: 'iptables-rule'; id: string; rule: IptablesRule }
   | { kind: 'dns-container'; id: string }
   | { kind: 'container'; id: string; node: string }
-  | { kind: 'vm'; id: string; node: string; provider: string; handle?: VmHandle };
+  | { kind: 'vm'; id: string; node: string; provider: string; handle?: VmHandle }
+  | { kind: 'ifb'; id: string; node: string };
 
 export type RecordedResource = LabResource & { phase: 'planned' | 'created' };
 

@@ -1,6 +1,7 @@
 import { containerRuntime } from '../runtimes/registry.ts';
 import { bridgePorts, deleteLink, labInterfaceAlias, linkInfo } from '../net/bridge.ts';
 import { removeRule, ruleIsTagged } from '../net/iptables.ts';
+import { ifbAlias, removeIfb } from '../net/link-impairment.ts';
 import { loadVmProvider } from '../vms/registry.ts';
 import type { LabResource, RecordedResource } from './state.ts';
 import { vmContext } from './vm-context.ts';
@@ -52,6 +53,10 @@ export async function removeResource(resource: LabResource | RecordedResource, t
     }
     case 'bridge':
       return removeBridge(resource, topology);
+    case 'ifb': {
+      const outcome = await removeIfb(resource.id, ifbAlias(lab, resource.node));
+      return outcome === 'removed' ? removed() : outcome === 'absent' ? { outcome: 'absent' } : { outcome: 'refused', reason: `interface ${resource.id} does not carry the alias ${ifbAlias(lab, resource.node)}` };
+    }
   }
 }
 
@@ -88,5 +93,7 @@ export function describeResource(resource: LabResource): string {
       return `${resource.rule.family === 'ipv6' ? 'ip6tables' : 'iptables'} ${resource.rule.chain}: ${resource.rule.purpose}`;
     case 'bridge':
       return `bridge ${resource.id}`;
+    case 'ifb':
+      return `ifb ${resource.id} (impairment of ${resource.node})`;
   }
 }

@@ -3,6 +3,8 @@ import { TopologyError } from '../common/errors.ts';
 import { labInterfaceAlias, linkInfo } from '../net/bridge.ts';
 import { cidrsOverlap, formatCidr, parseCidr, type Cidr } from './ipv4.ts';
 import type { Topology } from './topology.ts';
+import { kernelFeatures } from '../host/kernel-capabilities.ts';
+import { checkImpairmentsAgainstKernel, impairmentRequests } from './impairment-links.ts';
 
 export interface HostRoute {
   /** Destination in CIDR form, e.g. 172.17.0.0/16 */
@@ -65,4 +67,5 @@ export async function checkBridgeAgainstHost(topology: Topology): Promise<{ brid
 export async function checkTopologyAgainstHost(topology: Topology): Promise<void> {
   const { bridgeIsOurs } = await checkBridgeAgainstHost(topology);
   checkSubnetAgainstHost(topology, await readHostRoutes(), bridgeIsOurs);
+  if (impairmentRequests(topology).length > 0) checkImpairmentsAgainstKernel(topology, await kernelFeatures());
 }

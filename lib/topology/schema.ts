@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CONTAINER_RUNTIME_NAMES } from '../runtimes/registry.ts';
 import { checkProviderOptions, VM_PROVIDERS, VM_PROVIDER_NAMES } from '../vms/registry.ts';
+import { impairmentSchema } from './impairment.ts';
 import { BUILTIN_IMAGE, buildField, envField, fileCopy, imageField, readinessField, servedPort, volumeMount } from './workload-schema.ts';
 
 /** Separates the problem from the fix inside a zod message, so errors can name both. */
@@ -56,6 +57,7 @@ const containerNode = z
     readiness: readinessField.optional(),
     /** Nodes that must be ready before this one starts. */
     dependsOn: z.array(nodeName).default([]),
+    impair: impairmentSchema.optional(),
   })
   .superRefine((node, ctx) => {
     const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
@@ -88,6 +90,7 @@ const vmNode = z
     memoryMb: z.number().int().min(96, `too little memory for the guest${FIX}give at least 96`).max(65536).default(128),
     cpus: z.number().int().min(1).max(64).default(1),
     services: services.default([...serviceNames]),
+    impair: impairmentSchema.optional(),
     ...providerOptionFields,
   })
   .superRefine((node, context) => {

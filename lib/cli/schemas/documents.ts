@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { topologySchema } from '../../topology/schema.ts';
+import { KERNEL_FEATURES } from '../../host/kernel-capabilities.ts';
 import { schemaId } from '../output.ts';
 
 // The JSON documents the CLI prints with --json, as zod schemas: the JSON Schema files in
@@ -14,6 +15,17 @@ const nodeStatus = z.strictObject({
   dnsName: z.string(),
   state: z.string().describe('running, exited, missing, stopped...'),
   detail: z.string().optional().describe('VMs: provider and acceleration (KVM or emulated)'),
+  impairment: z
+    .strictObject({
+      delayMs: z.number().optional(),
+      jitterMs: z.number().optional(),
+      lossPercent: z.number().optional(),
+      rateBitsPerSec: z.number().optional(),
+      hostInterface: z.string().optional().describe('the host-side interface carrying it (veth or tap)'),
+      applied: z.boolean().describe('both directions\' qdiscs are in place on the host'),
+    })
+    .optional()
+    .describe('the link impairment the topology gives the node (impair:)'),
 });
 
 const labStatus = z.strictObject({
@@ -67,6 +79,10 @@ export const documentSchemas = {
   doctor: z.strictObject({
     schema: tag('doctor'),
     checks: z.array(z.strictObject({ name: z.string(), ok: z.boolean(), detail: z.string(), fix: z.string().optional(), required: z.boolean() })),
+    kernel: z
+      .array(z.strictObject({ feature: z.enum(KERNEL_FEATURES), state: z.enum(['present', 'missing', 'unknown']), detail: z.string().optional().describe("the kernel's answer when missing") }))
+      .optional()
+      .describe('network features of the running kernel, found by creating each in a scratch namespace'),
   }),
   setup: z.strictObject({ schema: tag('setup'), features: z.array(z.string()), elapsedMs: z.number() }),
   graph: z.strictObject({

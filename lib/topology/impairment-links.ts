@@ -1,0 +1,71 @@
+import { TopologyError } from '../common/errors.ts';
+import { FEATURE_FACTS, type KernelFeature, type KernelFeatureProbe } from '../host/kernel-capabilities.ts';
+import { needsNetem, netemFields, type Impairment } from './impairment.ts';
+import type { Topology } from './topology.ts';
+
+/**
+ * One impaired link as the topology asks for it. This is the only place that knows where the
+ * `impair` field sits (on the node today, on each NIC later): everything else takes these.
+ */
+export interface ImpairmentRequest {
+  /** The link's name: the node's today (a node has one link). */
+  linkName: string;
+  nodeName: string;
+  nodeKind: 'container' | 'vm';
+  /** Where the field is in the file, for errors: nodes[2].impair */
+  fieldPath: string;
+  impairment: Impairment;
+}
+
+/** Every impaired link of the topology, in file order. */
+export function impairmentRequests(topology: Pick<Topology, 'nodes'>): ImpairmentRequest[] {
+  return topology.nodes.flatMap((node, index) =>
+    node.impair ? [{ linkName: node.name, nodeName: node.name, nodeKind: node.kind, fieldPath: `nodes[${index}].impair`, impairment: node.impair }] : [],
+  );
+}
+
+/** What the host's kernel must offer for an impairment applied on the host (see lib/net/link-impairment.ts). */
+export function featuresNeeded(impairment: Impairment): KernelFeature[] {
+  const needed: KernelFeature[] = ['ifb', 'qdisc-ingress', 'action-mirred'];
+  if (impairment.rateBitsPerSec !== undefined) needed.push('qdisc-tbf');
+  if (needsNetem(impairment)) needed.push('qdisc-netem');
+  return needed;
+}
+
+/**
+ * Refuses, before anything is created, an impairment the host's kernel cannot apply: one error
+ * naming the node, the field, the missing qdisc or device kind, and the fix. Never ignored.
+ */
+export function checkImpairmentsAgainstKernel(topology: Pick<Topology, 'nodes' | 'source'>, features: readonly KernelFeatureProbe[]): void {
+  for (const request of impairmentRequests(topology)) {
+    for (const feature of featuresNeeded(request.impairment)) {
+      const probe = features.find((candidate) => candidate.feature === feature);
+      if (probe?.state === 'present') continue;
+      throw missingFeatureError(request, feature, probe, topology.source);
+    }
+  }
+}
+
+function missingFeatureError(request: ImpairmentRequest, feature: KernelFeature, probe: KernelFeatureProbe | undefined, source: string): TopologyError {
+  const facts = FEATURE_FACTS[feature];
+  const answer = probe?.detail ? `; the kernel answered "${probe.detail}"` : '';
+  const state = probe?.state === 'unknown' ? `could not be probed for ${facts.label} (${probe.detail}; are you root?)` : `has no ${facts.label} (${facts.config})${answer}`;
+  if (feature === 'qdisc-netem') {
+    const fields = netemFields(request.impairment);
+    const field = `${request.fieldPath}.${fields[0]}`;
+    return new TopologyError(
+      field,
+      request.impairment[fields[0] as keyof Impairment],
+      `node ${request.nodeName} asks for ${fields.join(', ')}, which need the netem qdisc (sch_netem), but this host's kernel ${state}`,
+      `remove ${fields.join(', ')} from ${request.fieldPath} (rateBitsPerSec needs only tbf), or run the lab on a kernel with sch_netem (\`modprobe sch_netem\`, or a kernel built with CONFIG_NET_SCH_NETEM); \`hybrid-lab doctor\` lists what this kernel offers`,
+      source,
+    );
+  }
+  return new TopologyError(
+    request.fieldPath,
+    undefined,
+    `node ${request.nodeName}'s impairment needs ${facts.label} (${facts.usedFor}), but this host's kernel ${state}`,
+    `remove ${request.fieldPath}, or run the lab on a kernel with ${facts.config}; \`hybrid-lab doctor\` lists what this kernel offers`,
+    source,
+  );
+}
