@@ -48,15 +48,15 @@ export function checkImpairmentsAgainstKernel(topology: Pick<Topology, 'nodes' |
 
 function missingFeatureError(request: ImpairmentRequest, feature: KernelFeature, probe: KernelFeatureProbe | undefined, source: string): TopologyError {
   const facts = FEATURE_FACTS[feature];
-  const answer = probe?.detail ? `; the kernel answered "${probe.detail}"` : '';
-  const state = probe?.state === 'unknown' ? `could not be probed for ${facts.label} (${probe.detail}; are you root?)` : `has no ${facts.label} (${facts.config})${answer}`;
+  const answer = probe?.detail ? `; tc/ip said "${probe.detail}"` : '';
+  const state = probe?.state === 'unknown' ? `could not be probed for ${facts.label} (${probe.detail}; are you root?)` : `has no ${facts.label} (${facts.config} is not built in or loadable${answer})`;
   if (feature === 'qdisc-netem') {
     const fields = netemFields(request.impairment);
     const field = `${request.fieldPath}.${fields[0]}`;
     return new TopologyError(
       field,
       request.impairment[fields[0] as keyof Impairment],
-      `node ${request.nodeName} asks for ${fields.join(', ')}, which need the netem qdisc (sch_netem), but this host's kernel ${state}`,
+      `node ${request.nodeName} asks for ${fields.join(', ')}, which ${fields.length > 1 ? 'need' : 'needs'} the netem qdisc, but this host's kernel ${state}`,
       `remove ${fields.join(', ')} from ${request.fieldPath} (rateBitsPerSec needs only tbf), or run the lab on a kernel with sch_netem (\`modprobe sch_netem\`, or a kernel built with CONFIG_NET_SCH_NETEM); \`hybrid-lab doctor\` lists what this kernel offers`,
       source,
     );
