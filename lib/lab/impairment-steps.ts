@@ -1,14 +1,21 @@
-import { step, type ProgressReporter } from '../common/progress.ts';
+import { ProvisionError } from '../common/errors.ts';
+import { silentReporter, step, type ProgressReporter } from '../common/progress.ts';
+import { kernelHas } from '../host/kernel-capabilities.ts';
 import { linkExists } from '../net/bridge.ts';
+import { applyGuestNetem, clearGuestNetem } from '../net/guest-impairment.ts';
 import { applyLinkImpairment, createIfb, ifbName, removeLinkImpairment } from '../net/link-impairment.ts';
+import type { LabNode } from '../nodes/node.ts';
 import type { ContainerRuntime } from '../runtimes/runtime.ts';
 import { describeImpairment } from '../topology/impairment.ts';
-import { impairmentRequests } from '../topology/impairment-links.ts';
+import { impairmentRequests, planImpairment, type ImpairmentRequest } from '../topology/impairment-links.ts';
 import type { Topology } from '../topology/topology.ts';
+import { loadVmProvider } from '../vms/registry.ts';
+import { guestAppliesNetem } from '../vms/qemu/options.ts';
 import { hostInterfaceOf } from './link-interfaces.ts';
 import type { StateStore } from './state.ts';
 import { describeResource } from './teardown.ts';
 import { ensureResource, type Track } from './up-steps.ts';
+import { vmContext } from './vm-context.ts';
 
 /**
  * Every impaired link gets its qdiscs (re-applied on each `up`: a re-created container has a new
@@ -17,24 +24,56 @@ import { ensureResource, type Track } from './up-steps.ts';
  */
 export async function ensureImpairments(topology: Topology, runtime: ContainerRuntime, store: StateStore, reporter: ProgressReporter, track: Track): Promise<void> {
   const requests = impairmentRequests(topology);
-  const wanted = new Set(requests.map((request) => request.linkName));
+  const hostHasNetem = requests.length > 0 && (await kernelHas('qdisc-netem'));
+  const plans = requests.map((request) => ({ request, plan: planImpairment(request, hostHasNetem) }));
+  await removeStaleHostImpairments(topology, runtime, store, new Set(plans.filter(({ plan }) => plan.host).map(({ request }) => request.linkName)), reporter);
+  for (const { request, plan } of plans) {
+    if (plan.host) await impairOnHost(topology, runtime, store, request, plan.host, reporter, track);
+    if (plan.guest) {
+      const guest = plan.guest;
+      await step(reporter, `impair ${request.nodeName}'s link inside its guest: ${describeImpairment(guest)}`, async () => {
+        const vm = await vmNodeOf(topology, store, request.nodeName);
+        await applyGuestNetem(vm.node, vm.mac, guest);
+      });
+    }
+  }
+  // A Debian disk VM impaired inside its guest before keeps that netem until it is cleared.
+  const guestPlanned = new Set(plans.filter(({ plan }) => plan.guest).map(({ request }) => request.nodeName));
+  // Only guests that can apply netem ever hold ours.
+  for (const node of topology.nodes.filter((n) => guestAppliesNetem(n) && !guestPlanned.has(n.name))) {
+    const vm = await vmNodeOf(topology, store, node.name).catch(() => undefined);
+    if (vm) await clearGuestNetem(vm.node, vm.mac).catch(() => undefined);
+  }
+}
+
+async function impairOnHost(topology: Topology, runtime: ContainerRuntime, store: StateStore, request: ImpairmentRequest, impairment: NonNullable<ReturnType<typeof planImpairment>['host']>, reporter: ProgressReporter, track: Track): Promise<void> {
+  const ifb = { kind: 'ifb' as const, id: ifbName(topology.name, request.linkName), node: request.linkName };
+  await ensureResource(store, ifb, () => linkExists(ifb.id), async () => void (await createIfb(topology.name, request.linkName)), reporter, track);
+  await step(reporter, `impair ${request.nodeName}'s link: ${describeImpairment(impairment)}`, async () => {
+    const hostInterface = await hostInterfaceOf(topology, request.nodeName, store.state.resources, runtime);
+    await applyLinkImpairment({ labName: topology.name, linkName: request.linkName, hostInterface }, impairment);
+    return hostInterface;
+  }, (hostInterface) => `(${hostInterface} and ${describeResource(ifb)})`);
+}
+
+/** Links whose host impairment left the topology: their qdiscs are removed and their ifb deleted. */
+async function removeStaleHostImpairments(topology: Topology, runtime: ContainerRuntime, store: StateStore, wanted: ReadonlySet<string>, reporter: ProgressReporter): Promise<void> {
   for (const resource of store.state.resources.filter((r) => r.kind === 'ifb' && !wanted.has(r.node))) {
     if (resource.kind !== 'ifb') continue;
-    await step(reporter, `remove impairment of ${resource.node} (no longer in the topology)`, async () => {
+    await step(reporter, `remove the host impairment of ${resource.node} (no longer in the topology)`, async () => {
       const nodeStillThere = topology.nodes.some((node) => node.name === resource.node);
       const hostInterface = nodeStillThere ? await hostInterfaceOf(topology, resource.node, store.state.resources, runtime).catch(() => undefined) : undefined;
-      // The node's interface went with the node; only the ifb is left to remove.
+      // Without the node its interface went with it; only the ifb is left to remove.
       await removeLinkImpairment({ labName: topology.name, linkName: resource.node, hostInterface: hostInterface ?? resource.id });
     });
     await store.forget('ifb', resource.id);
   }
-  for (const request of requests) {
-    const ifb = { kind: 'ifb' as const, id: ifbName(topology.name, request.linkName), node: request.linkName };
-    await ensureResource(store, ifb, () => linkExists(ifb.id), async () => void (await createIfb(topology.name, request.linkName)), reporter, track);
-    await step(reporter, `impair ${request.nodeName}'s link: ${describeImpairment(request.impairment)}`, async () => {
-      const hostInterface = await hostInterfaceOf(topology, request.nodeName, store.state.resources, runtime);
-      await applyLinkImpairment({ labName: topology.name, linkName: request.linkName, hostInterface }, request.impairment);
-      return hostInterface;
-    }, (hostInterface) => `(${hostInterface} and ${describeResource(ifb)})`);
-  }
+}
+
+/** The running VM as a LabNode, with its lab NIC's MAC. */
+async function vmNodeOf(topology: Topology, store: StateStore, nodeName: string): Promise<{ node: LabNode; mac: string }> {
+  const resource = store.state.resources.find((r) => r.kind === 'vm' && r.node === nodeName);
+  if (resource?.kind !== 'vm' || !resource.handle?.nic.mac) throw new ProvisionError(`VM ${nodeName} has no recorded handle with its NIC's MAC. Fix: run \`hybrid-lab up\` again`);
+  const provider = await loadVmProvider(resource.provider);
+  return { node: provider.node(resource.handle, vmContext(topology, silentReporter)), mac: resource.handle.nic.mac };
 }

@@ -2,6 +2,7 @@ import { TopologyError } from '../common/errors.ts';
 import { FEATURE_FACTS, type KernelFeature, type KernelFeatureProbe } from '../host/kernel-capabilities.ts';
 import { needsNetem, netemFields, type Impairment } from './impairment.ts';
 import type { Topology } from './topology.ts';
+import { guestAppliesNetem } from '../vms/qemu/options.ts';
 
 /**
  * One impaired link as the topology asks for it. This is the only place that knows where the
@@ -15,13 +16,32 @@ export interface ImpairmentRequest {
   /** Where the field is in the file, for errors: nodes[2].impair */
   fieldPath: string;
   impairment: Impairment;
+  /** The node's guest can apply netem itself (a qemu Debian disk VM), for hosts without it. */
+  guestAppliesNetem: boolean;
+}
+
+/** Where each part of an impairment is applied: on the host (tbf, netem, ifb) and/or inside the guest (netem). */
+export interface ImpairmentPlan {
+  host?: Impairment;
+  guest?: Impairment;
 }
 
 /** Every impaired link of the topology, in file order. */
 export function impairmentRequests(topology: Pick<Topology, 'nodes'>): ImpairmentRequest[] {
   return topology.nodes.flatMap((node, index) =>
-    node.impair ? [{ linkName: node.name, nodeName: node.name, nodeKind: node.kind, fieldPath: `nodes[${index}].impair`, impairment: node.impair }] : [],
+    node.impair ? [{ linkName: node.name, nodeName: node.name, nodeKind: node.kind, fieldPath: `nodes[${index}].impair`, impairment: node.impair, guestAppliesNetem: guestAppliesNetem(node) }] : [],
   );
+}
+
+/**
+ * Everything on the host when its kernel has netem; otherwise netem goes into a guest that can
+ * apply it and only the rate stays on the host. (A guest that cannot is refused by the check below.)
+ */
+export function planImpairment(request: ImpairmentRequest, hostHasNetem: boolean): ImpairmentPlan {
+  const { impairment } = request;
+  if (hostHasNetem || !needsNetem(impairment) || !request.guestAppliesNetem) return { host: impairment };
+  const guest: Impairment = { delayMs: impairment.delayMs, jitterMs: impairment.jitterMs, lossPercent: impairment.lossPercent };
+  return { host: impairment.rateBitsPerSec === undefined ? undefined : { rateBitsPerSec: impairment.rateBitsPerSec }, guest };
 }
 
 /** What the host's kernel must offer for an impairment applied on the host (see lib/net/link-impairment.ts). */
@@ -37,8 +57,10 @@ export function featuresNeeded(impairment: Impairment): KernelFeature[] {
  * naming the node, the field, the missing qdisc or device kind, and the fix. Never ignored.
  */
 export function checkImpairmentsAgainstKernel(topology: Pick<Topology, 'nodes' | 'source'>, features: readonly KernelFeatureProbe[]): void {
+  const hostHasNetem = features.find((probe) => probe.feature === 'qdisc-netem')?.state === 'present';
   for (const request of impairmentRequests(topology)) {
-    for (const feature of featuresNeeded(request.impairment)) {
+    const { host } = planImpairment(request, hostHasNetem);
+    for (const feature of host ? featuresNeeded(host) : []) {
       const probe = features.find((candidate) => candidate.feature === feature);
       if (probe?.state === 'present') continue;
       throw missingFeatureError(request, feature, probe, topology.source);
@@ -57,7 +79,7 @@ function missingFeatureError(request: ImpairmentRequest, feature: KernelFeature,
       field,
       request.impairment[fields[0] as keyof Impairment],
       `node ${request.nodeName} asks for ${fields.join(', ')}, which ${fields.length > 1 ? 'need' : 'needs'} the netem qdisc, but this host's kernel ${state}`,
-      `remove ${fields.join(', ')} from ${request.fieldPath} (rateBitsPerSec needs only tbf), or run the lab on a kernel with sch_netem (\`modprobe sch_netem\`, or a kernel built with CONFIG_NET_SCH_NETEM); \`hybrid-lab doctor\` lists what this kernel offers`,
+      `remove ${fields.join(', ')} from ${request.fieldPath} (rateBitsPerSec needs only tbf), or run the lab on a kernel with sch_netem (\`modprobe sch_netem\`, or a kernel built with CONFIG_NET_SCH_NETEM)${request.nodeKind === 'vm' ? ', or boot the VM from disk: { recipe: debian } (provider qemu), whose guest applies netem itself' : ''}; \`hybrid-lab doctor\` lists what this kernel offers`,
       source,
     );
   }

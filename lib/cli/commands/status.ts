@@ -25,7 +25,8 @@ function printLab(status: LabStatus): void {
 /** "impaired: rate 20 Mbit/s (veth1234)", or "not applied" when the qdiscs are not in place. */
 function impairmentText(impairment: LabStatus['nodes'][number]['impairment']): string {
   if (!impairment) return '';
-  return `impaired: ${describeImpairment(impairment)}${impairment.applied ? ` (on ${impairment.hostInterface} and its ifb)` : ' (not applied)'}`;
+  const where = [impairment.hostInterface && `${impairment.hostInterface} and its ifb`, impairment.inGuest && 'netem inside the guest'].filter(Boolean).join(', ');
+  return `impaired: ${describeImpairment(impairment)}${impairment.applied ? ` (${where})` : ' (not applied)'}`;
 }
 
 function unhealthy(status: LabStatus): boolean {

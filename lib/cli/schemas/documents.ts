@@ -21,7 +21,8 @@ const nodeStatus = z.strictObject({
       jitterMs: z.number().optional(),
       lossPercent: z.number().optional(),
       rateBitsPerSec: z.number().optional(),
-      hostInterface: z.string().optional().describe('the host-side interface carrying it (veth or tap)'),
+      hostInterface: z.string().optional().describe('the host-side interface carrying the host part (veth or tap)'),
+      inGuest: z.boolean().optional().describe('delay/jitter/loss are applied inside the VM guest (the host kernel has no netem)'),
       applied: z.boolean().describe('both directions\' qdiscs are in place on the host'),
     })
     .optional()

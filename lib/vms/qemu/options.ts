@@ -51,3 +51,14 @@ export function checkQemuNode(node: Record<string, unknown>, issue: (field: stri
   if (options.disk !== undefined && options.managementNic) issue('managementNic', `disk VMs have only the hybrid NIC (exec goes over SSH on it)${FIX}remove managementNic`);
   if (options.disk !== undefined && (options.memoryMb ?? 0) < 256) issue('memoryMb', `a Debian disk VM needs at least 256 MB${FIX}set memoryMb: 512`);
 }
+
+/**
+ * Whether the VM's guest can apply netem itself: a Debian disk VM (the recipe's kernel has
+ * sch_netem, ifb, act_mirred and cls_u32 as modules, and iproute2's tc). The busybox initramfs
+ * has neither the modules nor tc.
+ */
+export function guestAppliesNetem(node: { kind: string; provider?: string } & Record<string, unknown>): boolean {
+  if (node.kind !== 'vm' || node.provider !== 'qemu') return false;
+  const disk = node.disk as QemuNodeOptions['disk'];
+  return typeof disk === 'object' && disk.recipe === 'debian';
+}

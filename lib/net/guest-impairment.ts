@@ -1,0 +1,62 @@
+import { ProvisionError } from '../common/errors.ts';
+import type { LabNode } from '../nodes/node.ts';
+import type { Impairment } from '../topology/impairment.ts';
+import { clearCommands, egressCommands, NETEM_HANDLE, redirectCommands } from './tc-impairment.ts';
+
+/**
+ * netem applied inside a VM guest, for hosts whose kernel lacks it: the guest NIC's egress delays
+ * traffic from the node, and its ingress is redirected through an ifb of the guest's own whose
+ * egress delays traffic towards the node — the same two directions the host would shape.
+ */
+
+/** The guest's ifb (inside the VM, so no host name can clash). */
+export const GUEST_IFB = 'hl-ifb0';
+
+async function guestRun(node: LabNode, argv: string[], allowFailure = false): Promise<string> {
+  const result = await node.exec(argv, { timeoutMs: 30_000 });
+  if (result.exitCode !== 0 && !allowFailure) {
+    throw new ProvisionError(`cannot impair VM ${node.name} inside its guest: \`${argv.join(' ')}\` failed (exit ${result.exitCode}): ${(result.stderr || result.stdout).trim().split('\n')[0]}. Fix: remove delayMs/jitterMs/lossPercent from ${node.name}'s impair, or run the lab on a host kernel with sch_netem`);
+  }
+  return result.stdout;
+}
+
+/** The guest's interface with this MAC (the lab NIC; its name depends on the guest's udev). */
+async function guestInterface(node: LabNode, mac: string): Promise<string> {
+  const links = JSON.parse(await guestRun(node, ['ip', '-j', 'link', 'show'])) as Array<{ ifname: string; address?: string }>;
+  const link = links.find((candidate) => candidate.address?.toLowerCase() === mac.toLowerCase());
+  if (!link) throw new ProvisionError(`VM ${node.name} has no interface with the lab NIC's MAC ${mac}; nothing was impaired. Fix: run \`hybrid-lab up\` again`);
+  return link.ifname;
+}
+
+/** Applies the impairment's netem part inside the guest, both directions, replacing an earlier one. */
+export async function applyGuestNetem(node: LabNode, mac: string, impairment: Impairment): Promise<void> {
+  const netemOnly: Impairment = { delayMs: impairment.delayMs, jitterMs: impairment.jitterMs, lossPercent: impairment.lossPercent };
+  // ifb with numifbs=0: the module alone would add ifb0 and ifb1 nobody uses.
+  await guestRun(node, ['modprobe', 'ifb', 'numifbs=0']);
+  await guestRun(node, ['modprobe', '-a', 'sch_netem', 'sch_ingress', 'act_mirred', 'cls_u32']);
+  const nic = await guestInterface(node, mac);
+  await clearGuestNetem(node, mac, nic);
+  await guestRun(node, ['ip', 'link', 'add', 'name', GUEST_IFB, 'type', 'ifb']);
+  await guestRun(node, ['ip', 'link', 'set', 'dev', GUEST_IFB, 'up']);
+  for (const command of [...egressCommands(nic, netemOnly), ...egressCommands(GUEST_IFB, netemOnly), ...redirectCommands(nic, GUEST_IFB)]) {
+    await guestRun(node, ['tc', ...command]);
+  }
+}
+
+/** Removes what applyGuestNetem made (nothing there is fine). */
+export async function clearGuestNetem(node: LabNode, mac: string, nic?: string): Promise<void> {
+  const device = nic ?? (await guestInterface(node, mac));
+  for (const command of clearCommands(device)) await guestRun(node, ['tc', ...command], true);
+  await guestRun(node, ['ip', 'link', 'del', 'dev', GUEST_IFB], true);
+}
+
+/** Whether the guest has our netem on its NIC and on its ifb. */
+export async function guestNetemApplied(node: LabNode, mac: string): Promise<boolean> {
+  const nic = await guestInterface(node, mac);
+  const netemOn = async (device: string) => {
+    const shown = await node.exec(['tc', '-j', 'qdisc', 'show', 'dev', device], { timeoutMs: 30_000 });
+    if (shown.exitCode !== 0) return false;
+    return (JSON.parse(shown.stdout || '[]') as Array<{ kind: string; handle: string }>).some((qdisc) => qdisc.kind === 'netem' && qdisc.handle === NETEM_HANDLE);
+  };
+  return (await netemOn(nic)) && (await netemOn(GUEST_IFB));
+}
