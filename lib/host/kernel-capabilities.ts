@@ -51,13 +51,13 @@ export const FEATURE_FACTS: Record<KernelFeature, { label: string; config: strin
   'bridge-vlan-filtering': { label: 'bridge VLAN filtering', config: 'CONFIG_BRIDGE_VLAN_FILTERING', usedFor: 'VLANs (they wait for a kernel that has them)' },
   dummy: { label: 'dummy interfaces', config: 'CONFIG_DUMMY', usedFor: 'not used by the lab' },
   bond: { label: 'bonding', config: 'CONFIG_BONDING', usedFor: 'not used by the lab' },
-  ifb: { label: 'ifb', config: 'CONFIG_IFB', usedFor: 'impairing the direction from a node (its traffic is redirected through an ifb)' },
+  ifb: { label: 'ifb', config: 'CONFIG_IFB', usedFor: 'impair: shaping the direction from a node, redirected through an ifb' },
   ipv6: { label: 'IPv6', config: 'CONFIG_IPV6', usedFor: 'dual stack' },
   'qdisc-tbf': { label: 'tbf qdisc (sch_tbf)', config: 'CONFIG_NET_SCH_TBF', usedFor: 'impair: rateBitsPerSec' },
   'qdisc-htb': { label: 'htb qdisc (sch_htb)', config: 'CONFIG_NET_SCH_HTB', usedFor: 'not used by the lab (tbf shapes rates)' },
   'qdisc-netem': { label: 'netem qdisc (sch_netem)', config: 'CONFIG_NET_SCH_NETEM', usedFor: 'impair: delayMs, jitterMs, lossPercent' },
-  'qdisc-ingress': { label: 'ingress qdisc (sch_ingress)', config: 'CONFIG_NET_SCH_INGRESS', usedFor: 'impairing the direction from a node' },
-  'action-mirred': { label: 'mirred action with u32 (act_mirred, cls_u32)', config: 'CONFIG_NET_ACT_MIRRED, CONFIG_NET_CLS_U32', usedFor: 'impairing the direction from a node' },
+  'qdisc-ingress': { label: 'ingress qdisc (sch_ingress)', config: 'CONFIG_NET_SCH_INGRESS', usedFor: 'impair: the direction from a node' },
+  'action-mirred': { label: 'mirred action with u32 (act_mirred, cls_u32)', config: 'CONFIG_NET_ACT_MIRRED, CONFIG_NET_CLS_U32', usedFor: 'impair: the direction from a node' },
 };
 
 /** One probe: the command that creates the feature inside the namespace (ip or tc argv), and what it needs first. */

@@ -24,7 +24,7 @@ function consequence(feature: KernelFeature): string {
     case 'bridge-vlan-filtering':
       return 'VLANs wait for a kernel that has them';
     case 'qdisc-netem':
-      return 'impair: delayMs/jitterMs/lossPercent are refused (rateBitsPerSec still works)';
+      return 'impair: delayMs/jitterMs/lossPercent are refused on the host (a qemu VM booted from disk: { recipe: debian } applies them inside its guest; rateBitsPerSec still works)';
     case 'qdisc-tbf':
       return 'impair: rateBitsPerSec is refused';
     case 'ifb':

@@ -20,20 +20,44 @@ async function guestRun(node: LabNode, argv: string[], allowFailure = false): Pr
   return result.stdout;
 }
 
-/** The guest's interface with this MAC (the lab NIC; its name depends on the guest's udev). */
+/** Modules the guest needs; `ifb` without its two default devices nobody would use. */
+const GUEST_MODULES: Array<[string, ...string[]]> = [['sch_netem'], ['ifb', 'numifbs=0'], ['sch_ingress'], ['cls_u32'], ['act_mirred']];
+
+/**
+ * The guest's interface with this MAC (the lab NIC; its name depends on the guest's udev). Read
+ * from sysfs: busybox's ip (the initramfs guest) has no JSON output.
+ */
 async function guestInterface(node: LabNode, mac: string): Promise<string> {
-  const links = JSON.parse(await guestRun(node, ['ip', '-j', 'link', 'show'])) as Array<{ ifname: string; address?: string }>;
-  const link = links.find((candidate) => candidate.address?.toLowerCase() === mac.toLowerCase());
-  if (!link) throw new ProvisionError(`VM ${node.name} has no interface with the lab NIC's MAC ${mac}; nothing was impaired. Fix: run \`hybrid-lab up\` again`);
-  return link.ifname;
+  for (const name of (await guestRun(node, ['ls', '/sys/class/net'])).split(/\s+/).filter(Boolean)) {
+    const address = (await guestRun(node, ['cat', `/sys/class/net/${name}/address`], true)).trim();
+    if (address.toLowerCase() === mac.toLowerCase()) return name;
+  }
+  throw new ProvisionError(`VM ${node.name} has no interface with the lab NIC's MAC ${mac}; nothing was impaired. Fix: run \`hybrid-lab up\` again`);
+}
+
+/** modprobe where the guest has modules.dep (Debian); insmod of the initramfs's own .ko files otherwise. */
+async function loadGuestModules(node: LabNode): Promise<void> {
+  const loaded = async (name: string) => (await guestRun(node, ['cat', '/proc/modules'], true)).split('\n').some((line) => line.startsWith(`${name} `));
+  for (const [name, ...parameters] of GUEST_MODULES) {
+    if (await loaded(name)) continue;
+    if ((await node.exec(['modprobe', name, ...parameters], { timeoutMs: 30_000 })).exitCode === 0) continue;
+    const inserted = await node.exec(['insmod', `/lib/modules/${name}.ko`, ...parameters], { timeoutMs: 30_000 });
+    // Built into the guest's kernel: nothing to load.
+    if (inserted.exitCode !== 0 && !(await loaded(name)) && !(await builtIn(node, name))) {
+      throw new ProvisionError(`cannot impair VM ${node.name} inside its guest: its kernel has no ${name} module (${(inserted.stderr || inserted.stdout).trim().split('\n')[0] || 'insmod failed'}). Fix: remove delayMs/jitterMs/lossPercent from ${node.name}'s impair, or run the lab on a host kernel with sch_netem`);
+    }
+  }
+}
+
+/** A module compiled into the kernel shows in /sys/module without being in /proc/modules. */
+async function builtIn(node: LabNode, name: string): Promise<boolean> {
+  return (await node.exec(['ls', `/sys/module/${name}`], { timeoutMs: 30_000 })).exitCode === 0;
 }
 
 /** Applies the impairment's netem part inside the guest, both directions, replacing an earlier one. */
 export async function applyGuestNetem(node: LabNode, mac: string, impairment: Impairment): Promise<void> {
   const netemOnly: Impairment = { delayMs: impairment.delayMs, jitterMs: impairment.jitterMs, lossPercent: impairment.lossPercent };
-  // ifb with numifbs=0: the module alone would add ifb0 and ifb1 nobody uses.
-  await guestRun(node, ['modprobe', 'ifb', 'numifbs=0']);
-  await guestRun(node, ['modprobe', '-a', 'sch_netem', 'sch_ingress', 'act_mirred', 'cls_u32']);
+  await loadGuestModules(node);
   const nic = await guestInterface(node, mac);
   await clearGuestNetem(node, mac, nic);
   await guestRun(node, ['ip', 'link', 'add', 'name', GUEST_IFB, 'type', 'ifb']);

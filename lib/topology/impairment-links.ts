@@ -79,7 +79,7 @@ function missingFeatureError(request: ImpairmentRequest, feature: KernelFeature,
       field,
       request.impairment[fields[0] as keyof Impairment],
       `node ${request.nodeName} asks for ${fields.join(', ')}, which ${fields.length > 1 ? 'need' : 'needs'} the netem qdisc, but this host's kernel ${state}`,
-      `remove ${fields.join(', ')} from ${request.fieldPath} (rateBitsPerSec needs only tbf), or run the lab on a kernel with sch_netem (\`modprobe sch_netem\`, or a kernel built with CONFIG_NET_SCH_NETEM)${request.nodeKind === 'vm' ? ', or boot the VM from disk: { recipe: debian } (provider qemu), whose guest applies netem itself' : ''}; \`hybrid-lab doctor\` lists what this kernel offers`,
+      `remove ${fields.join(', ')} from ${request.fieldPath} (rateBitsPerSec needs only tbf), or run the lab on a kernel with sch_netem (\`modprobe sch_netem\`, or a kernel built with CONFIG_NET_SCH_NETEM)${request.nodeKind === 'vm' ? ', or use a qemu VM with the built-in guest or disk: { recipe: debian }, whose guest applies netem itself' : ''}; \`hybrid-lab doctor\` lists what this kernel offers`,
       source,
     );
   }

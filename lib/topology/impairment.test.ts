@@ -3,7 +3,7 @@ import { topologyErrorOf } from '../testing/topology-errors.ts';
 import type { KernelFeatureProbe } from '../host/kernel-capabilities.ts';
 import { KERNEL_FEATURES } from '../host/kernel-capabilities.ts';
 import { describeImpairment } from './impairment.ts';
-import { checkImpairmentsAgainstKernel, impairmentRequests } from './impairment-links.ts';
+import { checkImpairmentsAgainstKernel, impairmentRequests, planImpairment } from './impairment-links.ts';
 import { parseTopology } from './load.ts';
 
 const base = `
@@ -74,5 +74,33 @@ describe('impair: against the kernel', () => {
     const topology = parse(`  - { name: a, kind: container, impair: { delayMs: 5 } }`);
     const unknown = KERNEL_FEATURES.map((feature) => ({ feature, state: 'unknown' as const, detail: 'needs a network namespace to probe in' }));
     expect(topologyErrorOf(() => checkImpairmentsAgainstKernel(topology, unknown)).message).toMatch(/could not be probed/);
+  });
+});
+
+describe('impair: where netem goes on a host without it', () => {
+  const diskVm = `  - { name: dvm, kind: vm, memoryMb: 512, disk: { recipe: debian }, impair: { delayMs: 10, rateBitsPerSec: 20000000 } }`;
+
+  it('a qemu Debian disk VM takes delay/jitter/loss into its guest; the rate stays on the host', () => {
+    const topology = parse(diskVm);
+    expect(() => checkImpairmentsAgainstKernel(topology, kernel(['qdisc-netem']))).not.toThrow();
+    const [request] = impairmentRequests(topology);
+    expect(planImpairment(request, false)).toEqual({ host: { rateBitsPerSec: 20e6 }, guest: { delayMs: 10, jitterMs: undefined, lossPercent: undefined } });
+    expect(planImpairment(request, true)).toEqual({ host: { delayMs: 10, rateBitsPerSec: 20e6 } });
+  });
+
+  it('the built-in (busybox initramfs) qemu guest carries tc and netem: its netem goes inside it too', () => {
+    const topology = parse(`  - { name: v, kind: vm, impair: { delayMs: 5 } }`);
+    expect(() => checkImpairmentsAgainstKernel(topology, kernel(['qdisc-netem']))).not.toThrow();
+    expect(planImpairment(impairmentRequests(topology)[0], false)).toEqual({ host: undefined, guest: { delayMs: 5, jitterMs: undefined, lossPercent: undefined } });
+  });
+
+  it('a VM from a user\'s own disk image (tc and netem unknown) is refused, and the fix names the guests that can', () => {
+    const parsed = parse(`  - { name: v, kind: vm, memoryMb: 512, impair: { lossPercent: 2 } }`);
+    // The file check (the image must exist) is not what this test is about: the disk is set after parsing.
+    const topology = { ...parsed, nodes: [{ ...parsed.nodes[0], disk: 'own.qcow2' }] };
+    const error = topologyErrorOf(() => checkImpairmentsAgainstKernel(topology, kernel(['qdisc-netem'])));
+    expect(error.fieldPath).toBe('nodes[0].impair.lossPercent');
+    expect(error.message).toMatch(/node v asks for lossPercent, which needs the netem qdisc/);
+    expect(error.message).toMatch(/use a qemu VM with the built-in guest or disk: \{ recipe: debian \}/);
   });
 });

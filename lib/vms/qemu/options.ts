@@ -53,12 +53,12 @@ export function checkQemuNode(node: Record<string, unknown>, issue: (field: stri
 }
 
 /**
- * Whether the VM's guest can apply netem itself: a Debian disk VM (the recipe's kernel has
- * sch_netem, ifb, act_mirred and cls_u32 as modules, and iproute2's tc). The busybox initramfs
- * has neither the modules nor tc.
+ * Whether the VM's guest can apply netem itself: the busybox initramfs (it carries iproute2's tc
+ * and the netem/ifb modules, see initramfs.ts) and a Debian recipe disk (its kernel has them as
+ * modules, and iproute2). A user's own disk image may have neither.
  */
 export function guestAppliesNetem(node: { kind: string; provider?: string } & Record<string, unknown>): boolean {
   if (node.kind !== 'vm' || node.provider !== 'qemu') return false;
   const disk = node.disk as QemuNodeOptions['disk'];
-  return typeof disk === 'object' && disk.recipe === 'debian';
+  return disk === undefined || (typeof disk === 'object' && disk.recipe === 'debian');
 }

@@ -1,0 +1,78 @@
+/**
+ * Checks for impaired paths: instead of a floor or ceiling from the default budgets, the
+ * measurement must land near what the impairment promises (within a tolerance), judged on the
+ * median of short rounds so one scheduler hiccup neither fails nor passes it.
+ */
+import type { LabNode } from '../nodes/node.ts';
+import { iperf, type ThroughputResult } from '../probe/iperf.ts';
+import { ping, type PingResult } from '../probe/ping.ts';
+import { summarize, type Measurement } from '../report/measurement.ts';
+import { expectedTcpGoodput, type PathImpairment } from './impaired-path.ts';
+
+/** Within 10% of the promise, as the issue asks. */
+export const IMPAIRED_TOLERANCE = 0.1;
+const MIN_ROUNDS = 3;
+const MAX_ROUNDS = 5;
+
+export interface NearOutcome<T> {
+  passed: boolean;
+  /** Median of the rounds' statistic. */
+  value: number;
+  /** The accepted band. */
+  low: number;
+  high: number;
+  rounds: T[];
+  roundValues: number[];
+  summary: string;
+  measurements: Measurement[];
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = (sorted.length - 1) / 2;
+  return (sorted[Math.floor(middle)] + sorted[Math.ceil(middle)]) / 2;
+}
+
+/** At least 3 rounds, up to 5 while the median is outside the band. */
+async function measureNear<T>(measure: () => Promise<T>, statistic: (round: T) => number, low: number, high: number): Promise<{ rounds: T[]; roundValues: number[]; value: number; passed: boolean }> {
+  const rounds: T[] = [];
+  const roundValues: number[] = [];
+  for (let round = 1; round <= MAX_ROUNDS; round++) {
+    const result = await measure();
+    rounds.push(result);
+    roundValues.push(statistic(result));
+    if (round < MIN_ROUNDS) continue;
+    const value = median(roundValues);
+    if (value >= low && value <= high) return { rounds, roundValues, value, passed: true };
+  }
+  return { rounds, roundValues, value: median(roundValues), passed: false };
+}
+
+const mbit = (bps: number) => `${(bps / 1e6).toFixed(2)} Mbit/s`;
+
+/** TCP throughput of a rate-capped path: the median of 1 s rounds within 10% of the cap's goodput. */
+export async function tcpNearRate(from: LabNode, to: LabNode, path: PathImpairment & { rateBitsPerSec: number }, seconds = 1): Promise<NearOutcome<ThroughputResult>> {
+  const expected = expectedTcpGoodput(path.rateBitsPerSec);
+  const [low, high] = [expected * (1 - IMPAIRED_TOLERANCE), expected * (1 + IMPAIRED_TOLERANCE)];
+  const judged = await measureNear(() => iperf(from, to.ip, { protocol: 'tcp', seconds }), (round) => round.bitsPerSec, low, high);
+  const samples = judged.roundValues;
+  const summary = `median of ${samples.length} round(s) ${mbit(judged.value)}, expected ${mbit(expected)} ±${IMPAIRED_TOLERANCE * 100}% (rate cap ${mbit(path.rateBitsPerSec)} on ${path.impairedNodes.join(', ')}'s link, TCP goodput share 1448/1514); rounds: ${samples.map(mbit).join(', ')}`;
+  const budget = { limit: expected, kind: 'min-value' as const, passed: judged.passed };
+  return { ...judged, low, high, summary, measurements: [{ suite: 'throughput', metric: 'tcp-throughput', unit: 'bitsPerSec', from: from.name, to: to.name, samples, summary: summarize(samples), budget }] };
+}
+
+/**
+ * Ping RTT of a delayed path: the median of the rounds' p50 must be at least the added delay less
+ * 10%, and at most the added delay plus 10% plus what the unimpaired path may take (its p95 budget).
+ */
+export async function rttNearDelay(from: LabNode, to: LabNode, path: PathImpairment, unimpairedP95Ms: number, pingsPerRound = 10): Promise<NearOutcome<PingResult>> {
+  const low = path.addedRttMs * (1 - IMPAIRED_TOLERANCE);
+  const high = path.addedRttMs * (1 + IMPAIRED_TOLERANCE) + unimpairedP95Ms;
+  const judged = await measureNear(() => ping(from, to.ip, { count: pingsPerRound, intervalSec: 0.05, waitSec: 2 + Math.ceil(path.addedRttMs / 1000) }), (round) => (round.rttMs.length > 0 ? summarize(round.rttMs).p50 : Infinity), low, high);
+  const samples = judged.rounds.flatMap((round) => round.rttMs);
+  const sent = judged.rounds.reduce((sum, round) => sum + round.sent, 0);
+  const lossPercent = sent === 0 ? 100 : (100 * (sent - samples.length)) / sent;
+  const summary = `median of ${judged.roundValues.length} round(s) p50 ${judged.value.toFixed(3)} ms, expected ${path.addedRttMs} ms added round trip (delay on ${path.impairedNodes.join(', ')}'s link, both ways) within ${low.toFixed(3)}-${high.toFixed(3)} ms; rounds: ${judged.roundValues.map((v) => v.toFixed(3)).join(', ')} ms`;
+  const budget = { limit: high, kind: 'max-p95' as const, passed: judged.passed };
+  return { ...judged, low, high, summary, measurements: [{ suite: 'latency', metric: 'icmp-rtt', unit: 'ms', from: from.name, to: to.name, samples, summary: summarize(samples), lossPercent, budget }] };
+}
