@@ -48,6 +48,23 @@ async function measureNear<T>(measure: () => Promise<T>, statistic: (round: T) =
   return { rounds, roundValues, value: median(roundValues), passed: false };
 }
 
+/** One round of pings, waiting long enough for a delayed reply. */
+export function pingRound(from: LabNode, to: LabNode, count: number, addedRttMs = 0): Promise<PingResult> {
+  return ping(from, to.ip, { count, intervalSec: 0.05, waitSec: 2 + Math.ceil(addedRttMs / 1000) });
+}
+
+/** A round's fastest echo (Infinity when none came back). */
+export function fastestEcho(round: PingResult): number {
+  return round.rttMs.length > 0 ? Math.min(...round.rttMs) : Infinity;
+}
+
+/** The unimpaired baseline for rttNearDelay: the median of three rounds' fastest echo. */
+export async function rttBaseline(from: LabNode, to: LabNode, pingsPerRound = 10): Promise<number> {
+  const rounds: number[] = [];
+  for (let round = 0; round < MIN_ROUNDS; round++) rounds.push(fastestEcho(await pingRound(from, to, pingsPerRound)));
+  return median(rounds);
+}
+
 const mbit = (bps: number) => `${(bps / 1e6).toFixed(2)} Mbit/s`;
 
 /** TCP throughput of a rate-capped path: the median of 1 s rounds within 10% of the cap's goodput. */
@@ -61,18 +78,26 @@ export async function tcpNearRate(from: LabNode, to: LabNode, path: PathImpairme
   return { ...judged, low, high, summary, measurements: [{ suite: 'throughput', metric: 'tcp-throughput', unit: 'bitsPerSec', from: from.name, to: to.name, samples, summary: summarize(samples), budget }] };
 }
 
+/** How the unimpaired path is known: a baseline measured the same way (precise), or only its budget. */
+export type RttBaseline = { baselineMs: number } | { unimpairedP95Ms: number };
+
 /**
- * Ping RTT of a delayed path: the median of the rounds' p50 must be at least the added delay less
- * 10%, and at most the added delay plus 10% plus what the unimpaired path may take (its p95 budget).
+ * Ping RTT of a delayed path, judged on the median of the rounds' fastest echo: netem shifts every
+ * packet by the delay, so the minimum carries it exactly, without the scheduling noise above it (a
+ * TCG guest's p50 wanders by milliseconds). With a baseline (the same statistic measured on the
+ * path unimpaired) the difference must be the added delay ±10%; with only the unimpaired budget,
+ * at least the delay less 10% and at most the delay plus 10% plus that budget.
  */
-export async function rttNearDelay(from: LabNode, to: LabNode, path: PathImpairment, unimpairedP95Ms: number, pingsPerRound = 10): Promise<NearOutcome<PingResult>> {
-  const low = path.addedRttMs * (1 - IMPAIRED_TOLERANCE);
-  const high = path.addedRttMs * (1 + IMPAIRED_TOLERANCE) + unimpairedP95Ms;
-  const judged = await measureNear(() => ping(from, to.ip, { count: pingsPerRound, intervalSec: 0.05, waitSec: 2 + Math.ceil(path.addedRttMs / 1000) }), (round) => (round.rttMs.length > 0 ? summarize(round.rttMs).p50 : Infinity), low, high);
+export async function rttNearDelay(from: LabNode, to: LabNode, path: PathImpairment, known: RttBaseline, pingsPerRound = 10): Promise<NearOutcome<PingResult>> {
+  const base = 'baselineMs' in known ? known.baselineMs : 0;
+  const low = base + path.addedRttMs * (1 - IMPAIRED_TOLERANCE);
+  const high = base + path.addedRttMs * (1 + IMPAIRED_TOLERANCE) + ('unimpairedP95Ms' in known ? known.unimpairedP95Ms : 0);
+  const judged = await measureNear(() => pingRound(from, to, pingsPerRound, path.addedRttMs), fastestEcho, low, high);
   const samples = judged.rounds.flatMap((round) => round.rttMs);
   const sent = judged.rounds.reduce((sum, round) => sum + round.sent, 0);
   const lossPercent = sent === 0 ? 100 : (100 * (sent - samples.length)) / sent;
-  const summary = `median of ${judged.roundValues.length} round(s) p50 ${judged.value.toFixed(3)} ms, expected ${path.addedRttMs} ms added round trip (delay on ${path.impairedNodes.join(', ')}'s link, both ways) within ${low.toFixed(3)}-${high.toFixed(3)} ms; rounds: ${judged.roundValues.map((v) => v.toFixed(3)).join(', ')} ms`;
+  const against = 'baselineMs' in known ? `the unimpaired ${base.toFixed(3)} ms + ` : '';
+  const summary = `median of ${judged.roundValues.length} round(s)' fastest echo ${judged.value.toFixed(3)} ms, expected ${against}${path.addedRttMs} ms added round trip (delay on ${path.impairedNodes.join(', ')}'s link, both ways): ${low.toFixed(3)}-${high.toFixed(3)} ms; rounds: ${judged.roundValues.map((v) => v.toFixed(3)).join(', ')} ms`;
   const budget = { limit: high, kind: 'max-p95' as const, passed: judged.passed };
   return { ...judged, low, high, summary, measurements: [{ suite: 'latency', metric: 'icmp-rtt', unit: 'ms', from: from.name, to: to.name, samples, summary: summarize(samples), lossPercent, budget }] };
 }

@@ -9,6 +9,9 @@ import { clearCommands, egressCommands, NETEM_HANDLE, redirectCommands } from '.
  * egress delays traffic towards the node — the same two directions the host would shape.
  */
 
+/** iproute2's tc by its path: the built-in guest's busybox sh would run its own (netem-less) tc applet for a bare `tc`. */
+const GUEST_TC = '/usr/sbin/tc';
+
 /** The guest's ifb (inside the VM, so no host name can clash). */
 export const GUEST_IFB = 'hl-ifb0';
 
@@ -63,14 +66,14 @@ export async function applyGuestNetem(node: LabNode, mac: string, impairment: Im
   await guestRun(node, ['ip', 'link', 'add', 'name', GUEST_IFB, 'type', 'ifb']);
   await guestRun(node, ['ip', 'link', 'set', 'dev', GUEST_IFB, 'up']);
   for (const command of [...egressCommands(nic, netemOnly), ...egressCommands(GUEST_IFB, netemOnly), ...redirectCommands(nic, GUEST_IFB)]) {
-    await guestRun(node, ['tc', ...command]);
+    await guestRun(node, [GUEST_TC, ...command]);
   }
 }
 
 /** Removes what applyGuestNetem made (nothing there is fine). */
 export async function clearGuestNetem(node: LabNode, mac: string, nic?: string): Promise<void> {
   const device = nic ?? (await guestInterface(node, mac));
-  for (const command of clearCommands(device)) await guestRun(node, ['tc', ...command], true);
+  for (const command of clearCommands(device)) await guestRun(node, [GUEST_TC, ...command], true);
   await guestRun(node, ['ip', 'link', 'del', 'dev', GUEST_IFB], true);
 }
 
@@ -78,7 +81,7 @@ export async function clearGuestNetem(node: LabNode, mac: string, nic?: string):
 export async function guestNetemApplied(node: LabNode, mac: string): Promise<boolean> {
   const nic = await guestInterface(node, mac);
   const netemOn = async (device: string) => {
-    const shown = await node.exec(['tc', '-j', 'qdisc', 'show', 'dev', device], { timeoutMs: 30_000 });
+    const shown = await node.exec([GUEST_TC, '-j', 'qdisc', 'show', 'dev', device], { timeoutMs: 30_000 });
     if (shown.exitCode !== 0) return false;
     return (JSON.parse(shown.stdout || '[]') as Array<{ kind: string; handle: string }>).some((qdisc) => qdisc.kind === 'netem' && qdisc.handle === NETEM_HANDLE);
   };
