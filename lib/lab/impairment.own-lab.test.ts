@@ -18,8 +18,9 @@ import { upLab } from './up.ts';
 
 // Lab im14 on bridge hybr71, 10.0.71.0/24 (this test's own). One lab for the file: a container with
 // a 20 Mbit/s cap, a peer and a qemu VM (busybox guest, boots in seconds). A second `up` moves the
-// impairment: the cap is taken off and the VM gets 25 ms of delay (large enough that a TCG guest's timer overhead, about a millisecond, stays well inside 10%) — netem inside its guest on a host
-// kernel without sch_netem, on the host where the kernel has it.
+// impairment: the cap is taken off and the VM gets 25 ms of delay — netem inside its guest on a host
+// kernel without sch_netem, on the host where the kernel has it. 25 ms, not less: a TCG guest's
+// timer overhead (1-3 ms per round trip, measured) must stay well inside 10% of the added 50 ms.
 const LAB = 'im14';
 const BRIDGE = 'hybr71';
 const RATE_BITS_PER_SEC = 20_000_000;
