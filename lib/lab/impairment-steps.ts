@@ -10,7 +10,6 @@ import { describeImpairment } from '../topology/impairment.ts';
 import { impairmentRequests, planImpairment, type ImpairmentRequest } from '../topology/impairment-links.ts';
 import type { Topology } from '../topology/topology.ts';
 import { loadVmProvider } from '../vms/registry.ts';
-import { guestAppliesNetem } from '../vms/qemu/options.ts';
 import { hostInterfaceOf } from './link-interfaces.ts';
 import type { StateStore } from './state.ts';
 import { describeResource } from './teardown.ts';
@@ -22,9 +21,9 @@ import { vmContext } from './vm-context.ts';
  * veth, and a changed impairment replaces the old one); links impaired before but not any more
  * lose theirs and their ifb. The kernel was checked in the pre-flight (host-conflicts.ts).
  */
-export async function ensureImpairments(topology: Topology, runtime: ContainerRuntime, store: StateStore, reporter: ProgressReporter, track: Track): Promise<void> {
+export async function ensureImpairments(topology: Topology, previous: Topology | undefined, runtime: ContainerRuntime, store: StateStore, reporter: ProgressReporter, track: Track): Promise<void> {
   const requests = impairmentRequests(topology);
-  const hostHasNetem = requests.length > 0 && (await kernelHas('qdisc-netem'));
+  const hostHasNetem = (requests.length > 0 || (previous !== undefined && impairmentRequests(previous).length > 0)) && (await kernelHas('qdisc-netem'));
   const plans = requests.map((request) => ({ request, plan: planImpairment(request, hostHasNetem) }));
   await removeStaleHostImpairments(topology, runtime, store, new Set(plans.filter(({ plan }) => plan.host).map(({ request }) => request.linkName)), reporter);
   for (const { request, plan } of plans) {
@@ -37,12 +36,15 @@ export async function ensureImpairments(topology: Topology, runtime: ContainerRu
       });
     }
   }
-  // A Debian disk VM impaired inside its guest before keeps that netem until it is cleared.
+  // A running VM impaired inside its guest by the previous `up` keeps that netem until it is cleared;
+  // only those are asked (an exec into every VM on every `up` would cost seconds under TCG).
   const guestPlanned = new Set(plans.filter(({ plan }) => plan.guest).map(({ request }) => request.nodeName));
-  // Only guests that can apply netem ever hold ours.
-  for (const node of topology.nodes.filter((n) => guestAppliesNetem(n) && !guestPlanned.has(n.name))) {
-    const vm = await vmNodeOf(topology, store, node.name).catch(() => undefined);
-    if (vm) await clearGuestNetem(vm.node, vm.mac).catch(() => undefined);
+  const guestBefore = previous ? impairmentRequests(previous).filter((request) => planImpairment(request, hostHasNetem).guest).map((request) => request.nodeName) : [];
+  for (const name of guestBefore.filter((n) => !guestPlanned.has(n) && topology.nodes.some((node) => node.name === n))) {
+    await step(reporter, `remove the guest impairment of ${name} (no longer in the topology)`, async () => {
+      const vm = await vmNodeOf(topology, store, name);
+      await clearGuestNetem(vm.node, vm.mac);
+    });
   }
 }
 

@@ -108,4 +108,15 @@ describe('impair: a rate cap and a delay measured on a real lab', () => {
     process.stderr.write(`impair: ping peer -> vm: ${outcome.summary}\n`);
     expect(outcome.passed, outcome.summary).toBe(true);
   });
+
+  it('an up without impairments clears the VM\'s netem too (guest or host) and the ifb', async () => {
+    topology = await topologyFromYaml(header + node('slow', 'container') + node('peer', 'container') + node('vm', 'vm'));
+    await upLab(topology, { reporter: silentReporter });
+    lab = await openLab(LAB);
+    const qdiscs = await findNode(lab, 'vm').exec(['/usr/sbin/tc', 'qdisc', 'show']);
+    expect(qdiscs.exitCode, qdiscs.stderr).toBe(0);
+    expect(qdiscs.stdout).not.toMatch(/netem/);
+    expect(await linkExists(ifbName(LAB, 'vm'))).toBe(false);
+    expect((await labStatus(LAB)).nodes.some((entry) => entry.impairment)).toBe(false);
+  }, 300_000);
 });

@@ -72,7 +72,7 @@ export async function upLab(topology: Topology, options: UpOptions): Promise<UpR
     const vmsUp = ensureVms(topology, store, reporter, track);
     const vmGates = new Map(topology.nodes.filter((node) => node.kind === 'vm').map((node) => [node.name, vmsUp]));
     await allSettledOrThrow([ensureContainers(topology, runtime, store, nodeImages, reporter, track, vmGates), vmsUp]);
-    await ensureImpairments(topology, runtime, store, reporter, track);
+    await ensureImpairments(topology, previous?.topology, runtime, store, reporter, track);
     await store.setStatus('up');
     return { lab: topology.name, created: created.map(describeResource), removed, elapsedMs: nowMs() - started };
   } catch (error) {

@@ -59,7 +59,7 @@ export function fastestEcho(round: PingResult): number {
 }
 
 /** The unimpaired baseline for rttNearDelay: the median of three rounds' fastest echo. */
-export async function rttBaseline(from: LabNode, to: LabNode, pingsPerRound = 10): Promise<number> {
+export async function rttBaseline(from: LabNode, to: LabNode, pingsPerRound = 20): Promise<number> {
   const rounds: number[] = [];
   for (let round = 0; round < MIN_ROUNDS; round++) rounds.push(fastestEcho(await pingRound(from, to, pingsPerRound)));
   return median(rounds);
@@ -94,7 +94,7 @@ export type RttBaseline = { baselineMs: number } | { unimpairedP95Ms: number };
  * path unimpaired) the difference must be the added delay ±10%; with only the unimpaired budget,
  * at least the delay less 10% and at most the delay plus 10% plus that budget.
  */
-export async function rttNearDelay(from: LabNode, to: LabNode, path: PathImpairment, known: RttBaseline, pingsPerRound = 10): Promise<NearOutcome<PingResult>> {
+export async function rttNearDelay(from: LabNode, to: LabNode, path: PathImpairment, known: RttBaseline, pingsPerRound = 20): Promise<NearOutcome<PingResult>> {
   const base = 'baselineMs' in known ? known.baselineMs : 0;
   const low = base + path.addedRttMs * (1 - IMPAIRED_TOLERANCE);
   const high = base + path.addedRttMs * (1 + IMPAIRED_TOLERANCE) + ('unimpairedP95Ms' in known ? known.unimpairedP95Ms : 0);
