@@ -44,6 +44,14 @@ describe('impair: schema', () => {
   });
 });
 
+describe('impair: on a VM provider that cannot say where its NIC is', () => {
+  it('a vagrant VM with impair is refused at parse time, naming the provider and the fix', () => {
+    const error = errorOf(`  - { name: v, kind: vm, provider: vagrant, impair: { rateBitsPerSec: 1000000 } }`);
+    expect(error.fieldPath).toBe('nodes[0].impair');
+    expect(error.message).toMatch(/the vagrant provider does not say which host interface.*Fix: remove impair, or use provider: qemu/);
+  });
+});
+
 /** A kernel like this machine's: tbf and ifb, no netem. */
 function kernel(missing: string[]): KernelFeatureProbe[] {
   return KERNEL_FEATURES.map((feature) => (missing.includes(feature) ? { feature, state: 'missing', detail: 'Error: Specified qdisc kind is unknown.' } : { feature, state: 'present' }));

@@ -102,6 +102,7 @@ const vmNode = z
       }
     }
     checkProviderOptions(node as Record<string, unknown> & { provider: string }, (field, message) => context.addIssue({ code: 'custom', path: [field], message }));
+    if (node.impair && node.provider !== 'qemu') context.addIssue({ code: 'custom', path: ['impair'], message: `the ${node.provider} provider does not say which host interface is its VM's NIC, so that link cannot be impaired yet${FIX}remove impair, or use provider: qemu` });
   });
 
 export const nodeSchema = z.discriminatedUnion('kind', [containerNode, vmNode], {
