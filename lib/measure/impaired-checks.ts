@@ -96,7 +96,8 @@ export type RttBaseline = { baselineMs: number } | { unimpairedP95Ms: number };
  */
 export async function rttNearDelay(from: LabNode, to: LabNode, path: PathImpairment, known: RttBaseline, pingsPerRound = 20): Promise<NearOutcome<PingResult>> {
   const base = 'baselineMs' in known ? known.baselineMs : 0;
-  const low = base + path.addedRttMs * (1 - IMPAIRED_TOLERANCE);
+  // Jitter lets the fastest echo come in early by up to its spread.
+  const low = base + path.addedRttMs * (1 - IMPAIRED_TOLERANCE) - path.rttJitterMs;
   const high = base + path.addedRttMs * (1 + IMPAIRED_TOLERANCE) + ('unimpairedP95Ms' in known ? known.unimpairedP95Ms : 0);
   const judged = await measureNear(() => pingRound(from, to, pingsPerRound, path.addedRttMs), fastestEcho, low, high);
   const samples = judged.rounds.flatMap((round) => round.rttMs);

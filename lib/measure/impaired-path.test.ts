@@ -7,7 +7,7 @@ name: im2
 bridge: { name: tbr0, subnet: 10.9.0.0/24 }
 nodes:
   - { name: a, kind: container, impair: { rateBitsPerSec: 20000000, delayMs: 5, lossPercent: 10 } }
-  - { name: b, kind: container, impair: { rateBitsPerSec: 5000000, delayMs: 10 } }
+  - { name: b, kind: container, impair: { rateBitsPerSec: 5000000, delayMs: 10, jitterMs: 3 } }
   - { name: c, kind: container }
 `, 'test.yaml');
 
@@ -20,6 +20,7 @@ describe('what impairments promise on a path', () => {
     const path = pathImpairment(topology, 'host', 'a')!;
     expect(path.rateBitsPerSec).toBe(20e6);
     expect(path.addedRttMs).toBe(10);
+    expect(path.rttJitterMs).toBe(0);
     expect(path.oneWayLossPercent).toBeCloseTo(10);
     expect(path.roundTripLossPercent).toBeCloseTo(19);
     expect(path.impairedNodes).toEqual(['a']);
@@ -29,6 +30,7 @@ describe('what impairments promise on a path', () => {
     const path = pathImpairment(topology, 'a', 'b')!;
     expect(path.rateBitsPerSec).toBe(5e6);
     expect(path.addedRttMs).toBe(30);
+    expect(path.rttJitterMs).toBe(6);
     expect(path.impairedNodes).toEqual(['a', 'b']);
   });
 

@@ -13,6 +13,8 @@ export interface PathImpairment {
   rateBitsPerSec?: number;
   /** Round-trip time the delays add, ms. */
   addedRttMs: number;
+  /** How far jitter can move a round trip either way (netem's default jitter is uniform ±jitterMs per crossing), ms. */
+  rttJitterMs: number;
   /** Round-trip loss the impairments add (an echo and its reply both have to get through), percent. */
   roundTripLossPercent: number;
   /** One-way loss (a UDP stream), percent. */
@@ -35,6 +37,7 @@ export function pathImpairment(topology: Pick<Topology, 'nodes'>, from: string, 
   return {
     rateBitsPerSec: rates.length > 0 ? Math.min(...rates) : undefined,
     addedRttMs: 2 * oneWayDelayMs,
+    rttJitterMs: 2 * impairments.reduce((sum, [, impairment]) => sum + (impairment.jitterMs ?? 0), 0),
     roundTripLossPercent: 100 * (1 - oneWayDelivery * oneWayDelivery),
     oneWayLossPercent: 100 * (1 - oneWayDelivery),
     impairedNodes: impairments.map(([name]) => name),
