@@ -7,6 +7,7 @@ import { dnsContainerName } from './names.ts';
 import { forwardStatuses, type ForwardStatus } from './port-forwards.ts';
 import { readState, StateFileError } from './state.ts';
 import { vmContext } from './vm-context.ts';
+import { impairmentStatuses, type ImpairmentStatus } from './impairment-status.ts';
 
 export interface NodeStatus {
   name: string;
@@ -16,6 +17,8 @@ export interface NodeStatus {
   /** running, exited, missing...; VMs add their accel mode. */
   state: string;
   detail?: string;
+  /** The node's link impairment, when the topology gives one. */
+  impairment?: ImpairmentStatus;
 }
 
 export interface LabStatus {
@@ -49,6 +52,7 @@ export async function labStatus(labName: string, topologyIfDown?: Topology): Pro
     { name: 'host', kind: 'host', ip: topology.bridge.gateway, dnsName: fqdn('gateway'), state: (await linkExists(topology.bridge.name)) ? 'running' : 'missing' },
     { name: 'dns', kind: 'dns', ip: topology.dns.address, dnsName: fqdn('dns'), state: containerState(dnsContainerName(labName)) },
   ];
+  const impairments = state ? await impairmentStatuses(topology, state.resources, (await runtime.probe()).reachable ? runtime : undefined) : new Map<string, ImpairmentStatus>();
   for (const node of topology.nodes) {
     const resource = state?.resources.find((r) => (r.kind === 'container' || r.kind === 'vm') && r.node === node.name);
     let nodeState = 'missing';
@@ -59,7 +63,7 @@ export async function labStatus(labName: string, topologyIfDown?: Topology): Pro
       nodeState = (await provider.isRunning(resource.handle, vmContext(topology, silentReporter))) ? 'running' : 'stopped';
       detail = `${resource.provider}, ${resource.handle.accel === 'kvm' ? 'KVM' : 'emulated (TCG)'}`;
     }
-    nodes.push({ name: node.name, kind: node.kind, ip: node.ip, dnsName: fqdn(node.name), state: nodeState, detail });
+    nodes.push({ name: node.name, kind: node.kind, ip: node.ip, dnsName: fqdn(node.name), state: nodeState, detail, impairment: impairments.get(node.name) ?? (node.impair ? { ...node.impair, applied: false } : undefined) });
   }
   return {
     lab: labName,

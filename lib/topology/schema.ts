@@ -3,6 +3,7 @@ import { CONTAINER_RUNTIME_NAMES } from '../runtimes/registry.ts';
 import { checkProviderOptions, VM_PROVIDERS, VM_PROVIDER_NAMES } from '../vms/registry.ts';
 import { networkSchema, nicSchema } from './network-schema.ts';
 import { policySchema } from './policy-schema.ts';
+import { impairmentSchema } from './impairment.ts';
 import { BUILTIN_IMAGE, buildField, envField, fileCopy, imageField, readinessField, servedPort, volumeMount } from './workload-schema.ts';
 
 /** Separates the problem from the fix inside a zod message, so errors can name both. */
@@ -60,6 +61,7 @@ const containerNode = z
     readiness: readinessField.optional(),
     /** Nodes that must be ready before this one starts. */
     dependsOn: z.array(nodeName).default([]),
+    impair: impairmentSchema.optional(),
   })
   .superRefine((node, ctx) => {
     const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
@@ -116,6 +118,7 @@ const vmNode = z
     services: services.default([...serviceNames]),
     /** Ports the guest serves beyond the built-in services (e.g. a program it starts), with optional SRV service names; host: publishes one. Optional: VM specs written in code and older state files have none. */
     ports: z.array(servedPort).optional(),
+    impair: impairmentSchema.optional(),
     ...providerOptionFields,
   })
   .superRefine((node, context) => {
@@ -127,6 +130,7 @@ const vmNode = z
       }
     }
     checkProviderOptions(node as Record<string, unknown> & { provider: string }, (field, message) => context.addIssue({ code: 'custom', path: [field], message }));
+    if (node.impair && node.provider !== 'qemu') context.addIssue({ code: 'custom', path: ['impair'], message: `the ${node.provider} provider does not say which host interface is its VM's NIC, so that link cannot be impaired yet${FIX}remove impair, or use provider: qemu` });
   });
 
 export const nodeSchema = z.discriminatedUnion('kind', [containerNode, vmNode], {

@@ -70,3 +70,14 @@ export function checkQemuNode(node: Record<string, unknown>, issue: (field: stri
   if (options.readyTimeoutSec !== undefined && options.disk === undefined) issue('readyTimeoutSec', `readyTimeoutSec is how long a disk VM may take to be ready; this VM boots the busybox initramfs${FIX}remove readyTimeoutSec or add disk: { recipe: debian }`);
   if (options.disk !== undefined && (options.memoryMb ?? 0) < 256) issue('memoryMb', `a Debian disk VM needs at least 256 MB${FIX}set memoryMb: 512`);
 }
+
+/**
+ * Whether the VM's guest can apply netem itself: the busybox initramfs (it carries iproute2's tc
+ * and the netem/ifb modules, see initramfs.ts) and a Debian recipe disk (its kernel has them as
+ * modules, and iproute2). A user's own disk image may have neither.
+ */
+export function guestAppliesNetem(node: { kind: string; provider?: string } & Record<string, unknown>): boolean {
+  if (node.kind !== 'vm' || node.provider !== 'qemu') return false;
+  const disk = node.disk as QemuNodeOptions['disk'];
+  return disk === undefined || (typeof disk === 'object' && disk.recipe === 'debian');
+}
