@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import { ProvisionError } from '../common/errors.ts';
 import { step, type ProgressReporter } from '../common/progress.ts';
-import { SPEC_LABEL, labLabels, type ContainerRuntime } from '../runtimes/runtime.ts';
+import { SPEC_LABEL, labLabels, type ContainerRuntime, type ContainerSpec } from '../runtimes/runtime.ts';
 import { nodeContainerSpec } from './node-container-spec.ts';
 import { CONTAINER_CONFIG_DIR, SERVERS_FILE, renderDnsmasqConfig, renderServersFile } from '../dns/dnsmasq-config.ts';
 import { LiveRecords } from '../dns/live-records.ts';
@@ -12,6 +12,7 @@ import { createBridge, labInterfaceAlias, linkExists } from '../net/bridge.ts';
 import { hostInputRules, labRules, type IptablesRule } from '../net/iptables.ts';
 import { addRules, presentRules } from '../net/iptables-batch.ts';
 import type { Topology } from '../topology/topology.ts';
+import { isBuiltinNode } from '../topology/schema.ts';
 import { dnsDir, hostsDir } from './dns-paths.ts';
 import { containerName, dnsContainerName, labNetworkName } from './names.ts';
 import type { LabResource, StateStore } from './state.ts';
@@ -33,12 +34,17 @@ export async function ensureResource(store: StateStore, resource: LabResource, e
   await store.markCreated(entry);
 }
 
-/** Bridge with the gateway address, sysctls, the forwarding rules the lab promises and the host's INPUT guard. */
-export async function ensureNetwork(topology: Topology, store: StateStore, reporter: ProgressReporter, track: Track): Promise<void> {
+/** The lab bridge with its gateway address (the runtime's network is made on it). */
+export async function ensureBridge(topology: Topology, store: StateStore, reporter: ProgressReporter, track: Track): Promise<void> {
   const { name: bridge, gateway, prefix } = topology.bridge;
   const alias = labInterfaceAlias(topology.name, 'bridge');
   // `up` checked before anything was made that the bridge is absent or carries this lab's alias.
   await ensureResource(store, { kind: 'bridge', id: bridge }, () => linkExists(bridge), () => createBridge(bridge, `${gateway}/${prefix}`, alias), reporter, track);
+}
+
+/** Sysctls, the forwarding rules the lab promises and the host's INPUT guard (rules name the bridge; they need not wait for it). */
+export async function ensureForwarding(topology: Topology, store: StateStore, reporter: ProgressReporter, track: Track): Promise<void> {
+  const { name: bridge } = topology.bridge;
   await applySysctls(topology, store, reporter);
   await ensureRules(labRules(topology.name, bridge), store, reporter, track);
   await ensureRules(hostInputRules(topology.name, bridge, topology.host.acceptFromLab ?? []), store, reporter, track);
@@ -101,8 +107,28 @@ async function clearContainerName(runtime: ContainerRuntime, name: string, labNa
   }
 }
 
-/** dnsmasq.conf and one hosts file per record, then the DNS container at the DNS address. */
-export async function ensureDnsServer(topology: Topology, runtime: ContainerRuntime, store: StateStore, image: string, reporter: ProgressReporter, track: Track): Promise<void> {
+/** The engine refused the create because the name is taken (Docker and podman: 409 Conflict, "already in use"). */
+function isNameConflict(error: unknown): boolean {
+  const cause = (error as { cause?: { statusCode?: number; message?: string } }).cause;
+  return cause?.statusCode === 409 || /already in use/i.test(cause?.message ?? '');
+}
+
+/**
+ * Runs the container; only when its name is taken is the holder looked at (one inspect per
+ * container saved on the usual path): a leftover of this lab is replaced, anyone else's stops `up`.
+ */
+async function runInPlaceOfLeftover(runtime: ContainerRuntime, labName: string, spec: ContainerSpec): Promise<void> {
+  try {
+    await runtime.runContainer(spec);
+  } catch (error) {
+    if (!isNameConflict(error)) throw error;
+    await clearContainerName(runtime, spec.name, labName);
+    await runtime.runContainer(spec);
+  }
+}
+
+/** dnsmasq.conf and one hosts file per record (the DNS container reads them; records follow live). */
+export async function writeDnsFiles(topology: Topology): Promise<void> {
   // Readable by the DNS container, writable only by root, whatever the caller's umask.
   await mkdir(hostsDir(topology.name), { recursive: true, mode: 0o755 });
   await chmod(dnsDir(topology.name), 0o755);
@@ -110,14 +136,17 @@ export async function ensureDnsServer(topology: Topology, runtime: ContainerRunt
   await writeFileAtomic(join(dnsDir(topology.name), 'dnsmasq.conf'), renderDnsmasqConfig(topology));
   await writeFileAtomic(join(dnsDir(topology.name), SERVERS_FILE), renderServersFile(topology.dns.upstreams));
   await new LiveRecords(hostsDir(topology.name), topology.dns.domain).sync(labRecords(topology));
+}
+
+/** The DNS container at the DNS address, ready when dnsmasq says it started (its files written first). */
+export async function ensureDnsServer(topology: Topology, runtime: ContainerRuntime, store: StateStore, image: string, reporter: ProgressReporter, track: Track): Promise<void> {
   const name = dnsContainerName(topology.name);
   await ensureResource(
     store,
     { kind: 'dns-container', id: name },
     async () => (await runningContainers(runtime, topology.name)).has(name),
-    async () => {
-      await clearContainerName(runtime, name, topology.name);
-      await runtime.runContainer({
+    () =>
+      runInPlaceOfLeftover(runtime, topology.name, {
         name,
         hostname: 'dns',
         image,
@@ -129,8 +158,7 @@ export async function ensureDnsServer(topology: Topology, runtime: ContainerRunt
         readiness: { kind: 'log', pattern: /started, version/ },
         // dnsmasq binds port 53 and sets its uid/gid at start (user=root still calls setgid); no DHCP, no raw sockets.
         capabilities: ['NET_BIND_SERVICE', 'SETUID', 'SETGID'],
-      });
-    },
+      }),
     reporter,
     track,
   );
@@ -152,17 +180,20 @@ export type NodeGates = Map<string, Promise<void>>;
 
 /**
  * Node containers, started concurrently except where `dependsOn` orders them: a container starts
- * once every node it depends on is ready (its own readiness passed). A container that is running
- * with the same definition is kept; one whose definition changed is re-created.
+ * once every node it depends on is ready (its own readiness passed). Built-in nodes start
+ * alongside the DNS server (their services resolve nothing); a user's container, whose command
+ * may resolve names as it starts, waits for `dnsReady`. A container that is running with the
+ * same definition is kept; one whose definition changed is re-created.
  */
-export async function ensureContainers(topology: Topology, runtime: ContainerRuntime, store: StateStore, images: Map<string, string>, reporter: ProgressReporter, track: Track, gates: NodeGates = new Map()): Promise<void> {
+export async function ensureContainers(topology: Topology, runtime: ContainerRuntime, store: StateStore, images: Map<string, string>, reporter: ProgressReporter, track: Track, gates: NodeGates = new Map(), dnsReady: Promise<void> = Promise.resolve()): Promise<void> {
   const running = new Map((await runtime.listLabContainers(topology.name)).filter((c) => c.state === 'running').map((c) => [c.name, c.spec]));
   const containers = topology.nodes.filter((node) => node.kind === 'container');
   const started = new Map<string, Promise<void>>();
+  const dns = 'the DNS server';
   const waitFor = (node: (typeof containers)[number]) =>
-    Promise.all(node.dependsOn.map(async (dependency) => {
+    Promise.all([...node.dependsOn, ...(isBuiltinNode(node) ? [] : [dns])].map(async (dependency) => {
       try {
-        await (started.get(dependency) ?? gates.get(dependency));
+        await (dependency === dns ? dnsReady : (started.get(dependency) ?? gates.get(dependency)));
       } catch {
         throw new ProvisionError(`container ${node.name} was not started: it depends on ${dependency}, which did not become ready (see its error)`);
       }
@@ -176,10 +207,7 @@ export async function ensureContainers(topology: Topology, runtime: ContainerRun
         store,
         { kind: 'container', id: spec.name, node: node.name },
         async () => running.get(spec.name) === spec.labels[SPEC_LABEL],
-        async () => {
-          await clearContainerName(runtime, spec.name, topology.name);
-          await runtime.runContainer(spec);
-        },
+        () => runInPlaceOfLeftover(runtime, topology.name, spec),
         reporter,
         track,
       );

@@ -11,7 +11,7 @@ import { checkTopologyAgainstHost } from '../topology/host-conflicts.ts';
 import type { Topology } from '../topology/topology.ts';
 import { ensureEngineIsolation } from './engine-isolation.ts';
 import { acquireLabLock } from './lock.ts';
-import { ensureContainers, ensureDnsServer, ensureLabNetworkStep, ensureNetwork, removeStaleNodes } from './up-steps.ts';
+import { ensureBridge, ensureContainers, ensureDnsServer, ensureForwarding, ensureLabNetworkStep, removeStaleNodes, writeDnsFiles } from './up-steps.ts';
 import { ensureVms } from './vm-steps.ts';
 import { readState, StateStore, type LabResource, removeStateDir } from './state.ts';
 import { restoreSysctls } from './sysctls.ts';
@@ -61,16 +61,22 @@ export async function upLab(topology: Topology, options: UpOptions): Promise<UpR
     // Every node's image is here (pulled or built) before anything is created: a missing one stops `up` clean.
     const nodeImages = await resolveNodeImages(topology, runtime, images.node.reference, reporter);
     const track = (resource: LabResource) => created.push(resource);
-    await ensureNetwork(topology, store, reporter, track);
-    await ensureLabNetworkStep(topology, runtime, store, reporter, track);
-    await ensureEngineIsolation(topology, runtime, store, reporter, track);
-    await ensureDnsServer(topology, runtime, store, images.dns.reference, reporter, track);
+    // The bridge first (the runtime's network is made on it); then, at once, the network, the
+    // firewall (every rule in place before any node starts) and the DNS files.
+    await ensureBridge(topology, store, reporter, track);
+    const labStore = store;
+    await allSettledOrThrow([
+      ensureLabNetworkStep(topology, runtime, store, reporter, track),
+      ensureForwarding(topology, labStore, reporter, track).then(() => ensureEngineIsolation(topology, runtime, labStore, reporter, track)),
+      writeDnsFiles(topology),
+    ]);
     const removed = await removeStaleNodes(topology, store, reporter);
-    // Containers and VMs start together once the network and DNS exist; a container that dependsOn
-    // a VM waits until the lab's VMs are up.
-    const vmsUp = ensureVms(topology, store, reporter, track);
+    // The DNS server, containers and VMs start together; user containers and VMs start once DNS
+    // answers, a container that dependsOn a VM once the lab's VMs are up.
+    const dnsUp = ensureDnsServer(topology, runtime, store, images.dns.reference, reporter, track);
+    const vmsUp = ensureVms(topology, store, reporter, track, dnsUp);
     const vmGates = new Map(topology.nodes.filter((node) => node.kind === 'vm').map((node) => [node.name, vmsUp]));
-    await allSettledOrThrow([ensureContainers(topology, runtime, store, nodeImages, reporter, track, vmGates), vmsUp]);
+    await allSettledOrThrow([dnsUp, ensureContainers(topology, runtime, store, nodeImages, reporter, track, vmGates, dnsUp), vmsUp]);
     await store.setStatus('up');
     return { lab: topology.name, created: created.map(describeResource), removed, elapsedMs: nowMs() - started };
   } catch (error) {

@@ -21,7 +21,13 @@ export async function linkInfo(name: string): Promise<IpLink | undefined> {
  * lab's mark) is set right after `ip link add` (the kernel ignores an alias given to add).
  */
 export async function createBridge(name: string, gatewayCidr: string, alias: string): Promise<void> {
-  if (!(await linkExists(name))) await run('ip', ['link', 'add', 'name', name, 'type', 'bridge']);
+  if (!(await linkExists(name))) {
+    // A new bridge: the four changes in one `ip -batch` (one process instead of four; it stops at the first error).
+    const commands = [['link', 'add', 'name', name, 'type', 'bridge'], ['link', 'set', 'dev', name, 'alias', alias], ['addr', 'add', gatewayCidr, 'dev', name], ['link', 'set', 'dev', name, 'up']];
+    if (commands.flat().some((arg) => /[\s"\\#]/.test(arg))) throw new Error(`cannot create bridge ${name}: unexpected character in ${commands.flat().join(' ')}`);
+    await run('ip', ['-batch', '-'], { input: `${commands.map((command) => command.join(' ')).join('\n')}\n` });
+    return;
+  }
   await run('ip', ['link', 'set', 'dev', name, 'alias', alias]);
   const addresses = await run('ip', ['-o', '-4', 'addr', 'show', 'dev', name]);
   if (!addresses.stdout.includes(` ${gatewayCidr} `)) await run('ip', ['addr', 'add', gatewayCidr, 'dev', name]);
@@ -29,7 +35,8 @@ export async function createBridge(name: string, gatewayCidr: string, alias: str
 }
 
 export async function deleteLink(name: string): Promise<void> {
-  if (await linkExists(name)) await run('ip', ['link', 'del', 'dev', name]);
+  const deleted = await run('ip', ['link', 'del', 'dev', name], { allowFailure: true });
+  if (deleted.exitCode !== 0 && (await linkExists(name))) throw new Error(`cannot delete interface ${name}: ${deleted.stderr.trim()}`);
 }
 
 export interface IpLink {
