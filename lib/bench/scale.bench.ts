@@ -1,9 +1,12 @@
 /**
- * npm run bench:scale — `up`, no-op `up` and `down` of labs of 1, 5, 20 and 50 containers, each
- * beside the engine's own figures for the same work measured in the same run: N containers
- * created and started through the Engine API in parallel on a network of their own, then
- * removed (`rm -f`) in parallel. Library times (no CLI start-up) and the `up` process's peak RSS.
- * Usage: npm run bench:scale [-- 1,5,20]
+ * npm run bench:scale — `up`, no-op `up` and `down` of labs of 1, 5, 20 and 50 containers and
+ * of 4 qemu VMs, each beside the engine's own figures for the same work measured in the same
+ * run: N containers created and started through the Engine API in parallel on a network of
+ * their own, then removed (`rm -f`) in parallel; for VMs, the same QEMU processes started by
+ * hand in parallel to the same readiness point (boot marker), then stopped. Library times (no
+ * CLI start-up) and the `up` process's peak RSS.
+ * Usage: npm run bench:scale [-- 1,5,20,50,4vm]; the lab's bridge and subnet: HL_SCALE_BRIDGE,
+ * HL_SCALE_SUBNET (default hlscale0, 10.0.45.0/24), the engine's reference network: 10.0.46.0/24.
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,13 +14,16 @@ import { join } from 'node:path';
 import { run } from '../common/run.ts';
 import { buildNodeImage } from '../images/lab-images.ts';
 import { dockerRuntime } from '../runtimes/docker/index.ts';
+import { loadTopology } from '../topology/load.ts';
+import { vmReferenceFigures } from './scale-vm-reference.ts';
 
-const sizes = (process.argv[2] ?? '1,5,20,50').split(',').map(Number);
+const rows = (process.argv[2] ?? '1,5,20,50,4vm').split(',').map((row) => ({ count: Number.parseInt(row, 10), vms: row.endsWith('vm') }));
 const repoRoot = join(import.meta.dirname, '..', '..');
 const node = process.execPath;
 const dir = await mkdtemp(join(tmpdir(), 'hybrid-lab-scale-'));
 const client = dockerRuntime.client;
 const image = (await buildNodeImage(dockerRuntime)).reference;
+const labBridge = { name: process.env.HL_SCALE_BRIDGE ?? 'hlscale0', subnet: process.env.HL_SCALE_SUBNET ?? '10.0.45.0/24' };
 
 /** The engine alone: create+start N containers in parallel, then remove them in parallel. */
 async function engineFigures(count: number): Promise<{ upMs: number; downMs: number }> {
@@ -47,21 +53,28 @@ async function child(action: 'up' | 'down', file: string): Promise<{ elapsedMs: 
   return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { elapsedMs: number; maxRssKb: number };
 }
 
+async function topologyFile(count: number, vms: boolean): Promise<string> {
+  const file = join(dir, `scale-${count}${vms ? 'vm' : ''}.yaml`);
+  const nodes = Array.from({ length: count }, (_, i) => (vms ? `  - { name: v${i}, kind: vm, provider: qemu }` : `  - { name: n${i}, kind: container }`)).join('\n');
+  await writeFile(file, `name: scale${count}${vms ? 'vm' : ''}\nbridge: { name: ${labBridge.name}, subnet: ${labBridge.subnet} }\nnodes:\n${nodes}\n`);
+  return file;
+}
+
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const ratio = (ours: number, reference: number) => `${(ours / reference).toFixed(2)}x`;
 console.log(`hybrid-lab scale benchmark, ${new Date().toISOString()}, library times (no CLI start-up), warm images`);
-console.log('containers  up (engine, ratio)          no-op up   down (engine, ratio)        up peak RSS');
-for (const count of sizes) {
-  const file = join(dir, `scale-${count}.yaml`);
-  const nodes = Array.from({ length: count }, (_, i) => `  - { name: n${i}, kind: container }`).join('\n');
-  await writeFile(file, `name: scale${count}\nbridge: { name: hlscale0, subnet: 10.0.45.0/24 }\nnodes:\n${nodes}\n`);
+console.log('nodes         up (reference, ratio)       no-op up   down (reference, ratio)     up peak RSS');
+for (const { count, vms } of rows) {
+  const file = await topologyFile(count, vms);
   await child('down', file);
-  const engine = await engineFigures(count);
+  const reference = vms ? await vmReferenceFigures(await loadTopology(file)) : await engineFigures(count);
   const up = await child('up', file);
   const again = await child('up', file);
   const down = await child('down', file);
+  const label = vms ? `${count} VMs (${(reference as { accel?: string }).accel})` : `${count} containers`;
   console.log(
-    `${String(count).padStart(10)}  ${s(up.elapsedMs).padStart(8)} (${s(engine.upMs)}, ${(up.elapsedMs / engine.upMs).toFixed(2)}x)`.padEnd(40) +
-      `${s(again.elapsedMs).padStart(8)}   ${s(down.elapsedMs).padStart(7)} (${s(engine.downMs)}, ${(down.elapsedMs / engine.downMs).toFixed(2)}x)`.padEnd(38) +
+    `${label.padEnd(13)} ${s(up.elapsedMs).padStart(7)} (${s(reference.upMs)}, ${ratio(up.elapsedMs, reference.upMs)})`.padEnd(42) +
+      `${s(again.elapsedMs).padStart(8)}   ${s(down.elapsedMs).padStart(7)} (${s(reference.downMs)}, ${ratio(down.elapsedMs, reference.downMs)})`.padEnd(38) +
       `${Math.round(up.maxRssKb / 1024)} MB`,
   );
 }

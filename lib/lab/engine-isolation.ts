@@ -31,8 +31,8 @@ export async function bridgesToIsolate(topology: Topology, runtime: ContainerRun
 }
 
 /** DROP rules both ways between the lab bridge and each of those networks, recorded like every lab rule. */
-export async function ensureEngineIsolation(topology: Topology, runtime: ContainerRuntime, store: StateStore, reporter: ProgressReporter, track: Track): Promise<void> {
-  for (const { bridge, what } of await bridgesToIsolate(topology, runtime)) {
+export async function ensureEngineIsolation(topology: Topology, runtime: ContainerRuntime, store: StateStore, reporter: ProgressReporter, track: Track, found?: Array<{ bridge: string; what: string }>): Promise<void> {
+  for (const { bridge, what } of found ?? (await bridgesToIsolate(topology, runtime))) {
     await ensureRules(isolationRules(topology.name, topology.bridge.name, bridge, what), store, reporter, track);
   }
 }

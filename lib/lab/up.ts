@@ -9,7 +9,8 @@ import { runtimeFeatures } from '../host/packages.ts';
 import { setupHost } from '../host/setup.ts';
 import { checkTopologyAgainstHost } from '../topology/host-conflicts.ts';
 import type { Topology } from '../topology/topology.ts';
-import { ensureEngineIsolation } from './engine-isolation.ts';
+import { bridgesToIsolate, ensureEngineIsolation } from './engine-isolation.ts';
+import { countingReporter, upStepsAhead } from './up-plan.ts';
 import { acquireLabLock } from './lock.ts';
 import { ensureBridge, ensureContainers, ensureDnsServer, ensureForwarding, ensureLabNetworkStep, removeStaleNodes, writeDnsFiles } from './up-steps.ts';
 import { ensureVms } from './vm-steps.ts';
@@ -34,7 +35,7 @@ export interface UpResult {
 /** Brings a lab up, or brings an existing one in line with its topology. Rolls back on failure. */
 export async function upLab(topology: Topology, options: UpOptions): Promise<UpResult> {
   const started = nowMs();
-  const { reporter } = options;
+  const reporter = countingReporter(options.reporter);
   const lock = await acquireLabLock(topology.name, 'up');
   const created: LabResource[] = [];
   let store: StateStore | undefined;
@@ -53,6 +54,10 @@ export async function upLab(topology: Topology, options: UpOptions): Promise<UpR
     await store.setStatus('creating');
     const runtime = await containerRuntime(topology.runtime);
     await runtime.ensureRunning(); // a no-op when its engine answers (setup started it)
+    // For [n/N]: what the host holds is looked at while the images are checked (two steps).
+    const hostFacts = allSettledOrThrow([bridgesToIsolate(topology, runtime), runtime.listLabContainers(topology.name)]);
+    hostFacts.catch(() => undefined); // awaited below; a failed image check must not leave it unhandled
+    reporter.plan?.(reporter.started() + 2 + upStepsAhead(topology, { state: previous }));
     const describeImage = (image: { reference: string; built: boolean }) => `${image.reference}${image.built ? ' (built)' : ' (cached)'}`;
     const images = {
       node: await step(reporter, 'node image', () => buildNodeImage(runtime), describeImage),
@@ -60,6 +65,9 @@ export async function upLab(topology: Topology, options: UpOptions): Promise<UpR
     };
     // Every node's image is here (pulled or built) before anything is created: a missing one stops `up` clean.
     const nodeImages = await resolveNodeImages(topology, runtime, images.node.reference, reporter);
+    const [isolate, containers] = await hostFacts;
+    const running = new Map(containers.filter((container) => container.state === 'running').map((container) => [container.name, container.spec]));
+    reporter.plan?.(reporter.started() + upStepsAhead(topology, { state: previous, running, images: nodeImages, isolate }));
     const track = (resource: LabResource) => created.push(resource);
     // The bridge first (the runtime's network is made on it); then, at once, the network, the
     // firewall (every rule in place before any node starts) and the DNS files.
@@ -67,7 +75,7 @@ export async function upLab(topology: Topology, options: UpOptions): Promise<UpR
     const labStore = store;
     await allSettledOrThrow([
       ensureLabNetworkStep(topology, runtime, store, reporter, track),
-      ensureForwarding(topology, labStore, reporter, track).then(() => ensureEngineIsolation(topology, runtime, labStore, reporter, track)),
+      ensureForwarding(topology, labStore, reporter, track).then(() => ensureEngineIsolation(topology, runtime, labStore, reporter, track, isolate)),
       writeDnsFiles(topology),
     ]);
     const removed = await removeStaleNodes(topology, store, reporter);
