@@ -5,8 +5,9 @@
  * their own, then removed (`rm -f`) in parallel; for VMs, the same QEMU processes started by
  * hand in parallel to the same readiness point (boot marker), then stopped. Library times (no
  * CLI start-up) and the `up` process's peak RSS.
- * Usage: npm run bench:scale [-- 1,5,20,50,4vm]; the lab's bridge and subnet: HL_SCALE_BRIDGE,
- * HL_SCALE_SUBNET (default hlscale0, 10.0.45.0/24), the engine's reference network: 10.0.46.0/24.
+ * Usage: npm run bench:scale [-- 1,5,20,50,4vm]; the labs' names, bridge and subnet: HL_SCALE_LAB
+ * (prefix, default scale), HL_SCALE_BRIDGE, HL_SCALE_SUBNET (default hlscale0, 10.0.45.0/24); the
+ * engine's reference network: 10.0.46.0/24.
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,7 @@ const dir = await mkdtemp(join(tmpdir(), 'hybrid-lab-scale-'));
 const client = dockerRuntime.client;
 const image = (await buildNodeImage(dockerRuntime)).reference;
 const labBridge = { name: process.env.HL_SCALE_BRIDGE ?? 'hlscale0', subnet: process.env.HL_SCALE_SUBNET ?? '10.0.45.0/24' };
+const labPrefix = process.env.HL_SCALE_LAB ?? 'scale';
 
 /** The engine alone: create+start N containers in parallel, then remove them in parallel. */
 async function engineFigures(count: number): Promise<{ upMs: number; downMs: number }> {
@@ -56,7 +58,7 @@ async function child(action: 'up' | 'down', file: string): Promise<{ elapsedMs: 
 async function topologyFile(count: number, vms: boolean): Promise<string> {
   const file = join(dir, `scale-${count}${vms ? 'vm' : ''}.yaml`);
   const nodes = Array.from({ length: count }, (_, i) => (vms ? `  - { name: v${i}, kind: vm, provider: qemu }` : `  - { name: n${i}, kind: container }`)).join('\n');
-  await writeFile(file, `name: scale${count}${vms ? 'vm' : ''}\nbridge: { name: ${labBridge.name}, subnet: ${labBridge.subnet} }\nnodes:\n${nodes}\n`);
+  await writeFile(file, `name: ${labPrefix}${count}${vms ? 'vm' : ''}\nbridge: { name: ${labBridge.name}, subnet: ${labBridge.subnet} }\nnodes:\n${nodes}\n`);
   return file;
 }
 
