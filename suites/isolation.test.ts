@@ -56,10 +56,11 @@ describe("isolation: Docker's default bridge", () => {
 
   afterAll(async () => (await containerRuntime(topology.runtime)).removeContainer(name));
 
+  // Each node's probes wait out their timeouts (about 7 s): the nodes are probed at once.
   for (const node of lab.nodes) {
     // A user's image has no ping: it is checked from the docker0 container towards it only.
     const tools = hasProbeTools(lab, node);
-    it(tools ? `${node.name} cannot reach a container on docker0, nor it ${node.name}` : `a container on docker0 cannot reach ${node.name} (the other way skipped: ${node.name} has no ping)`, async () => {
+    it.concurrent(tools ? `${node.name} cannot reach a container on docker0, nor it ${node.name}` : `a container on docker0 cannot reach ${node.name} (the other way skipped: ${node.name} has no ping)`, async ({ expect }) => {
       if (tools) {
         const out = await ping(node, outsider.ip, { count: 1, waitSec: 1 });
         expect(out.received, `${node.name} -> docker0 container ${outsider.ip}: got a ping reply, the hybrid network leaks into Docker's default bridge`).toBe(0);
@@ -96,7 +97,8 @@ describe('isolation: the host accepts from the lab only what the lab uses', () =
   });
   afterAll(() => server?.close());
 
-  for (const node of lab.nodes) (hasProbeTools(lab, node) ? it : it.skip)(`${node.name} cannot reach a host service on 0.0.0.0 the topology did not open${hasProbeTools(lab, node) ? '' : ` (${noToolsReason(lab, node)})`}`, async () => {
+  // At once, as above (each waits out a 2 s nc timeout).
+  for (const node of lab.nodes) (hasProbeTools(lab, node) ? it.concurrent : it.skip)(`${node.name} cannot reach a host service on 0.0.0.0 the topology did not open${hasProbeTools(lab, node) ? '' : ` (${noToolsReason(lab, node)})`}`, async ({ expect }) => {
     const local = await lab.host.exec(['busybox', 'nc', '-w', '2', topology.bridge.gateway, String(port)], { timeoutMs: 5_000 });
     expect(local.stdout, 'the probe service does not answer on the host itself: the check would prove nothing').toContain('host-only');
     const hasNc = await node.exec(['sh', '-c', 'command -v nc']);

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { SetupError } from '../common/errors.ts';
-import Docker from 'dockerode';
+import { engineGet } from '../runtimes/engine-api/engine-http.ts';
 import { hasProgram } from '../common/run.ts';
 import { waitFor } from '../common/time.ts';
 
@@ -9,8 +9,7 @@ export const DOCKERD_LOG = '/var/log/hybrid-lab-dockerd.log';
 
 /** Whether a Docker engine answers on its socket: an API ping (a `docker version` costs 100+ ms of CLI start-up). */
 export async function dockerEngineReachable(): Promise<boolean> {
-  const client = new Docker({ socketPath: process.env.DOCKER_SOCKET ?? '/var/run/docker.sock', timeout: 10_000 });
-  return client.ping().then(() => true, () => false);
+  return engineGet(process.env.DOCKER_SOCKET ?? '/var/run/docker.sock', '/_ping').then(() => true, () => false);
 }
 
 /**

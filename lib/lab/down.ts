@@ -9,7 +9,7 @@ import { ruleIsTagged } from '../net/iptables.ts';
 import { deleteRules, deleteTaggedRules } from '../net/iptables-batch.ts';
 import { deleteChainIfEmpty, leftoverChains } from '../net/lab-chain.ts';
 import type { Topology } from '../topology/topology.ts';
-import { loadVmProvider, VM_PROVIDER_NAMES, worthSweeping } from '../vms/registry.ts';
+import { findVmLeftovers, VM_PROVIDER_NAMES, worthSweeping } from '../vms/registry.ts';
 import { acquireLabLock } from './lock.ts';
 import { readState, removeStateDir, StateFileError, StateStore, type LabResource, type LabState } from './state.ts';
 import { restoreSysctls } from './sysctls.ts';
@@ -30,9 +30,14 @@ export interface DownResult {
   elapsedMs: number;
 }
 
-/** Removal order: what uses a thing goes before it (containers before their network, rules before the bridge). */
-const ORDER: Array<LabResource['kind']> = ['vm', 'container', 'ifb', 'dns-container', 'docker-network', 'iptables-rule', 'iptables-chain', 'bridge'];
-const PARALLEL_REMOVALS = 16;
+/**
+ * Removal stages: what uses a thing goes in an earlier stage (nodes before their network, the
+ * network before the bridge); kinds in one stage are removed together. The firewall goes once
+ * no node is left that it guards the host from.
+ */
+const STAGES: Array<Array<LabResource['kind']>> = [['vm', 'container', 'dns-container'], ['docker-network', 'iptables-rule', 'ifb'], ['iptables-chain', 'bridge']];
+const PARALLEL_REMOVALS = 32;
+type EngineProbe = Awaited<ReturnType<ContainerRuntime['probe']>>;
 
 /**
  * Removes everything of a lab: what the state file lists (each proven to be the lab's first),
@@ -50,21 +55,20 @@ export async function downLab(labName: string, fallbackTopology: Topology | unde
     const recorded = topology ? [...(state?.resources ?? [])] : [];
     const remaining: LabResource[] = [];
     const runtime = await containerRuntime(topology?.runtime);
-    for (const kind of ORDER) {
-      // Leftovers first within a kind: an unrecorded container holding the network would make its removal fail.
-      if (kind === 'docker-network') await sweepContainers(labName, runtime, reporter, result);
-      let batch: LabResource[] = recorded.filter((resource) => resource.kind === kind);
-      if (kind === 'iptables-rule') batch = await removeRecordedRules(batch, labName, reporter, result, remaining);
-      const outcomes = await settleAll(batch, PARALLEL_REMOVALS, (resource) => removeOne(resource, topology!, reporter));
-      outcomes.forEach((outcome, i) => {
-        const what = describeResource(batch[i]);
-        if (outcome.status === 'rejected') {
-          result.failures.push(`${what}: ${firstLine(outcome.reason)}`);
-          remaining.push(batch[i]);
-        } else record(outcome.value, what, result);
-      });
+    const engine = await runtime.probe();
+    for (const kinds of STAGES) {
+      // Leftovers first: an unrecorded container holding the network would make its removal fail.
+      if (kinds.includes('docker-network')) await sweepContainers(labName, runtime, engine, reporter, result);
+      const batch = recorded.filter((resource) => kinds.includes(resource.kind));
+      const rules = batch.filter((resource) => resource.kind === 'iptables-rule');
+      const removeAll = (resources: LabResource[]) => removeEach(resources, topology!, reporter, result, remaining);
+      await Promise.all([
+        removeAll(batch.filter((resource) => resource.kind !== 'iptables-rule')),
+        // Rules without the lab's comment are left for removeOne to refuse.
+        rules.length > 0 ? removeRecordedRules(rules, labName, reporter, result, remaining).then(removeAll) : undefined,
+      ]);
     }
-    await sweepLeftovers(labName, topology, runtime, reporter, result);
+    await sweepLeftovers(labName, topology, runtime, engine, reporter, result);
     if (state) result.notes.push(...(await restoreSysctls(state).catch((error) => [`could not restore sysctls: ${firstLine(error)}`])));
     if (result.failures.length === 0) await removeStateDir(labName);
     else if (state) await keepWhatRemains(state, remaining);
@@ -89,6 +93,18 @@ async function removeOne(resource: LabResource, topology: Topology, reporter: Pr
   return step(reporter, `remove ${describeResource(resource)}`, () => removeResource(resource, topology), (removal) => (removal.outcome === 'removed' ? undefined : removal.outcome === 'absent' ? '(already gone)' : `(refused: ${removal.reason})`));
 }
 
+/** Removes each resource (a bounded number at once), recording what happened; failures are kept for the next `down`. */
+async function removeEach(resources: LabResource[], topology: Topology, reporter: ProgressReporter, result: DownResult, remaining: LabResource[]): Promise<void> {
+  const outcomes = await settleAll(resources, PARALLEL_REMOVALS, (resource) => removeOne(resource, topology, reporter));
+  outcomes.forEach((outcome, i) => {
+    const what = describeResource(resources[i]);
+    if (outcome.status === 'rejected') {
+      result.failures.push(`${what}: ${firstLine(outcome.reason)}`);
+      remaining.push(resources[i]);
+    } else record(outcome.value, what, result);
+  });
+}
+
 function record(removal: Removal, what: string, result: DownResult): void {
   if (removal.outcome === 'refused') result.refused.push(`${what}: ${removal.reason}; left alone`);
   else {
@@ -108,12 +124,8 @@ async function attempt(result: DownResult, what: string, work: () => Promise<voi
   }
 }
 
-async function sweepContainers(labName: string, runtime: ContainerRuntime, reporter: ProgressReporter, result: DownResult): Promise<void> {
-  const probe = await runtime.probe();
-  if (!probe.reachable) {
-    result.notes.push(`${runtime.name} engine not reachable (${probe.why}): its containers and networks were not looked for`);
-    return;
-  }
+async function sweepContainers(labName: string, runtime: ContainerRuntime, engine: EngineProbe, reporter: ProgressReporter, result: DownResult): Promise<void> {
+  if (!engine.reachable) return;
   const containers = await runtime.listLabContainers(labName).catch(() => []);
   await settleAll(containers, PARALLEL_REMOVALS, async (container) => {
     const what = `container ${container.name}`;
@@ -121,34 +133,22 @@ async function sweepContainers(labName: string, runtime: ContainerRuntime, repor
   });
 }
 
-/** Finds and removes what the lab made without relying on the state file. */
-async function sweepLeftovers(labName: string, topology: Topology | undefined, runtime: ContainerRuntime, reporter: ProgressReporter, result: DownResult): Promise<void> {
-  {
-    const ctx = topology ? vmContext(topology, reporter) : leftoverContext(labName);
-    for (const name of VM_PROVIDER_NAMES) {
-      if (!(await worthSweeping(name, topology?.nodes.some((node) => node.kind === 'vm' && node.provider === name) ?? false))) continue;
-      const provider = await loadVmProvider(name).catch(() => undefined);
-      for (const leftover of (await provider?.findLeftovers(labName, ctx).catch(() => [])) ?? []) {
-        const what = `${leftover.kind} ${leftover.id}`;
-        if (await attempt(result, `leftover ${what}`, () => step(reporter, `remove leftover ${what}`, () => leftover.remove()))) result.leftovers.push(what);
-      }
-    }
-  }
-  await sweepContainers(labName, runtime, reporter, result);
-  if ((await runtime.probe()).reachable) {
-    for (const network of await runtime.listLabNetworks(labName).catch(() => [])) {
-      const what = `network ${network}`;
-      await attempt(result, `leftover ${what}`, async () => {
-        const removal = await step(reporter, `remove leftover ${what}`, () => removeResource({ kind: 'docker-network', id: network }, { name: labName, runtime: runtime.name } as Topology));
-        if (removal.outcome === 'removed') result.notes.push(...removal.notes);
-        result.leftovers.push(what);
-      });
-    }
-  }
-  await attempt(result, 'leftover iptables rules', async () => {
-    const rules = await deleteTaggedRules(labName);
-    if (rules > 0) result.leftovers.push(`${rules} iptables rule(s)`);
-  });
+/**
+ * Finds and removes what the lab made without relying on the state file: VM leftovers, the
+ * engine's containers then networks, and tagged rules at once; the lab's interfaces last (a tap
+ * goes with its QEMU, a bridge after the network on it).
+ */
+async function sweepLeftovers(labName: string, topology: Topology | undefined, runtime: ContainerRuntime, engine: EngineProbe, reporter: ProgressReporter, result: DownResult): Promise<void> {
+  if (!engine.reachable) result.notes.push(`${runtime.name} engine not reachable (${engine.why}): its containers and networks were not looked for`);
+  await Promise.all([
+    sweepVmLeftovers(labName, topology, reporter, result),
+    sweepContainers(labName, runtime, engine, reporter, result).then(() => sweepNetworks(labName, runtime, engine, reporter, result)),
+    attempt(result, 'leftover iptables rules', async () => {
+      const rules = await deleteTaggedRules(labName);
+      if (rules > 0) result.leftovers.push(`${rules} iptables rule(s)`);
+    }),
+  ]);
+  // The lab chain once the rules in it and the jumps to it are gone.
   for (const { chain, family } of await leftoverChains(labName).catch(() => [])) {
     const what = `${family === 'ipv6' ? 'ip6tables' : 'iptables'} chain ${chain}`;
     await attempt(result, `leftover ${what}`, async () => {
@@ -160,6 +160,29 @@ async function sweepLeftovers(labName: string, topology: Topology | undefined, r
   for (const link of await findLabInterfaces(labName).catch(() => [])) {
     const what = `interface ${link.name}`;
     if (await attempt(result, `leftover ${what}`, () => step(reporter, `remove leftover ${what}`, () => deleteLink(link.name)))) result.leftovers.push(what);
+  }
+}
+
+async function sweepVmLeftovers(labName: string, topology: Topology | undefined, reporter: ProgressReporter, result: DownResult): Promise<void> {
+  const ctx = topology ? vmContext(topology, reporter) : leftoverContext(labName);
+  await Promise.all(VM_PROVIDER_NAMES.map(async (name) => {
+    if (!(await worthSweeping(name, topology?.nodes.some((node) => node.kind === 'vm' && node.provider === name) ?? false))) return;
+    for (const leftover of await findVmLeftovers(name, labName, ctx).catch(() => [])) {
+      const what = `${leftover.kind} ${leftover.id}`;
+      if (await attempt(result, `leftover ${what}`, () => step(reporter, `remove leftover ${what}`, () => leftover.remove()))) result.leftovers.push(what);
+    }
+  }));
+}
+
+async function sweepNetworks(labName: string, runtime: ContainerRuntime, engine: EngineProbe, reporter: ProgressReporter, result: DownResult): Promise<void> {
+  if (!engine.reachable) return;
+  for (const network of await runtime.listLabNetworks(labName).catch(() => [])) {
+    const what = `network ${network}`;
+    await attempt(result, `leftover ${what}`, async () => {
+      const removal = await step(reporter, `remove leftover ${what}`, () => removeResource({ kind: 'docker-network', id: network }, { name: labName, runtime: runtime.name } as Topology));
+      if (removal.outcome === 'removed') result.notes.push(...removal.notes);
+      result.leftovers.push(what);
+    });
   }
 }
 

@@ -31,8 +31,8 @@ export async function bridgesToIsolate(topology: Topology, runtime: ContainerRun
 }
 
 /** DROP rules both ways between the lab bridge and each of those networks, recorded like every lab rule. */
-export async function ensureEngineIsolation(topology: Topology, runtime: ContainerRuntime, store: StateStore, reporter: ProgressReporter, track: Track): Promise<void> {
-  const others = await bridgesToIsolate(topology, runtime);
+export async function ensureEngineIsolation(topology: Topology, runtime: ContainerRuntime, store: StateStore, reporter: ProgressReporter, track: Track, found?: Array<{ bridge: string; what: string }>): Promise<void> {
+  const others = found ?? (await bridgesToIsolate(topology, runtime));
   const rules = labNetworks(topology).flatMap((network) => others.flatMap(({ bridge, what }) => isolationRules(topology.name, network.bridge, bridge, what)));
   if (rules.length > 0) await ensureRules(rules, store, reporter, track);
 }

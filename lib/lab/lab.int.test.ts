@@ -1,7 +1,8 @@
 import { rm } from 'node:fs/promises';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LockError } from '../common/errors.ts';
-import { silentReporter, type ProgressReporter } from '../common/progress.ts';
+import { silentReporter, terminalReporter, type ProgressReporter } from '../common/progress.ts';
 import { run } from '../common/run.ts';
 import { waitFor } from '../common/time.ts';
 import { queryDns } from '../dns/client.ts';
@@ -28,18 +29,35 @@ ${extraNodes}`;
 
 let topology: Topology;
 let lab: LiveLab;
+/** What `up` printed in a pipe (a CI log), numbered as the CLI numbers it. */
+let upProgress = '';
 
 describe('lab provisioning (real bridge, Docker, dnsmasq)', () => {
   beforeAll(async () => {
     await downLab(LAB, undefined, silentReporter);
     topology = await topologyFromYaml(yaml());
-    const result = await upLab(topology, { reporter: silentReporter });
+    const progress = new PassThrough();
+    progress.on('data', (chunk: Buffer) => (upProgress += chunk));
+    const result = await upLab(topology, { reporter: terminalReporter({ stream: progress, numbered: true }) });
     expect(result.created.length).toBeGreaterThanOrEqual(9);
     lab = await openLab(LAB);
   });
 
   afterAll(async () => {
     await downLab(LAB, topology, silentReporter);
+  });
+
+  it('numbers every step [n/N] in a CI log: each has its start and end line, and the last is N/N', () => {
+    const starts = [...upProgress.matchAll(/^… \[(\d+)(?:\/(\d+))?\] (.+)$/gm)];
+    const planned = starts.filter((start) => start[2] !== undefined);
+    // The host setup's steps may come before the plan; from the plan on every step carries N.
+    expect(planned.length).toBeGreaterThanOrEqual(9);
+    expect(starts.slice(starts.indexOf(planned[0])).every((start) => start[2] !== undefined)).toBe(true);
+    const total = Number(planned.at(-1)![2]);
+    expect(planned.map((start) => Number(start[1]))).toEqual(Array.from({ length: planned.length }, (_, i) => total - planned.length + 1 + i));
+    expect(Number(planned.at(-1)![1])).toBe(total);
+    expect(new Set(planned.map((start) => start[2]))).toEqual(new Set([String(total)]));
+    for (const [, n, N, title] of starts) expect(upProgress).toContain(`✔ [${n}${N ? `/${N}` : ''}] ${title} (`);
   });
 
   it('reports every node running with its address', async () => {

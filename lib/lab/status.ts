@@ -2,7 +2,7 @@ import { containerRuntime } from '../runtimes/registry.ts';
 import { linkExists } from '../net/bridge.ts';
 import { silentReporter } from '../common/progress.ts';
 import type { Topology } from '../topology/topology.ts';
-import { loadVmProvider } from '../vms/registry.ts';
+import { vmIsRunning } from '../vms/registry.ts';
 import { dnsContainerName } from './names.ts';
 import { forwardStatuses, type ForwardStatus } from './port-forwards.ts';
 import { readState, StateFileError } from './state.ts';
@@ -59,8 +59,7 @@ export async function labStatus(labName: string, topologyIfDown?: Topology): Pro
     let detail: string | undefined;
     if (resource?.kind === 'container') nodeState = containerState(resource.id);
     if (resource?.kind === 'vm' && resource.handle) {
-      const provider = await loadVmProvider(resource.provider);
-      nodeState = (await provider.isRunning(resource.handle, vmContext(topology, silentReporter))) ? 'running' : 'stopped';
+      nodeState = (await vmIsRunning(resource.provider, resource.handle, vmContext(topology, silentReporter))) ? 'running' : 'stopped';
       detail = `${resource.provider}, ${resource.handle.accel === 'kvm' ? 'KVM' : 'emulated (TCG)'}`;
     }
     nodes.push({ name: node.name, kind: node.kind, ip: node.ip, dnsName: fqdn(node.name), state: nodeState, detail, impairment: impairments.get(node.name) ?? (node.impair ? { ...node.impair, applied: false } : undefined) });

@@ -4,7 +4,7 @@ import { writeFileAtomic } from '../common/atomic-write.ts';
 import { shortHash } from '../common/hash.ts';
 import { ProvisionError } from '../common/errors.ts';
 import { step, type ProgressReporter } from '../common/progress.ts';
-import { SPEC_LABEL, labLabels, type ContainerRuntime } from '../runtimes/runtime.ts';
+import { SPEC_LABEL, labLabels, type ContainerRuntime, type ContainerSpec } from '../runtimes/runtime.ts';
 import { nodeContainerSpec } from './node-container-spec.ts';
 import { CONTAINER_CONFIG_DIR, SERVERS_FILE, renderDnsmasqConfig, renderServersFile } from '../dns/dnsmasq-config.ts';
 import { LiveRecords } from '../dns/live-records.ts';
@@ -13,6 +13,7 @@ import { createBridge, linkExists } from '../net/bridge.ts';
 import { hostInputRules, labRules, type IptablesRule } from '../net/iptables.ts';
 import { addRules, presentRules } from '../net/iptables-batch.ts';
 import { labNetworks, type Topology } from '../topology/topology.ts';
+import { isBuiltinNode } from '../topology/schema.ts';
 import { dnsDir, hostsDir } from './dns-paths.ts';
 import { bridgeAlias, dnsContainerName, engineNetworkName } from './names.ts';
 import { ensureLabChain } from './lab-chain-step.ts';
@@ -36,18 +37,22 @@ export async function ensureResource(store: StateStore, resource: LabResource, e
   await store.markCreated(entry);
 }
 
-/**
- * Every network's bridge with the host's addresses, sysctls, the forwarding rules the lab promises
- * per bridge, the host's INPUT guard, and (for labs of several networks or modes other than
- * bridged) the lab chain deciding what crosses between segments, and the port forwards.
- */
-export async function ensureNetwork(topology: Topology, store: StateStore, reporter: ProgressReporter, track: Track): Promise<void> {
-  const networks = labNetworks(topology);
+/** Every network's bridge with the host's addresses (the runtime's networks are made on them). */
+export async function ensureBridge(topology: Topology, store: StateStore, reporter: ProgressReporter, track: Track): Promise<void> {
   // `up` checked before anything was made that each bridge is absent or carries this lab's alias.
-  await Promise.all(networks.map((network) => {
+  await Promise.all(labNetworks(topology).map((network) => {
     const addresses = [`${network.gateway}/${network.prefix}`, ...(network.ipv6 ? [`${network.ipv6.gateway}/${network.ipv6.prefix}`] : [])];
     return ensureResource(store, { kind: 'bridge', id: network.bridge }, () => linkExists(network.bridge), () => createBridge(network.bridge, addresses, bridgeAlias(topology, network)), reporter, track);
   }));
+}
+
+/**
+ * Sysctls, the forwarding rules the lab promises per bridge, the host's INPUT guard, the port
+ * forwards and (for labs of several networks, other modes or policies) the lab chain deciding what
+ * crosses between segments. Rules name the bridges; they need not wait for the engine's networks.
+ */
+export async function ensureForwarding(topology: Topology, store: StateStore, reporter: ProgressReporter, track: Track): Promise<void> {
+  const networks = labNetworks(topology);
   await applySysctls(topology, store, reporter);
   // One iptables-restore per family for all of them (nat rules of the port forwards included).
   await ensureRules([
@@ -122,12 +127,34 @@ async function clearContainerName(runtime: ContainerRuntime, name: string, labNa
   }
 }
 
+/** The engine refused the create because the name is taken (Docker and podman: 409 Conflict, "already in use"). */
+function isNameConflict(error: unknown): boolean {
+  const cause = (error as { cause?: { statusCode?: number; message?: string } }).cause;
+  return cause?.statusCode === 409 || /already in use/i.test(cause?.message ?? '');
+}
+
 /**
- * dnsmasq.conf and one hosts file per record, then the DNS container at the DNS address. What
- * dnsmasq reads only at start (SRV records) is in dnsmasq.conf: a running DNS container made
- * with another config (its SPEC_LABEL is the config's hash) is re-created.
+ * Runs the container; only when its name is taken is the holder looked at (one inspect per
+ * container saved on the usual path): a leftover of this lab is replaced, anyone else's stops `up`.
  */
-export async function ensureDnsServer(topology: Topology, runtime: ContainerRuntime, store: StateStore, image: string, reporter: ProgressReporter, track: Track): Promise<void> {
+async function runInPlaceOfLeftover(runtime: ContainerRuntime, labName: string, spec: ContainerSpec): Promise<void> {
+  try {
+    await runtime.runContainer(spec);
+  } catch (error) {
+    if (!isNameConflict(error)) throw error;
+    await clearContainerName(runtime, spec.name, labName);
+    await runtime.runContainer(spec);
+  }
+}
+
+/** What the DNS container runs with: the config just written and the one before it (undefined on a first `up`). */
+export interface DnsFiles {
+  config: string;
+  previousConfig?: string;
+}
+
+/** dnsmasq.conf and one hosts file per record (the DNS container reads them; records follow live). */
+export async function writeDnsFiles(topology: Topology): Promise<DnsFiles> {
   // Readable by the DNS container, writable only by root, whatever the caller's umask.
   await mkdir(hostsDir(topology.name), { recursive: true, mode: 0o755 });
   await chmod(dnsDir(topology.name), 0o755);
@@ -138,7 +165,17 @@ export async function ensureDnsServer(topology: Topology, runtime: ContainerRunt
   await writeFileAtomic(configPath, config);
   await writeFileAtomic(join(dnsDir(topology.name), SERVERS_FILE), renderServersFile(topology.dns.upstreams));
   await new LiveRecords(hostsDir(topology.name), topology.dns.domain).sync(labRecords(topology));
+  return { config, previousConfig };
+}
+
+/**
+ * The DNS container with an address on every network, ready when dnsmasq says it started (its
+ * files written first). What dnsmasq reads only at start (SRV records) is in dnsmasq.conf: a
+ * running DNS container made with another config (its SPEC_LABEL is the config's hash) is re-created.
+ */
+export async function ensureDnsServer(topology: Topology, runtime: ContainerRuntime, store: StateStore, image: string, reporter: ProgressReporter, track: Track, { config, previousConfig }: DnsFiles): Promise<void> {
   const name = dnsContainerName(topology.name);
+  const [primary, ...others] = labNetworks(topology);
   await ensureResource(
     store,
     { kind: 'dns-container', id: name },
@@ -147,10 +184,8 @@ export async function ensureDnsServer(topology: Topology, runtime: ContainerRunt
       // A DNS container made by older code has no config label: it runs the config its `up` wrote.
       return running !== undefined && (running.spec ?? shortHash([previousConfig ?? config])) === shortHash([config]);
     },
-    async () => {
-      await clearContainerName(runtime, name, topology.name);
-      const [primary, ...others] = labNetworks(topology);
-      await runtime.runContainer({
+    () =>
+      runInPlaceOfLeftover(runtime, topology.name, {
         name,
         hostname: 'dns',
         image,
@@ -165,8 +200,7 @@ export async function ensureDnsServer(topology: Topology, runtime: ContainerRunt
         readiness: { kind: 'log', pattern: /started, version/ },
         // dnsmasq binds port 53 and sets its uid/gid at start (user=root still calls setgid); no DHCP, no raw sockets.
         capabilities: ['NET_BIND_SERVICE', 'SETUID', 'SETGID'],
-      });
-    },
+      }),
     reporter,
     track,
   );
@@ -188,17 +222,20 @@ export type NodeGates = Map<string, Promise<void>>;
 
 /**
  * Node containers, started concurrently except where `dependsOn` orders them: a container starts
- * once every node it depends on is ready (its own readiness passed). A container that is running
- * with the same definition is kept; one whose definition changed is re-created.
+ * once every node it depends on is ready (its own readiness passed). Built-in nodes start
+ * alongside the DNS server (their services resolve nothing); a user's container, whose command
+ * may resolve names as it starts, waits for `dnsReady`. A container that is running with the
+ * same definition is kept; one whose definition changed is re-created.
  */
-export async function ensureContainers(topology: Topology, runtime: ContainerRuntime, store: StateStore, images: Map<string, string>, reporter: ProgressReporter, track: Track, gates: NodeGates = new Map()): Promise<void> {
+export async function ensureContainers(topology: Topology, runtime: ContainerRuntime, store: StateStore, images: Map<string, string>, reporter: ProgressReporter, track: Track, gates: NodeGates = new Map(), dnsReady: Promise<void> = Promise.resolve()): Promise<void> {
   const running = new Map((await runtime.listLabContainers(topology.name)).filter((c) => c.state === 'running').map((c) => [c.name, c.spec]));
   const containers = topology.nodes.filter((node) => node.kind === 'container');
   const started = new Map<string, Promise<void>>();
+  const dns = 'the DNS server';
   const waitFor = (node: (typeof containers)[number]) =>
-    Promise.all(node.dependsOn.map(async (dependency) => {
+    Promise.all([...node.dependsOn, ...(isBuiltinNode(node) ? [] : [dns])].map(async (dependency) => {
       try {
-        await (started.get(dependency) ?? gates.get(dependency));
+        await (dependency === dns ? dnsReady : (started.get(dependency) ?? gates.get(dependency)));
       } catch {
         throw new ProvisionError(`container ${node.name} was not started: it depends on ${dependency}, which did not become ready (see its error)`);
       }
@@ -212,10 +249,7 @@ export async function ensureContainers(topology: Topology, runtime: ContainerRun
         store,
         { kind: 'container', id: spec.name, node: node.name },
         async () => running.get(spec.name) === spec.labels[SPEC_LABEL],
-        async () => {
-          await clearContainerName(runtime, spec.name, topology.name);
-          await runtime.runContainer(spec);
-        },
+        () => runInPlaceOfLeftover(runtime, topology.name, spec),
         reporter,
         track,
       );

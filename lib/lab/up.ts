@@ -9,9 +9,10 @@ import { runtimeFeatures } from '../host/packages.ts';
 import { setupHost } from '../host/setup.ts';
 import { checkTopologyAgainstHost } from '../topology/host-conflicts.ts';
 import { labNetworks, type Topology } from '../topology/topology.ts';
-import { ensureEngineIsolation } from './engine-isolation.ts';
+import { bridgesToIsolate, ensureEngineIsolation } from './engine-isolation.ts';
+import { countingReporter, upStepsAhead } from './up-plan.ts';
 import { acquireLabLock } from './lock.ts';
-import { ensureContainers, ensureDnsServer, ensureLabNetworkStep, ensureNetwork, removeStaleNodes } from './up-steps.ts';
+import { ensureBridge, ensureContainers, ensureDnsServer, ensureForwarding, ensureLabNetworkStep, removeStaleNodes, writeDnsFiles } from './up-steps.ts';
 import { ensureVms } from './vm-steps.ts';
 import { removeStaleForwardRules } from './port-forwards.ts';
 import { ensureImpairments } from './impairment-steps.ts';
@@ -36,7 +37,7 @@ export interface UpResult {
 /** Brings a lab up, or brings an existing one in line with its topology. Rolls back on failure. */
 export async function upLab(topology: Topology, options: UpOptions): Promise<UpResult> {
   const started = nowMs();
-  const { reporter } = options;
+  const reporter = countingReporter(options.reporter);
   const lock = await acquireLabLock(topology.name, 'up');
   const created: LabResource[] = [];
   let store: StateStore | undefined;
@@ -55,6 +56,10 @@ export async function upLab(topology: Topology, options: UpOptions): Promise<UpR
     await store.setStatus('creating');
     const runtime = await containerRuntime(topology.runtime);
     await runtime.ensureRunning(); // a no-op when its engine answers (setup started it)
+    // For [n/N]: what the host holds is looked at while the images are checked (two steps).
+    const hostFacts = allSettledOrThrow([bridgesToIsolate(topology, runtime), runtime.listLabContainers(topology.name)]);
+    hostFacts.catch(() => undefined); // awaited below; a failed image check must not leave it unhandled
+    reporter.plan?.(reporter.started() + 2 + upStepsAhead(topology, { state: previous }));
     const describeImage = (image: { reference: string; built: boolean }) => `${image.reference}${image.built ? ' (built)' : ' (cached)'}`;
     const images = {
       node: await step(reporter, 'node image', () => buildNodeImage(runtime), describeImage),
@@ -62,19 +67,28 @@ export async function upLab(topology: Topology, options: UpOptions): Promise<UpR
     };
     // Every node's image is here (pulled or built) before anything is created: a missing one stops `up` clean.
     const nodeImages = await resolveNodeImages(topology, runtime, images.node.reference, reporter);
+    const [isolate, containers] = await hostFacts;
+    const running = new Map(containers.filter((container) => container.state === 'running').map((container) => [container.name, container.spec]));
+    reporter.plan?.(reporter.started() + upStepsAhead(topology, { state: previous, running, images: nodeImages, isolate }));
     const track = (resource: LabResource) => created.push(resource);
     // A forward taken out of the file stops answering now, not at the next `down`.
     const removedForwards = await removeStaleForwardRules(topology, store, reporter);
-    await ensureNetwork(topology, store, reporter, track);
-    await ensureLabNetworkStep(topology, runtime, store, reporter, track);
-    await ensureEngineIsolation(topology, runtime, store, reporter, track);
-    await ensureDnsServer(topology, runtime, store, images.dns.reference, reporter, track);
+    // The bridges first (the runtime's networks are made on them); then, at once, the networks, the
+    // firewall (every rule in place before any node starts) and the DNS files.
+    await ensureBridge(topology, store, reporter, track);
+    const labStore = store;
+    const [, , dnsFiles] = await allSettledOrThrow([
+      ensureLabNetworkStep(topology, runtime, store, reporter, track),
+      ensureForwarding(topology, labStore, reporter, track).then(() => ensureEngineIsolation(topology, runtime, labStore, reporter, track, isolate)),
+      writeDnsFiles(topology),
+    ]);
     const removed = await removeStaleNodes(topology, store, reporter);
-    // Containers and VMs start together once the network and DNS exist; a container that dependsOn
-    // a VM waits until the lab's VMs are up.
-    const vmsUp = ensureVms(topology, store, reporter, track);
+    // The DNS server, containers and VMs start together; user containers and VMs start once DNS
+    // answers, a container that dependsOn a VM once the lab's VMs are up.
+    const dnsUp = ensureDnsServer(topology, runtime, store, images.dns.reference, reporter, track, dnsFiles);
+    const vmsUp = ensureVms(topology, store, reporter, track, dnsUp);
     const vmGates = new Map(topology.nodes.filter((node) => node.kind === 'vm').map((node) => [node.name, vmsUp]));
-    await allSettledOrThrow([ensureContainers(topology, runtime, store, nodeImages, reporter, track, vmGates), vmsUp]);
+    await allSettledOrThrow([dnsUp, ensureContainers(topology, runtime, store, nodeImages, reporter, track, vmGates, dnsUp), vmsUp]);
     await ensureImpairments(topology, previous?.topology, runtime, store, reporter, track);
     await store.setStatus('up');
     return { lab: topology.name, created: created.map(describeResource), removed: [...removedForwards, ...removed], elapsedMs: nowMs() - started };

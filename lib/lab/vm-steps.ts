@@ -1,3 +1,4 @@
+import { ProvisionError } from '../common/errors.ts';
 import { step, type ProgressReporter } from '../common/progress.ts';
 import type { ResolvedVmNode, Topology } from '../topology/topology.ts';
 import { loadVmProvider } from '../vms/registry.ts';
@@ -12,7 +13,7 @@ import { vmContext } from './vm-context.ts';
  * provider prepares its shared artefacts first, once). Every VM is tried; the first failure is
  * thrown after the others have finished, so rollback sees all that was made.
  */
-export async function ensureVms(topology: Topology, store: StateStore, reporter: ProgressReporter, track: Track): Promise<void> {
+export async function ensureVms(topology: Topology, store: StateStore, reporter: ProgressReporter, track: Track, dnsReady: Promise<void> = Promise.resolve()): Promise<void> {
   const ctx = vmContext(topology, reporter);
   const vms = topology.nodes.filter((node): node is ResolvedVmNode => node.kind === 'vm');
   const prepared = new Map<string, Promise<void>>();
@@ -21,7 +22,13 @@ export async function ensureVms(topology: Topology, store: StateStore, reporter:
     return prepared.get(providerName)!;
   };
   const results = await Promise.allSettled(vms.map(async (node) => {
-    const handle = await ensureVm(node, topology, store, ctx, track, () => prepare(node.provider));
+    // The provider prepares while the DNS server starts; the guest boots once DNS answers.
+    const handle = await ensureVm(node, topology, store, ctx, track, async () => {
+      await prepare(node.provider);
+      await dnsReady.catch(() => {
+        throw new ProvisionError(`VM ${node.name} was not started: it depends on the DNS server, which did not become ready (see its error)`);
+      });
+    });
     if (handle.management) await isolateManagementNetwork(topology, handle.management.bridge, store, reporter, track);
   }));
   const failure = results.find((result) => result.status === 'rejected');

@@ -20,14 +20,15 @@ export async function topologyFromYaml(yaml: string): Promise<Topology> {
 /** Everything of a lab still on the host; all empty means `down` left nothing. */
 export async function labRemains(labName: string, bridge: string, runtimeName = 'docker') {
   const runtime = await containerRuntime(runtimeName);
-  // Every table: port forwards put rules in nat too.
-  const rules = (await run('iptables-save', [])).stdout.split('\n').filter((line) => line.includes(`hybrid-lab:${labName}`));
+  // Every table (port forwards put rules in nat), and the lab's comment exactly: lab "sc" must not count the rules of labs "sc1" or "sc-x".
+  const ours = (line: string) => line.includes(`--comment "hybrid-lab:${labName}"`) || line.includes(`--comment hybrid-lab:${labName} `);
+  const rules = (await run('iptables-save', [])).stdout.split('\n').filter(ours);
   return {
     bridge: (await linkExists(bridge)) ? [bridge] : [],
     interfaces: (await findLabInterfaces(labName)).map((link) => link.name),
     containers: (await runtime.listLabContainers(labName)).map((container) => container.name),
     networks: await runtime.listLabNetworks(labName),
-    rules: [...rules, ...(await run('ip6tables-save', ['-t', 'filter'], { allowFailure: true })).stdout.split('\n').filter((line) => line.includes(`hybrid-lab:${labName}`))],
+    rules: [...rules, ...(await run('ip6tables-save', ['-t', 'filter'], { allowFailure: true })).stdout.split('\n').filter(ours)],
     vms: (await run('pgrep', ['-af', `guest=hybrid-lab:${labName}:`], { allowFailure: true })).stdout.split('\n').filter((line) => line.includes('qemu')),
     stateDir: existsSync(labStateDir(labName)) ? [labStateDir(labName)] : [],
   };

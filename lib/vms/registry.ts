@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { SetupError } from '../common/errors.ts';
 import { succeeds } from '../common/run.ts';
-import type { VmProvider } from './provider.ts';
+import type { VmHandle, VmLabContext, VmLeftover, VmProvider } from './provider.ts';
 import { checkQemuNode, qemuOptions } from './qemu/options.ts';
 import { vagrantOptions } from './vagrant/options.ts';
 
@@ -14,10 +14,25 @@ interface VmProviderEntry {
   sweepWhenUnused: () => Promise<boolean>;
   /** Checks its options need together (beyond each field's own schema). */
   check?: (node: Record<string, unknown>, issue: (field: string, message: string) => void) => void;
+  /** Its leftover finder alone, when loading the whole provider would cost `down` more than the search. */
+  leftovers?: () => Promise<VmProvider['findLeftovers']>;
+  /** Its liveness check alone, for the same reason (`status`). */
+  running?: () => Promise<VmProvider['isRunning']>;
 }
 
 export const VM_PROVIDERS = {
-  qemu: { load: async () => (await import('./qemu/index.ts')).qemuProvider, options: qemuOptions, sweepWhenUnused: async () => true, check: checkQemuNode },
+  qemu: {
+    load: async () => (await import('./qemu/index.ts')).qemuProvider,
+    options: qemuOptions,
+    sweepWhenUnused: async () => true,
+    check: checkQemuNode,
+    // The provider module pulls in boot, disk and SSH code (~0.5 s to load): a containers-only `down` needs none of it.
+    leftovers: async () => {
+      const { findQemuLeftovers } = await import('./qemu/cleanup.ts');
+      return (labName, ctx) => findQemuLeftovers(labName, ctx.stateDir);
+    },
+    running: async () => (await import('./qemu/liveness.ts')).qemuIsRunning,
+  },
   // Looking needs libvirtd (seconds to start): only when it already runs.
   vagrant: { load: async () => (await import('./vagrant/index.ts')).vagrantProvider, options: vagrantOptions, sweepWhenUnused: () => succeeds('pgrep', ['-x', 'libvirtd']) },
 } satisfies Record<string, VmProviderEntry>;
@@ -45,6 +60,19 @@ export async function loadVmProvider(name: string): Promise<VmProvider> {
   const provider = await entryOf(name).load();
   loaded.set(name, provider);
   return provider;
+}
+
+/** What this provider left of a lab, found without its state file (through its light finder when it has one). */
+export async function findVmLeftovers(name: string, labName: string, ctx: Omit<VmLabContext, 'reporter'>): Promise<VmLeftover[]> {
+  const entry = entryOf(name);
+  const find = entry.leftovers ? await entry.leftovers() : (labName: string, ctx: Omit<VmLabContext, 'reporter'>) => loadVmProvider(name).then((provider) => provider.findLeftovers(labName, ctx));
+  return find(labName, ctx);
+}
+
+/** Whether the VM runs, asked of the provider (through its light check when it has one). */
+export async function vmIsRunning(name: string, handle: VmHandle, ctx: VmLabContext): Promise<boolean> {
+  const entry = entryOf(name);
+  return entry.running ? (await entry.running())(handle, ctx) : (await loadVmProvider(name)).isRunning(handle, ctx);
 }
 
 /** Whether `down` should look for this provider's leftovers: always when the lab uses it, else as the provider says. */

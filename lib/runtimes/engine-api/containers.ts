@@ -5,6 +5,7 @@ import { packFilesForContainer } from '../file-archive.ts';
 import { ProvisionError } from '../../common/errors.ts';
 import { waitReady } from '../readiness.ts';
 import { LAB_LABEL, NODE_LABEL, ROLE_LABEL, SPEC_LABEL, type ContainerEndpoint, type ContainerSpec, type LabContainerInfo, type Ownership } from '../runtime.ts';
+import { engineGet } from './engine-http.ts';
 import { execIn } from './exec.ts';
 import { logLines, logTail } from './logs.ts';
 
@@ -37,8 +38,10 @@ export async function removeContainer(client: Docker, idOrName: string): Promise
   }
 }
 
-export async function listLabContainers(client: Docker, labName: string): Promise<LabContainerInfo[]> {
-  const containers = await client.listContainers({ all: true, filters: { label: [`${LAB_LABEL}=${labName}`] } });
+/** The lab's containers, running or not, through one list call (no dockerode: `status` stays quick). */
+export async function listLabContainers(socketPath: string, labName: string): Promise<LabContainerInfo[]> {
+  const filters = encodeURIComponent(JSON.stringify({ label: [`${LAB_LABEL}=${labName}`] }));
+  const containers = await engineGet<Docker.ContainerInfo[]>(socketPath, `/containers/json?all=1&filters=${filters}`);
   return containers.map((container) => ({
     id: container.Id,
     name: container.Names[0]?.replace(/^\//, '') ?? container.Id,

@@ -1,14 +1,18 @@
 import { createReadStream } from 'node:fs';
-import Docker from 'dockerode';
+import { createRequire } from 'node:module';
+import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
 import type { ExecOptions } from '../../nodes/node.ts';
 import type { ContainerRuntime, ContainerSpec, ImageBuildSpec, LogOptions, NetworkSpec, ProgressLine } from '../runtime.ts';
 import { containerOwnership, listLabContainers, removeContainer, runContainer } from './containers.ts';
+import { engineGet } from './engine-http.ts';
 import { execIn } from './exec.ts';
 import { buildImage, importImage, imageExists, pullImage, tagImage } from './images.ts';
 import { packContext } from '../context-archive.ts';
 import { logLines } from './logs.ts';
 import { createEngineNetwork, ensureNetwork, listEngineBridges, listLabNetworks, networkOwnership, removeNetwork, type BridgeLister, type NetworkCreator } from './networks.ts';
+
+const requireModule = createRequire(import.meta.url);
 
 /** Where an engine's compatible API falls short of Docker's, the runtime supplies its own way. */
 export interface EngineAdaptations {
@@ -43,15 +47,15 @@ export class EngineApiRuntime implements ContainerRuntime {
     private readonly adaptations: EngineAdaptations = {},
   ) {}
 
-  /** One client per runtime (dockerode keeps its agent). */
+  /** One client per runtime (dockerode keeps its agent), loaded on first use: `status` needs only engineGet. */
   get client(): Docker {
-    this.cachedClient ??= new Docker({ socketPath: this.socketPath() });
+    this.cachedClient ??= new (requireModule('dockerode') as typeof Docker)({ socketPath: this.socketPath() });
     return this.cachedClient;
   }
 
   async probe(): Promise<{ reachable: true } | { reachable: false; why: string }> {
     try {
-      await this.client.ping();
+      await engineGet(this.socketPath(), '/_ping');
       return { reachable: true };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
@@ -78,7 +82,7 @@ export class EngineApiRuntime implements ContainerRuntime {
   runContainer = async (spec: ContainerSpec) => runContainer(this.client, spec, { ulimits: await this.adaptations.ulimits?.(), macFromIp: this.adaptations.macFromIp });
   containerOwnership = (idOrName: string, labName: string) => containerOwnership(this.client, idOrName, labName);
   removeContainer = (idOrName: string) => removeContainer(this.client, idOrName);
-  listLabContainers = (labName: string) => listLabContainers(this.client, labName);
+  listLabContainers = (labName: string) => listLabContainers(this.socketPath(), labName);
   exec = (idOrName: string, argv: readonly string[], options?: ExecOptions & { stdin?: Readable }) => execIn(this.client, idOrName, argv, options);
   logLines = (idOrName: string, options?: LogOptions) => logLines(this.client, idOrName, options);
   signal = async (idOrName: string, signal: string) => void (await this.client.getContainer(idOrName).kill({ signal }));

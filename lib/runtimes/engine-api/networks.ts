@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { ProvisionError } from '../../common/errors.ts';
+import { sleep } from '../../common/time.ts';
 import { LAB_LABEL, type BridgeNetwork, type NetworkSpec, type Ownership } from '../runtime.ts';
 import { ownershipOf } from './containers.ts';
 
@@ -70,8 +71,25 @@ export async function removeNetwork(client: Docker, name: string, labName: strin
     });
     disconnected.push(endpoint.Name ?? id.slice(0, 12));
   }
-  await network.remove();
+  await removeReleasedNetwork(network);
   return { ownership, disconnected };
+}
+
+/**
+ * Removes the network, retrying a few times while the engine still counts an endpoint of a
+ * container it has just removed (seen under load 30+ after 50 parallel removals: "has active
+ * endpoints" with no container left on the network).
+ */
+async function removeReleasedNetwork(network: Docker.Network, attempts = 10): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await network.remove();
+    } catch (error) {
+      const stale = (error as { statusCode?: number }).statusCode === 403 && /active endpoints/.test((error as Error).message);
+      if (!stale || attempt >= attempts || Object.keys(((await network.inspect()).Containers ?? {}) as object).length > 0) throw error;
+      await sleep(200 * attempt);
+    }
+  }
 }
 
 export async function listLabNetworks(client: Docker, labName: string): Promise<string[]> {

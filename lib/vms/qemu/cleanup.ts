@@ -39,15 +39,16 @@ async function labQemuProcesses(labName: string, stateDir: string): Promise<Qemu
 /** Everything of this lab the qemu provider can find without a state file: processes, taps, file dirs. */
 export async function findQemuLeftovers(labName: string, stateDir: string): Promise<VmLeftover[]> {
   const leftovers: VmLeftover[] = [];
-  for (const qemu of await labQemuProcesses(labName, stateDir)) {
-    leftovers.push({ kind: 'qemu-process', id: String(qemu.pid), remove: () => stopQemu(qemu.pid) });
-  }
-  for (const tap of await findLabTaps(labName)) {
-    leftovers.push({ kind: 'tap', id: tap, remove: () => removeTap(tap) });
-  }
   const filesRoot = join(stateDir, 'qemu');
   // A disk VM's shared SSH connection outlives its exec calls by up to a minute.
-  for (const pid of await findSshMasters(filesRoot)) {
+  const [qemus, taps, sshMasters] = await Promise.all([labQemuProcesses(labName, stateDir), findLabTaps(labName), findSshMasters(filesRoot)]);
+  for (const qemu of qemus) {
+    leftovers.push({ kind: 'qemu-process', id: String(qemu.pid), remove: () => stopQemu(qemu.pid) });
+  }
+  for (const tap of taps) {
+    leftovers.push({ kind: 'tap', id: tap, remove: () => removeTap(tap) });
+  }
+  for (const pid of sshMasters) {
     leftovers.push({ kind: 'ssh-master', id: String(pid), remove: async () => killQuietly(pid) });
   }
   if (existsSync(filesRoot)) {

@@ -2,8 +2,8 @@ import { step } from '../../common/progress.ts';
 import type { VmHandle, VmLabContext, VmProvider } from '../provider.ts';
 import { guestArtefacts } from './artefacts.ts';
 import { destroyQemuVm, findQemuLeftovers } from './cleanup.ts';
-import { qemuGuestLabel, vmFiles } from './qemu-args.ts';
-import { runningQemuPid } from './qemu-process.ts';
+import { vmFiles } from './qemu-args.ts';
+import { qemuIsRunning } from './liveness.ts';
 import { describeBoot, qemuDetails, startQemuVm } from './start-vm.ts';
 import { QemuVmNode } from './vm-node.ts';
 import { qemuNodeOptions } from './options.ts';
@@ -45,10 +45,7 @@ export const qemuProvider: VmProvider = {
     return new QemuVmNode(handle.name, handle.ip, details.serialSocket ?? vmFiles(ctx.stateDir, handle.name).serialSocket);
   },
 
-  async isRunning(handle, ctx) {
-    const files = vmFiles(ctx.stateDir, handle.name);
-    return (await runningQemuPid(files.pidFile, qemuGuestLabel(ctx.labName, handle.name))) !== undefined;
-  },
+  isRunning: qemuIsRunning,
 
   async pause(handle, ctx) {
     await qmpCommand(qmpSocketOf(handle, ctx), 'stop');

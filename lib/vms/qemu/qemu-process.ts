@@ -30,13 +30,10 @@ async function processArgv(pid: number): Promise<string[] | undefined> {
 
 /** All QEMU processes on the host (from /proc), with their argument lists. */
 export async function listQemuProcesses(): Promise<QemuProcess[]> {
-  const found: QemuProcess[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const argv = await processArgv(Number(entry));
-    if (argv?.[0]?.includes('qemu-system')) found.push({ pid: Number(entry), argv });
-  }
-  return found;
+  // Every process's command line read at once: one by one took 0.2-0.3 s of each `down` on a busy host.
+  const pids = (await readdir('/proc')).filter((entry) => /^\d+$/.test(entry)).map(Number);
+  const argvs = await Promise.all(pids.map(processArgv));
+  return pids.flatMap((pid, i) => (argvs[i]?.[0]?.includes('qemu-system') ? [{ pid, argv: argvs[i]! }] : []));
 }
 
 /** The pid from a VM's pid file if that process is still a QEMU carrying `label` (guards against pid reuse). */

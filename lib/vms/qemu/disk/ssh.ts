@@ -54,13 +54,9 @@ export async function closeSshMaster(ip: string, access: SshAccess): Promise<voi
 
 /** ssh master processes whose control socket lies under `root` (a lab's VM files), found via /proc. */
 export async function findSshMasters(root: string): Promise<number[]> {
-  const found: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const argv = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0');
-    if (argv[0]?.endsWith('ssh') && argv.some((arg) => arg.startsWith(`ControlPath=${root}/`))) found.push(Number(entry));
-  }
-  return found;
+  const pids = (await readdir('/proc')).filter((entry) => /^\d+$/.test(entry));
+  const argvs = await Promise.all(pids.map(async (pid) => (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0')));
+  return pids.flatMap((pid, i) => (argvs[i][0]?.endsWith('ssh') && argvs[i].some((arg) => arg.startsWith(`ControlPath=${root}/`)) ? [Number(pid)] : []));
 }
 
 /** A disk VM as a LabNode: exec over SSH with the lab's key, as root. */
