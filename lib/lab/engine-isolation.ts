@@ -3,6 +3,7 @@ import { linkExists } from '../net/bridge.ts';
 import { isolationRules } from '../net/iptables.ts';
 import { containerRuntime, CONTAINER_RUNTIME_NAMES } from '../runtimes/registry.ts';
 import type { ContainerRuntime } from '../runtimes/runtime.ts';
+import { primaryFamilies } from '../topology/families.ts';
 import type { Topology } from '../topology/topology.ts';
 import type { StateStore } from './state.ts';
 import { ensureRules, type Track } from './up-steps.ts';
@@ -33,6 +34,6 @@ export async function bridgesToIsolate(topology: Topology, runtime: ContainerRun
 /** DROP rules both ways between the lab bridge and each of those networks, recorded like every lab rule. */
 export async function ensureEngineIsolation(topology: Topology, runtime: ContainerRuntime, store: StateStore, reporter: ProgressReporter, track: Track): Promise<void> {
   for (const { bridge, what } of await bridgesToIsolate(topology, runtime)) {
-    await ensureRules(isolationRules(topology.name, topology.bridge.name, bridge, what), store, reporter, track);
+    await ensureRules(primaryFamilies(topology).flatMap((family) => isolationRules(topology.name, topology.bridge.name, bridge, what, family)), store, reporter, track);
   }
 }

@@ -8,9 +8,11 @@ import { nodeContainerSpec } from './node-container-spec.ts';
 import { CONTAINER_CONFIG_DIR, SERVERS_FILE, renderDnsmasqConfig, renderServersFile } from '../dns/dnsmasq-config.ts';
 import { LiveRecords } from '../dns/live-records.ts';
 import { labRecords } from '../dns/records.ts';
+import { dnsCapabilities } from '../dns/dnsmasq-ipv6.ts';
 import { createBridge, labInterfaceAlias, linkExists } from '../net/bridge.ts';
 import { hostInputRules, labRules, type IptablesRule } from '../net/iptables.ts';
 import { addRules, presentRules } from '../net/iptables-batch.ts';
+import { primaryFamilies } from '../topology/families.ts';
 import type { Topology } from '../topology/topology.ts';
 import { dnsDir, hostsDir } from './dns-paths.ts';
 import { containerName, dnsContainerName, labNetworkName } from './names.ts';
@@ -40,7 +42,7 @@ export async function ensureNetwork(topology: Topology, store: StateStore, repor
   // `up` checked before anything was made that the bridge is absent or carries this lab's alias.
   await ensureResource(store, { kind: 'bridge', id: bridge }, () => linkExists(bridge), () => createBridge(bridge, `${gateway}/${prefix}`, alias), reporter, track);
   await applySysctls(topology, store, reporter);
-  await ensureRules(labRules(topology.name, bridge), store, reporter, track);
+  await ensureRules(primaryFamilies(topology).flatMap((family) => labRules(topology.name, bridge, family)), store, reporter, track);
   await ensureRules(hostInputRules(topology.name, bridge, topology.host.acceptFromLab ?? []), store, reporter, track);
 }
 
@@ -127,8 +129,8 @@ export async function ensureDnsServer(topology: Topology, runtime: ContainerRunt
         command: [],
         bindMounts: [{ source: dnsDir(topology.name), target: CONTAINER_CONFIG_DIR, mode: 'ro' }],
         readiness: { kind: 'log', pattern: /started, version/ },
-        // dnsmasq binds port 53 and sets its uid/gid at start (user=root still calls setgid); no DHCP, no raw sockets.
-        capabilities: ['NET_BIND_SERVICE', 'SETUID', 'SETGID'],
+        // dnsmasq binds port 53 and sets its uid/gid at start (user=root still calls setgid); raw sockets only for router advertisements.
+        capabilities: dnsCapabilities(topology),
       });
     },
     reporter,

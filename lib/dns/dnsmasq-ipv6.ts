@@ -1,0 +1,43 @@
+/**
+ * The IPv6 side of the lab's dnsmasq: where it listens (every network's DNS address, both
+ * families) and the router advertisements that let SLAAC NICs form their addresses.
+ */
+import { networksOf } from '../topology/families.ts';
+import { parseCidr6, formatIpv6, networkAddress6 } from '../topology/ipv6.ts';
+import type { ResolvedNetwork, Topology } from '../topology/topology.ts';
+
+/** The DNS server's addresses on every network, IPv4 first, then IPv6: its listen-address list. */
+export function dnsListenAddresses(topology: Topology): string[] {
+  const networks = networksOf(topology);
+  return [...networks.map((n) => n.dns), ...networks.flatMap((n) => (n.ipv6 ? [n.ipv6.dns] : []))];
+}
+
+/** Networks on which some VM NIC configures itself by SLAAC: the lab's dnsmasq advertises their prefix. */
+export function slaacNetworks(topology: Topology): ResolvedNetwork[] {
+  const wanted = new Set(topology.nodes.flatMap((node) => node.nics.filter((nic) => nic.slaac).map((nic) => nic.network)));
+  return networksOf(topology).filter((network) => network.ipv6 && wanted.has(network.name));
+}
+
+/**
+ * enable-ra and one ra-only range per SLAAC network: the advertised prefix is on-link and
+ * autonomous, no DHCPv6 is offered. Router lifetime 0: the DNS container is not a router, so no
+ * guest takes it as its default route (the host's bridge address is the gateway).
+ */
+export function routerAdvertisementLines(topology: Topology): string[] {
+  const networks = slaacNetworks(topology);
+  if (networks.length === 0) return [];
+  const lines = ['# Router advertisements for the SLAAC NICs (hybrid-lab: ipv6: slaac).', 'enable-ra', 'ra-param=*,10,0'];
+  for (const network of networks) {
+    const cidr = parseCidr6(network.ipv6!.subnet)!;
+    lines.push(`dhcp-range=${formatIpv6(networkAddress6(cidr))},ra-only,${cidr.prefix}`);
+  }
+  return lines;
+}
+
+/**
+ * The DNS container's capabilities: port 53 and its uid/gid change always; NET_RAW only when it
+ * sends router advertisements (ICMPv6 needs a raw socket), so a lab without SLAAC keeps it out.
+ */
+export function dnsCapabilities(topology: Topology): string[] {
+  return ['NET_BIND_SERVICE', 'SETUID', 'SETGID', ...(slaacNetworks(topology).length > 0 ? ['NET_RAW'] : [])];
+}
