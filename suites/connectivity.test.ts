@@ -7,67 +7,130 @@ import { httpGet, httpStatusFrom } from '../lib/probe/http.ts';
 import { tcpConnect } from '../lib/probe/tcp-connect.ts';
 import { ping } from '../lib/probe/ping.ts';
 import { lookup } from '../lib/probe/dns-lookup.ts';
+import { familyTag, pairFamilies, primaryAddress, urlHost, type AddressFamily, type FamilyTarget } from '../lib/topology/families.ts';
 import { declaredPorts, endpoints, hasProbeTools, liveLab, noToolsReason, orderedPairs, servesBuiltinServices } from './support/lab.ts';
 
-// Every ordered pair of endpoints (host included), every protocol, by IP and by DNS name.
+// Every ordered pair of endpoints (host included), every protocol, by IP and by DNS name, over
+// each address family the pair has (IPv6 when both ends have it on a shared network).
 const lab = await liveLab();
 const { domain, address: dnsServer } = lab.state.topology.dns;
 
 // The host answers HTTP and echo too, for the duration of the suite, so X -> host is checked like any pair.
 let hostServices: HostServices;
+const hostIpv6 = primaryAddress(lab.state.topology, 'host', 'ipv6');
 beforeAll(async () => {
-  hostServices = await startHostServices(lab.host.ip, 'gateway', { labName: lab.state.lab, bridge: lab.state.topology.bridge.name });
+  hostServices = await startHostServices(lab.host.ip, 'gateway', { labName: lab.state.lab, bridge: lab.state.topology.bridge.name }, hostIpv6);
 });
 afterAll(() => hostServices?.stop());
 
+/** Whether the lab DNS has an AAAA record for an endpoint: then a name alone does not say which family a connection takes. */
+const hasAaaa = (node: LabNode) => primaryAddress(lab.state.topology, node.name, 'ipv6') !== undefined;
+
 /**
- * The name a node uses for a target. Containers and VMs resolve through the lab DNS themselves;
- * the host's own resolver does not know the lab, so for the host the name is resolved through
- * the lab DNS server first and the probe goes to the address it answered.
+ * The name a node uses for a target, or the address it resolved that name to. Containers and VMs
+ * resolve through the lab DNS themselves; the host's own resolver does not know the lab, so for
+ * the host the name is resolved through the lab DNS server first. A dual-stack name is resolved
+ * on the node in the family under test first (wget and nc cannot be told a family), so a [v4]
+ * check never goes over IPv6 or the other way round.
  */
-async function targetByName(from: LabNode, to: LabNode): Promise<string> {
+async function targetByName(from: LabNode, to: LabNode, family: AddressFamily): Promise<string> {
   const fqdn = `${to.name}.${domain}`;
-  if (from.kind !== 'host') return fqdn;
-  return resolveAt(from, fqdn);
+  if (from.kind !== 'host' && !hasAaaa(to)) return fqdn;
+  return resolveAt(from, fqdn, family);
 }
 
 /**
- * The address a node's own resolver gives for a name (the lab DNS for the host): the echo tool
- * takes addresses, so "echo by name" resolves on the sending node first, then echoes there.
+ * The address a node's own resolver gives for a name in one family (the lab DNS for the host):
+ * the echo tool takes addresses, so "echo by name" resolves on the sending node first, then echoes there.
  */
-async function resolveAt(from: LabNode, fqdn: string): Promise<string> {
+async function resolveAt(from: LabNode, fqdn: string, family: AddressFamily): Promise<string> {
+  const type = family === 'ipv6' ? 'AAAA' : 'A';
   if (from.kind === 'host') {
-    const answer = await queryDns(dnsServer, fqdn, 'A');
-    if (answer.answers.length === 0) throw new Error(`lab DNS ${dnsServer} has no A record for ${fqdn} (${answer.rcode})`);
+    const answer = await queryDns(dnsServer, fqdn, type);
+    if (answer.answers.length === 0) throw new Error(`lab DNS ${dnsServer} has no ${type} record for ${fqdn} (${answer.rcode})`);
     return answer.answers[0];
   }
-  const answer = await lookup(from, fqdn);
-  const address = answer.answers.find((a) => /^\d+\.\d+\.\d+\.\d+$/.test(a));
-  if (!address) throw new Error(`${from.name} cannot resolve ${fqdn} with its own resolver: ${answer.rcode}\n${answer.output}`);
+  const answer = await lookup(from, fqdn, undefined, type);
+  const address = answer.answers.find((a) => (family === 'ipv6' ? a.includes(':') : /^\d+\.\d+\.\d+\.\d+$/.test(a)));
+  if (!address) throw new Error(`${from.name} cannot resolve ${fqdn} (${type}) with its own resolver: ${answer.rcode}\n${answer.output}`);
   return address;
 }
 
 /** A user's image is checked on the ports it declares: TCP connect by name and IP, HTTP where declared. */
-function declaredPortChecks(from: LabNode, to: LabNode): void {
+function declaredPortChecks(from: LabNode, to: LabNode, target: FamilyTarget): void {
+  const tag = familyTag(target.family);
   for (const served of declaredPorts(lab, to)) {
     if (served.protocol === 'udp') {
-      it.skip(`udp ${served.port} (skipped: a UDP service answers only its own protocol; no generic check)`, () => {});
+      it.skip(`${tag} udp ${served.port} (skipped: a UDP service answers only its own protocol; no generic check)`, () => {});
       continue;
     }
-    it(`tcp ${served.port} connect by name`, async () => {
-      const target = await targetByName(from, to);
-      const result = await tcpConnect(from, target, served.port);
-      expect(result.ok, `${from.name} -> ${to.name}.${domain}:${served.port}/tcp: ${result.detail}`).toBe(true);
+    it(`${tag} tcp ${served.port} connect by name`, async () => {
+      const name = await targetByName(from, to, target.family);
+      const result = await tcpConnect(from, name, served.port);
+      expect(result.ok, `${tag} ${from.name} -> ${to.name}.${domain} (${name}):${served.port}/tcp: ${result.detail}`).toBe(true);
     });
-    it(`tcp ${served.port} connect by ip`, async () => {
-      const result = await tcpConnect(from, to.ip, served.port);
-      expect(result.ok, `${from.name} -> ${to.ip}:${served.port}/tcp (${to.name}): ${result.detail}`).toBe(true);
+    it(`${tag} tcp ${served.port} connect by ip`, async () => {
+      const result = await tcpConnect(from, target.address, served.port);
+      expect(result.ok, `${tag} ${from.name} -> ${urlHost(target.address)}:${served.port}/tcp (${to.name}): ${result.detail}`).toBe(true);
     });
-    if (served.http) it(`http :${served.port}${served.path} by name`, async ({ task }) => {
-      const url = `http://${await targetByName(from, to)}:${served.port}${served.path}`;
+    if (served.http) it(`${tag} http :${served.port}${served.path} by name`, async ({ task }) => {
+      const url = `http://${urlHost(await targetByName(from, to, target.family))}:${served.port}${served.path}`;
       const result = await httpStatusFrom(from, url);
       task.meta.figure = result.status ? `HTTP ${result.status}` : undefined;
-      expect(result.ok, `${from.name} -> ${url} (${to.name}): ${result.detail}`).toBe(true);
+      expect(result.ok, `${tag} ${from.name} -> ${url} (${to.name}): ${result.detail}`).toBe(true);
+    });
+  }
+}
+
+/** Every check from one endpoint to another over one family; titles and failures name the family. */
+function pairChecks(from: LabNode, to: LabNode, target: FamilyTarget): void {
+  const { family, address } = target;
+  const tag = familyTag(family);
+  it(`${tag} icmp by ip`, async ({ task }) => {
+    const result = await ping(from, address, { count: 2, family });
+    expect(result.received, `${tag} ${from.name} -> ${to.name} (${address}) icmp: ${result.received}/${result.sent} replies\n${result.output}`).toBeGreaterThan(0);
+    task.meta.figure = `${Math.min(...result.rttMs).toFixed(2)} ms`;
+  });
+
+  it(`${tag} icmp by name`, async ({ task }) => {
+    // ping takes -4/-6, so a node pings the name itself; the host pings what the lab DNS answered.
+    const name = from.kind === 'host' ? await resolveAt(from, `${to.name}.${domain}`, family) : `${to.name}.${domain}`;
+    const result = await ping(from, name, { count: 1, family });
+    expect(result.received, `${tag} ${from.name} -> ${to.name}.${domain} icmp: no reply\n${result.output}`).toBe(1);
+    task.meta.figure = `${result.rttMs[0]?.toFixed(2)} ms`;
+  });
+
+  if (!servesBuiltinServices(lab, to)) {
+    declaredPortChecks(from, to, target);
+    return;
+  }
+  const expected = to.kind === 'host' ? 'hello from gateway' : `hello from ${to.name}`;
+
+  it(`${tag} tcp http by name`, async () => {
+    const name = await targetByName(from, to, family);
+    const result = await httpGet(from, name, expected);
+    expect(result.ok, `${tag} ${from.name} -> http://${to.name}.${domain}/ (${name}): ${result.detail}`).toBe(true);
+  });
+
+  it(`${tag} tcp http by ip`, async () => {
+    const result = await httpGet(from, address, expected);
+    expect(result.ok, `${tag} ${from.name} -> http://${urlHost(address)}/ (${to.name}): ${result.detail}`).toBe(true);
+  });
+
+  for (const protocol of ['tcp', 'udp'] as const) {
+    it(`${tag} ${protocol} echo by name`, async () => {
+      const fqdn = `${to.name}.${domain}`;
+      const resolved = await resolveAt(from, fqdn, family);
+      expect(resolved, `${tag} ${from.name} resolved ${fqdn}`).toBe(primaryAddress(lab.state.topology, to.name, family));
+      const result = await echo(from, protocol, resolved);
+      expect(result.ok, `${tag} ${from.name} -> ${fqdn} (${resolved}):7/${protocol} echo: ${result.detail}`).toBe(true);
+    });
+  }
+
+  for (const protocol of ['tcp', 'udp'] as const) {
+    it(`${tag} ${protocol} echo by ip`, async () => {
+      const result = await echo(from, protocol, address);
+      expect(result.ok, `${tag} ${from.name} -> ${to.name} ${urlHost(address)}:7/${protocol} echo: ${result.detail}`).toBe(true);
     });
   }
 }
@@ -77,53 +140,5 @@ for (const [from, to] of orderedPairs(endpoints(lab))) describe(`connectivity: $
     it.skip(`every check (${noToolsReason(lab, from)})`, () => {});
     return;
   }
-  it('icmp by ip', async ({ task }) => {
-    const result = await ping(from, to.ip, { count: 2 });
-    expect(result.received, `${from.name} -> ${to.name} (${to.ip}) icmp: ${result.received}/${result.sent} replies\n${result.output}`).toBeGreaterThan(0);
-    task.meta.figure = `${Math.min(...result.rttMs).toFixed(2)} ms`;
-  });
-
-  it('icmp by name', async ({ task }) => {
-    const target = await targetByName(from, to);
-    const result = await ping(from, target, { count: 1 });
-    expect(result.received, `${from.name} -> ${to.name}.${domain} icmp: no reply\n${result.output}`).toBe(1);
-    task.meta.figure = `${result.rttMs[0]?.toFixed(2)} ms`;
-  });
-
-  if (!servesBuiltinServices(lab, to)) {
-    declaredPortChecks(from, to);
-    return;
-  }
-
-  it('tcp http by name', async () => {
-    const expected = to.kind === 'host' ? 'hello from gateway' : `hello from ${to.name}`;
-    const result = await httpGet(from, await targetByName(from, to), expected);
-    expect(result.ok, `${from.name} -> http://${to.name}.${domain}/: ${result.detail}`).toBe(true);
-  });
-
-  it('tcp http by ip', async () => {
-    const expected = to.kind === 'host' ? 'hello from gateway' : `hello from ${to.name}`;
-    const result = await httpGet(from, to.ip, expected);
-    expect(result.ok, `${from.name} -> http://${to.ip}/ (${to.name}): ${result.detail}`).toBe(true);
-  });
-
-  for (const protocol of ['tcp', 'udp'] as const) {
-    it(`${protocol} echo by name`, async () => {
-      const fqdn = `${to.name}.${domain}`;
-      const address = await resolveAt(from, fqdn);
-      expect(address, `${from.name} resolved ${fqdn}`).toBe(to.ip);
-      const result = await echo(from, protocol, address);
-      expect(result.ok, `${from.name} -> ${fqdn} (${address}):7/${protocol} echo: ${result.detail}`).toBe(true);
-    });
-  }
-
-  it('tcp echo by ip', async () => {
-    const result = await echo(from, 'tcp', to.ip);
-    expect(result.ok, `${from.name} -> ${to.name} ${to.ip}:7/tcp echo: ${result.detail}`).toBe(true);
-  });
-
-  it('udp echo by ip', async () => {
-    const result = await echo(from, 'udp', to.ip);
-    expect(result.ok, `${from.name} -> ${to.name} ${to.ip}:7/udp echo: ${result.detail}`).toBe(true);
-  });
+  for (const target of pairFamilies(lab.state.topology, from.name, to)) pairChecks(from, to, target);
 });

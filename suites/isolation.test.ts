@@ -10,16 +10,19 @@ import { auditRules, formatRule, readFilterTable } from '../lib/net/iptables-aud
 import { hostInputRules, isolationRules, labRules } from '../lib/net/iptables.ts';
 import { httpGet } from '../lib/probe/http.ts';
 import { ping } from '../lib/probe/ping.ts';
+import { familyTag, primaryAddress, primaryFamilies } from '../lib/topology/families.ts';
 import { hasProbeTools, liveLab, noToolsReason } from './support/lab.ts';
 
 const lab = await liveLab();
 const { topology } = lab.state;
-// The lab's forwarding rules, plus the isolation rules for each VM management network it made.
+// The lab's forwarding rules, plus the isolation rules for each VM management network it made,
+// in iptables and, on a dual-stack lab, in ip6tables.
 const managementBridges = lab.state.resources.flatMap((r) => (r.kind === 'vm' && r.handle?.management ? [r.handle.management.bridge] : []));
+const families = primaryFamilies(topology);
 const promised = [
-  ...labRules(topology.name, topology.bridge.name),
+  ...families.flatMap((family) => labRules(topology.name, topology.bridge.name, family)),
   ...hostInputRules(topology.name, topology.bridge.name, topology.host.acceptFromLab ?? []),
-  ...[...new Set(managementBridges)].flatMap((bridge) => isolationRules(topology.name, topology.bridge.name, bridge)),
+  ...families.flatMap((family) => [...new Set(managementBridges)].flatMap((bridge) => isolationRules(topology.name, topology.bridge.name, bridge, undefined, family))),
 ];
 
 describe("isolation: Docker's default bridge", () => {
@@ -76,24 +79,29 @@ describe('isolation: VM management networks', () => {
 });
 
 describe('isolation: the host accepts from the lab only what the lab uses', () => {
-  // A service on 0.0.0.0 that the topology did not open (host.acceptFromLab): no node may reach it.
+  // A service on every address (0.0.0.0 and ::) that the topology did not open (host.acceptFromLab): no node may reach it, over either family.
   let server: Server;
   let port = 0;
   beforeAll(async () => {
     server = createServer((socket) => socket.end('host-only\n'));
-    await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', () => resolve()));
+    await new Promise<void>((resolve) => server.listen(0, families.includes('ipv6') ? '::' : '0.0.0.0', () => resolve()));
     port = (server.address() as AddressInfo).port;
   });
   afterAll(() => server?.close());
 
-  for (const node of lab.nodes) (hasProbeTools(lab, node) ? it : it.skip)(`${node.name} cannot reach a host service on 0.0.0.0 the topology did not open${hasProbeTools(lab, node) ? '' : ` (${noToolsReason(lab, node)})`}`, async () => {
-    const local = await lab.host.exec(['busybox', 'nc', '-w', '2', topology.bridge.gateway, String(port)], { timeoutMs: 5_000 });
-    expect(local.stdout, 'the probe service does not answer on the host itself: the check would prove nothing').toContain('host-only');
-    const hasNc = await node.exec(['sh', '-c', 'command -v nc']);
-    expect(hasNc.exitCode, `${node.name} has no nc to probe with: the check would prove nothing`).toBe(0);
-    const result = await node.exec(['nc', '-w', '2', topology.bridge.gateway, String(port)], { timeoutMs: 15_000 });
-    expect(result.stdout, `${node.name} reached tcp/${port} on the host (INPUT guard missing: see \`hybrid-lab status\`, rule "host drops everything else from ${topology.bridge.name}")`).not.toContain('host-only');
-  });
+  for (const family of families) for (const node of lab.nodes) {
+    const tag = familyTag(family);
+    const gateway = family === 'ipv4' ? topology.bridge.gateway : primaryAddress(topology, 'host', 'ipv6')!;
+    if (family === 'ipv6' && !primaryAddress(topology, node.name, 'ipv6')) continue; // no IPv6 address of its own: nothing to send from
+    (hasProbeTools(lab, node) ? it : it.skip)(`${tag} ${node.name} cannot reach a host service on ${gateway} the topology did not open${hasProbeTools(lab, node) ? '' : ` (${noToolsReason(lab, node)})`}`, async () => {
+      const local = await lab.host.exec(['busybox', 'nc', '-w', '2', gateway, String(port)], { timeoutMs: 5_000 });
+      expect(local.stdout, `${tag} the probe service does not answer on the host itself: the check would prove nothing`).toContain('host-only');
+      const hasNc = await node.exec(['sh', '-c', 'command -v nc']);
+      expect(hasNc.exitCode, `${node.name} has no nc to probe with: the check would prove nothing`).toBe(0);
+      const result = await node.exec(['nc', '-w', '2', gateway, String(port)], { timeoutMs: 15_000 });
+      expect(result.stdout, `${tag} ${node.name} reached tcp/${port} on the host at ${gateway} (INPUT guard missing: see \`hybrid-lab status\`, rule "host drops everything else from ${topology.bridge.name}")`).not.toContain('host-only');
+    });
+  }
 
   for (const node of lab.nodes.filter((n) => n.kind === 'container')) it(`${node.name} cannot change its own addresses (no NET_ADMIN)`, async () => {
     if (!hasProbeTools(lab, node)) {
@@ -115,24 +123,28 @@ describe('isolation: iptables rules and sysctls', () => {
     expect(audit.present, `iptables rule missing: ${formatRule(rule)} (${rule.purpose}). Fix: run \`npx hybrid-lab up\` to restore it`).toBe(true);
   });
 
-  it('the bridge->bridge rule counts packets when containers talk', async ({ task }) => {
-    const rule = promised.find((r) => r.chain === 'DOCKER-USER')!;
-    const [before] = auditRules(await readFilterTable(), [rule]);
-    const a = lab.nodes.find((node) => hasProbeTools(lab, node));
-    const b = lab.nodes.find((node) => node !== a);
-    if (!a || !b) return expect.fail('needs two nodes, one with ping, to send traffic between');
-    const sent = await ping(a, b.ip, { count: 3, intervalSec: 0.05 });
-    expect(sent.received, `${a.name} -> ${b.name} ping, needed to move the counter`).toBe(3);
-    const [after] = auditRules(await readFilterTable(), [rule]);
+  for (const family of families) it(`${familyTag(family)} the bridge->bridge rule counts packets when containers talk`, async ({ task }) => {
+    const rule = promised.find((r) => r.chain === 'DOCKER-USER' && (r.family ?? 'ipv4') === family)!;
+    const [before] = auditRules(await readFilterTable(family), [rule]);
+    const a = lab.nodes.find((node) => hasProbeTools(lab, node) && (family === 'ipv4' || primaryAddress(topology, node.name, 'ipv6')));
+    const b = lab.nodes.find((node) => node !== a && (family === 'ipv4' || primaryAddress(topology, node.name, 'ipv6')));
+    if (!a || !b) return expect.fail(`needs two nodes with ${family} addresses, one with ping, to send traffic between`);
+    const target = family === 'ipv4' ? b.ip : primaryAddress(topology, b.name, 'ipv6')!;
+    const sent = await ping(a, target, { count: 3, intervalSec: 0.05, family });
+    expect(sent.received, `${familyTag(family)} ${a.name} -> ${b.name} (${target}) ping, needed to move the counter`).toBe(3);
+    const [after] = auditRules(await readFilterTable(family), [rule]);
     task.meta.figure = `+${after.packets - before.packets} packets`;
-    expect(after.packets, `counter of ${formatRule(rule)} did not move (${before.packets} -> ${after.packets})`).toBeGreaterThanOrEqual(before.packets + 3);
+    expect(after.packets, `${familyTag(family)} counter of ${formatRule(rule)} did not move (${before.packets} -> ${after.packets})`).toBeGreaterThanOrEqual(before.packets + 3);
   });
 
   it(`net.ipv4.ip_forward is ${topology.host.ipForward ? 1 : 0} as the topology says`, async () => {
     expect(await readSysctl('net.ipv4.ip_forward')).toBe(topology.host.ipForward ? '1' : '0');
   });
 
-  it(`net.bridge.bridge-nf-call-iptables is ${topology.host.bridgeNfCallIptables ? 1 : 0} as the topology says`, async () => {
-    expect(await readSysctl('net.bridge.bridge-nf-call-iptables'), 'br_netfilter sysctl (undefined: module not loaded)').toBe(topology.host.bridgeNfCallIptables ? '1' : '0');
-  });
+  for (const family of families) {
+    const key = family === 'ipv6' ? 'net.bridge.bridge-nf-call-ip6tables' : 'net.bridge.bridge-nf-call-iptables';
+    it(`${familyTag(family)} ${key} is ${topology.host.bridgeNfCallIptables ? 1 : 0} as the topology says`, async () => {
+      expect(await readSysctl(key), 'br_netfilter sysctl (undefined: module not loaded)').toBe(topology.host.bridgeNfCallIptables ? '1' : '0');
+    });
+  }
 });

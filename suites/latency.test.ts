@@ -6,6 +6,7 @@ import { accelMode, endpoints, hasProbeTools, liveLab, noToolsReason, orderedPai
 import { MeasurementLog } from './support/measurements.ts';
 import { CEILING_POLICY } from '../lib/measure/budget-rounds.ts';
 import { latencyCeiling } from '../lib/measure/lab-checks.ts';
+import { familyTag, pairFamilies } from '../lib/topology/families.ts';
 
 const lab = await liveLab();
 const { budgets } = lab.state.topology;
@@ -34,14 +35,14 @@ for (const [from, to] of orderedPairs(endpoints(lab))) describe(`latency: ${from
     it.skip(`p95 <= ${budget.p95Ms} ms (${noToolsReason(lab, from)})`, () => {});
     return;
   }
-  it(`p95 <= ${budget.p95Ms} ms, loss <= ${budget.maxLossPercent}% (median of >= ${CEILING_POLICY.minRounds} rounds of ${pingsPerRound} pings, ${budget.name})`, async ({ task }) => {
-    await ping(from, to.ip, { count: 1 }); // warm ARP and caches
-    const { outcome, measurements } = await latencyCeiling(lab, from, to, { ...budget, pings: budgets.pings });
+  for (const target of pairFamilies(lab.state.topology, from.name, to)) it(`${familyTag(target.family)} p95 <= ${budget.p95Ms} ms, loss <= ${budget.maxLossPercent}% (median of >= ${CEILING_POLICY.minRounds} rounds of ${pingsPerRound} pings, ${budget.name})`, async ({ task }) => {
+    await ping(from, target.address, { count: 1 }); // warm ARP/neighbour and caches
+    const { outcome, measurements } = await latencyCeiling(lab, from, to, { ...budget, pings: budgets.pings }, target);
     measurements.forEach((measurement) => log.add(measurement));
     const { lossPercent } = measurements[0];
     task.meta.figure = `p95 ${outcome.value.toFixed(3)} ms (median of ${outcome.rounds.length} rounds), loss ${lossPercent?.toFixed(1)}%${outcome.cause === 'within-budget' ? '' : `; ${outcome.cause}`}`;
     const seen = outcome.rounds.map((r, i) => `round ${i + 1}: min/p50/p95/max ${fmt(r.rttMs)} loss ${r.lossPercent}%`).join('\n');
-    expect(outcome.passed, `${from.name} -> ${to.name} (${budget.name}, accel ${mode}, loss budget ${budget.maxLossPercent}%): ${outcome.summary}\n${seen}`).toBe(true);
+    expect(outcome.passed, `${familyTag(target.family)} ${from.name} -> ${to.name} ${target.address} (${budget.name}, accel ${mode}, loss budget ${budget.maxLossPercent}%): ${outcome.summary}\n${seen}`).toBe(true);
   });
 });
 

@@ -4,6 +4,7 @@ import { accelMode, hasProbeTools, liveLab, noToolsReason, orderedPairs, pairCla
 import { MeasurementLog } from './support/measurements.ts';
 import { CEILING_POLICY, FLOOR_POLICY } from '../lib/measure/budget-rounds.ts';
 import { tcpFloor, udpLossCeiling } from '../lib/measure/lab-checks.ts';
+import { familyTag, pairFamilies } from '../lib/topology/families.ts';
 
 const lab = await liveLab();
 const { throughput } = lab.state.topology.budgets;
@@ -29,18 +30,21 @@ const mbit = (bps: number) => `${(bps / 1e6).toFixed(1)} Mbit/s`;
 
 for (const [from, to] of pairs) describe(`throughput: ${from.name} -> ${to.name}`, () => {
   const floor = floorFor(from, to);
-  it(`tcp >= ${mbit(floor.bitsPerSec)} (best of up to ${FLOOR_POLICY.maxRounds} 1 s rounds, ${floor.name})`, async ({ task }) => {
-    const { outcome, measurements } = await tcpFloor(lab, from, to, floor.bitsPerSec);
-    measurements.forEach((measurement) => log.add(measurement));
-    task.meta.figure = `${mbit(outcome.value)}${outcome.cause === 'within-budget' ? '' : `; ${outcome.cause}`}`;
-    expect(outcome.passed, `${from.name} -> ${to.name} tcp: ${outcome.summary}`).toBe(true);
-  });
+  for (const target of pairFamilies(lab.state.topology, from.name, to)) {
+    const tag = familyTag(target.family);
+    it(`${tag} tcp >= ${mbit(floor.bitsPerSec)} (best of up to ${FLOOR_POLICY.maxRounds} 1 s rounds, ${floor.name})`, async ({ task }) => {
+      const { outcome, measurements } = await tcpFloor(lab, from, to, floor.bitsPerSec, target);
+      measurements.forEach((measurement) => log.add(measurement));
+      task.meta.figure = `${mbit(outcome.value)}${outcome.cause === 'within-budget' ? '' : `; ${outcome.cause}`}`;
+      expect(outcome.passed, `${tag} ${from.name} -> ${to.name} ${target.address} tcp: ${outcome.summary}`).toBe(true);
+    });
 
-  it(`udp at ${mbit(throughput.udpRateBitsPerSec)}: loss <= ${throughput.udpMaxLossPercent}% (median of >= ${CEILING_POLICY.minRounds} 1 s rounds)`, async ({ task }) => {
-    const { outcome, measurements } = await udpLossCeiling(lab, from, to, throughput.udpRateBitsPerSec, throughput.udpMaxLossPercent);
-    measurements.forEach((measurement) => log.add(measurement));
-    const jitter = measurements.find((measurement) => measurement.metric === 'udp-jitter')?.samples ?? [];
-    task.meta.figure = `loss ${outcome.value.toFixed(2)}% (median of ${outcome.rounds.length} rounds), jitter ${jitter.map((j) => j.toFixed(3)).join('/')} ms${outcome.cause === 'within-budget' ? '' : `; ${outcome.cause}`}`;
-    expect(outcome.passed, `${from.name} -> ${to.name} udp at ${mbit(throughput.udpRateBitsPerSec)}: ${outcome.summary}`).toBe(true);
-  });
+    it(`${tag} udp at ${mbit(throughput.udpRateBitsPerSec)}: loss <= ${throughput.udpMaxLossPercent}% (median of >= ${CEILING_POLICY.minRounds} 1 s rounds)`, async ({ task }) => {
+      const { outcome, measurements } = await udpLossCeiling(lab, from, to, throughput.udpRateBitsPerSec, throughput.udpMaxLossPercent, target);
+      measurements.forEach((measurement) => log.add(measurement));
+      const jitter = measurements.find((measurement) => measurement.metric === 'udp-jitter')?.samples ?? [];
+      task.meta.figure = `loss ${outcome.value.toFixed(2)}% (median of ${outcome.rounds.length} rounds), jitter ${jitter.map((j) => j.toFixed(3)).join('/')} ms${outcome.cause === 'within-budget' ? '' : `; ${outcome.cause}`}`;
+      expect(outcome.passed, `${tag} ${from.name} -> ${to.name} ${target.address} udp at ${mbit(throughput.udpRateBitsPerSec)}: ${outcome.summary}`).toBe(true);
+    });
+  }
 });
