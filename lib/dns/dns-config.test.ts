@@ -61,7 +61,7 @@ describe('DNS rendering', () => {
     expect(config).toContain('enable-ra');
     expect(config).toContain('dhcp-range=fd00:96::,ra-only,64');
     expect(config).toContain('ra-param=*,10,0');
-    expect(dnsCapabilities(dualStack)).toContain('NET_RAW');
+    expect(dnsCapabilities(dualStack)).toEqual(['NET_BIND_SERVICE', 'SETUID', 'SETGID', 'NET_RAW', 'NET_ADMIN']);
   });
 
   it('no router advertisements and no NET_RAW without a SLAAC NIC', () => {

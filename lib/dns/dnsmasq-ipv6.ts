@@ -35,9 +35,12 @@ export function routerAdvertisementLines(topology: Topology): string[] {
 }
 
 /**
- * The DNS container's capabilities: port 53 and its uid/gid change always; NET_RAW only when it
- * sends router advertisements (ICMPv6 needs a raw socket), so a lab without SLAAC keeps it out.
+ * The DNS container's capabilities: port 53 and its uid/gid change always. Router advertisements
+ * need NET_RAW (an ICMPv6 raw socket: "cannot create ICMPv6 socket: Operation not permitted"
+ * without it) and NET_ADMIN (dnsmasq 2.90 refuses to start any DHCPv6/RA context without it:
+ * "process is missing required capability NET_ADMIN"); both only then, so a lab without SLAAC
+ * keeps them out.
  */
 export function dnsCapabilities(topology: Topology): string[] {
-  return ['NET_BIND_SERVICE', 'SETUID', 'SETGID', ...(slaacNetworks(topology).length > 0 ? ['NET_RAW'] : [])];
+  return ['NET_BIND_SERVICE', 'SETUID', 'SETGID', ...(slaacNetworks(topology).length > 0 ? ['NET_RAW', 'NET_ADMIN'] : [])];
 }

@@ -93,14 +93,15 @@ describe('dual stack lab (real bridge, Docker IPv6 network, dnsmasq, ip6tables)'
     expect(wanted.filter((rule) => !present.has(rule)).map((rule) => rule.purpose)).toEqual([]);
   });
 
-  it('the DNS container sends router advertisements for a SLAAC network only with NET_RAW, as not-a-router (lifetime 0)', async () => {
+  it('the DNS container sends router advertisements for a SLAAC network (its capabilities), from its link-local address, as not-a-router (lifetime 0)', async () => {
     // A second dnsmasq with just the RA lines a SLAAC topology on this prefix renders, DNS off.
     const slaac = parseTopology(`name: ${LAB}\nnetworks:\n  - { name: main, bridge: ${BRIDGE}, subnet: 10.0.75.0/24, ipv6: "${PREFIX}" }\nnodes:\n  - { name: v, kind: vm, nics: [{ network: main, ip: 10.0.75.20, ipv6: slaac, mac: "52:54:00:75:00:20" }] }\n`, 'slaac.yaml');
     const configDir = await mkdtemp(join(tmpdir(), 'hybrid-lab-ra-'));
     await writeFile(join(configDir, 'dnsmasq.conf'), ['port=0', 'no-resolv', 'no-hosts', 'log-facility=-', 'pid-file=', 'user=root', ...routerAdvertisementLines(slaac), ''].join('\n'));
     const runtime = await containerRuntime(topology.runtime);
     const name = `${LAB}-ra-probe`;
-    const capture = run('timeout', ['20', 'tcpdump', '-i', BRIDGE, '-n', '-vv', '-c', '1', 'icmp6 and ip6[40] == 134'], { allowFailure: true });
+    // The first RA may leave before the container's link-local address passed DAD (then it comes from its global one, which hosts ignore): wait for one from fe80::.
+    const capture = run('timeout', ['30', 'tcpdump', '-i', BRIDGE, '-n', '-vv', '-c', '1', 'icmp6 and ip6[40] == 134 and ip6 src net fe80::/10'], { allowFailure: true });
     await new Promise((resolve) => setTimeout(resolve, 500)); // tcpdump listening before the first RA
     try {
       await runtime.runContainer({
