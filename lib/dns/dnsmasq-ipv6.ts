@@ -1,21 +1,14 @@
 /**
- * The IPv6 side of the lab's dnsmasq: where it listens (every network's DNS address, both
- * families) and the router advertisements that let SLAAC NICs form their addresses.
+ * The IPv6 side of the lab's dnsmasq: the router advertisements that let SLAAC NICs form their
+ * addresses, and the capabilities sending them takes.
  */
-import { networksOf } from '../topology/families.ts';
 import { parseCidr6, formatIpv6, networkAddress6 } from '../topology/ipv6.ts';
-import type { ResolvedNetwork, Topology } from '../topology/topology.ts';
-
-/** The DNS server's addresses on every network, IPv4 first, then IPv6: its listen-address list. */
-export function dnsListenAddresses(topology: Topology): string[] {
-  const networks = networksOf(topology);
-  return [...networks.map((n) => n.dns), ...networks.flatMap((n) => (n.ipv6 ? [n.ipv6.dns] : []))];
-}
+import { labNetworks, nodeNics, type ResolvedNetwork, type Topology } from '../topology/topology.ts';
 
 /** Networks on which some VM NIC configures itself by SLAAC: the lab's dnsmasq advertises their prefix. */
 export function slaacNetworks(topology: Topology): ResolvedNetwork[] {
-  const wanted = new Set(topology.nodes.flatMap((node) => node.nics.filter((nic) => nic.slaac).map((nic) => nic.network)));
-  return networksOf(topology).filter((network) => network.ipv6 && wanted.has(network.name));
+  const wanted = new Set(topology.nodes.flatMap((node) => nodeNics(topology, node).filter((nic) => nic.slaac).map((nic) => nic.network)));
+  return labNetworks(topology).filter((network) => network.ipv6 && wanted.has(network.name));
 }
 
 /**

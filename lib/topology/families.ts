@@ -4,7 +4,7 @@
  * family a pair has and name it in the title and in every result.
  */
 import { formatIpv6, parseCidr6, parseIpv6 } from './ipv6.ts';
-import type { ResolvedNetwork, Topology } from './topology.ts';
+import { labNetworks, nodeNics, type ResolvedNetwork, type ResolvedNic, type Topology } from './topology.ts';
 
 export type AddressFamily = 'ipv4' | 'ipv6';
 
@@ -21,13 +21,6 @@ export function familyOf(address: string): AddressFamily {
 /** An address as a URL host: IPv6 literals in brackets. */
 export function urlHost(address: string): string {
   return familyOf(address) === 'ipv6' ? `[${address}]` : address;
-}
-
-/** The lab's networks, primary first; a state file written before `networks:` has just its bridge. */
-export function networksOf(topology: Topology): ResolvedNetwork[] {
-  if (topology.networks && topology.networks.length > 0) return topology.networks;
-  const { name: bridge, subnet, prefix, gateway } = topology.bridge;
-  return [{ name: 'main', bridge, mode: 'bridged', subnet, prefix, gateway, dns: topology.dns.address }];
 }
 
 /** One endpoint's addresses on one network (an address it lacks is absent). */
@@ -58,17 +51,22 @@ export function slaacAddress(prefix: string, mac: string): string {
  * its MAC is; a NIC waiting for a dynamic DHCP lease has no IPv4 address yet.
  */
 export function endpointAddresses(topology: Topology, name: string): EndpointAddress[] {
-  const networks = networksOf(topology);
+  const networks = labNetworks(topology);
   if (name === 'host') return networks.map((n) => ({ network: n.name, ipv4: n.gateway, ipv6: n.ipv6?.gateway }));
   if (name === 'dns') return networks.map((n) => ({ network: n.name, ipv4: n.dns, ipv6: n.ipv6?.dns }));
   const node = topology.nodes.find((candidate) => candidate.name === name);
   if (!node) return [];
-  if (node.nics.length === 0) return node.ip ? [{ network: networks[0].name, ipv4: node.ip }] : [];
-  return node.nics.map((nic) => {
-    const prefix = networks.find((n) => n.name === nic.network)?.ipv6?.subnet;
-    const ipv6 = nic.ipv6 ?? (nic.slaac && nic.mac && prefix ? slaacAddress(prefix, nic.mac) : undefined);
+  return nodeNics(topology, node).map((nic) => {
+    const ipv6 = nicIpv6(topology, nic);
     return { network: nic.network, ...(nic.ip ? { ipv4: nic.ip } : {}), ...(ipv6 ? { ipv6 } : {}) };
   });
+}
+
+/** A NIC's IPv6 address: static or allocated, or the SLAAC one its MAC gives; undefined when it has none or it is not known before boot. */
+export function nicIpv6(topology: Topology, nic: ResolvedNic): string | undefined {
+  if (nic.ipv6) return nic.ipv6;
+  const prefix = labNetworks(topology).find((n) => n.name === nic.network)?.ipv6?.subnet;
+  return nic.slaac && nic.mac && prefix ? slaacAddress(prefix, nic.mac) : undefined;
 }
 
 /** An endpoint's first address of a family (its DNS record's), if it has one. */
@@ -91,7 +89,7 @@ export interface FamilyTarget {
  * there, its DNS record's network first).
  */
 export function pairFamilies(topology: Topology, from: string, to: { name: string; ip: string }): FamilyTarget[] {
-  const targets: FamilyTarget[] = [{ family: 'ipv4', address: to.ip, network: endpointAddresses(topology, to.name).find((e) => e.ipv4 === to.ip)?.network ?? networksOf(topology)[0].name }];
+  const targets: FamilyTarget[] = [{ family: 'ipv4', address: to.ip, network: endpointAddresses(topology, to.name).find((e) => e.ipv4 === to.ip)?.network ?? labNetworks(topology)[0].name }];
   const fromV6 = new Set(endpointAddresses(topology, from).filter((e) => e.ipv6).map((e) => e.network));
   const shared = endpointAddresses(topology, to.name).find((e) => e.ipv6 && fromV6.has(e.network));
   if (shared?.ipv6) targets.push({ family: 'ipv6', address: shared.ipv6, network: shared.network });
@@ -100,7 +98,7 @@ export function pairFamilies(topology: Topology, from: string, to: { name: strin
 
 /** The lab's IPv6 prefixes (for the no-leak check: anything else on the wire is not the lab's). */
 export function labIpv6Prefixes(topology: Topology): string[] {
-  return networksOf(topology).flatMap((n) => (n.ipv6 ? [n.ipv6.subnet] : []));
+  return labNetworks(topology).flatMap((n) => (n.ipv6 ? [n.ipv6.subnet] : []));
 }
 
 /** The families a network carries: IPv4 always, IPv6 with a prefix. Firewall rules are made once per family. */
@@ -110,5 +108,5 @@ export function networkFamilies(network: Pick<ResolvedNetwork, 'ipv6'> | undefin
 
 /** The families of the lab's primary network (its bridge is `topology.bridge`). */
 export function primaryFamilies(topology: Topology): AddressFamily[] {
-  return networkFamilies(networksOf(topology)[0]);
+  return networkFamilies(labNetworks(topology)[0]);
 }
