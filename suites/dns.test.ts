@@ -15,7 +15,8 @@ import { liveRecords, reloadUpstreams } from '../lib/lab/dns-control.ts';
 import { lookup, lookupWithGetent, type LookupResult, type LookupType } from '../lib/probe/dns-lookup.ts';
 import type { LabNode } from '../lib/nodes/node.ts';
 import { cidrContains, intToIp, ipToInt, parseCidr, broadcastAddress, networkAddress, reverseName } from '../lib/topology/ipv4.ts';
-import { familyOf, familyTag, labIpv6Prefixes, primaryAddress } from '../lib/topology/families.ts';
+import { labNetworks } from '../lib/topology/topology.ts';
+import { familyOf, familyTag, labIpv6Prefixes, pairFamilies, primaryAddress } from '../lib/topology/families.ts';
 import { cidr6Contains, formatIpv6, hostAddress6, parseCidr6, parseIpv6, reverseName6 } from '../lib/topology/ipv6.ts';
 import { endpoints, hasProbeTools, liveLab, noToolsReason } from './support/lab.ts';
 import { MeasurementLog } from './support/measurements.ts';
@@ -35,8 +36,9 @@ function isLabAddress(address: string): boolean {
   const value = parseIpv6(address)!;
   return prefixes6.some((prefix) => cidr6Contains(prefix, value));
 }
-/** Whether a node has an IPv6 address of its own on the lab (then it can ask the DNS server over IPv6). */
-const hasIpv6 = (node: LabNode) => primaryAddress(topology, node.name, 'ipv6') !== undefined;
+/** The DNS server's IPv6 address on a network it shares with a node, if the node has IPv6 there (then it asks over IPv6 too). */
+const dns6Of = (node: LabNode) => pairFamilies(topology, node.name, lab.dns).find((target) => target.family === 'ipv6');
+const dnsIpv6For = (node: LabNode) => dns6Of(node)?.address;
 const log = new MeasurementLog('dns');
 afterAll(() => log.write());
 
@@ -59,7 +61,7 @@ for (const node of endpoints(lab)) describe(`dns: from ${node.name}`, () => {
     it.skip(`every lookup (${noToolsReason(lab, node).replace('(ping, wget, nc)', '(nslookup, getent)')})`, () => {});
     return;
   }
-  for (const { name, ip } of records) it(`[v4] A ${name} -> ${ip}`, async () => {
+  for (const { name, ip } of records) if (ip) it(`[v4] A ${name} -> ${ip}`, async () => {
     for (const query of [name, `${name}.${domain}`]) {
       const result = await resolve(query, 'A');
       expect(result.answers, `[v4] ${node.name}: A ${query} at ${dnsServer} gave ${result.rcode} ${result.answers.join(',')}\n${result.output}`).toContain(ip);
@@ -75,7 +77,7 @@ for (const node of endpoints(lab)) describe(`dns: from ${node.name}`, () => {
   // getent asks Docker's embedded resolver (127.0.0.11) and /etc/hosts, which answer PTR for
   // containers themselves (wl11_api.wl11-net): the lab's PTR records are checked from the other nodes.
   const ptrThroughLab = hasProbeTools(lab, node);
-  const addresses = new Set(records.flatMap((r) => (r.ipv6 ? [r.ip, r.ipv6] : [r.ip])));
+  const addresses = new Set(records.flatMap((r) => [r.ip, r.ipv6 ?? '']).filter((address) => address));
   for (const ip of addresses) {
     const tag = familyTag(familyOf(ip));
     (ptrThroughLab ? it : it.skip)(ptrThroughLab ? `${tag} PTR ${ip}` : `${tag} PTR ${ip} (skipped: ${node.name} has only its own resolver, whose PTR answers for containers come from the engine's embedded DNS, not the lab's)`, async () => {
@@ -87,12 +89,13 @@ for (const node of endpoints(lab)) describe(`dns: from ${node.name}`, () => {
   }
 
   // The same questions over IPv6 transport, to the DNS server's IPv6 address.
-  if (dnsServer6 && hasIpv6(node)) (hasProbeTools(lab, node) ? it : it.skip)(`[v6] A, AAAA and PTR answered over IPv6 by the DNS server at ${dnsServer6}${hasProbeTools(lab, node) ? '' : ` (${noToolsReason(lab, node)})`}`, async () => {
-    const target = records.find((r) => r.ipv6 && r.name !== 'host' && r.name !== 'gateway') ?? records[0];
-    const ask = (query: string, type?: LookupType) => lookup(node, query, dnsServer6, type);
-    expect((await ask(`${target.name}.${domain}`, 'A')).answers, `[v6] ${node.name}: A ${target.name}.${domain} at ${dnsServer6}`).toContain(target.ip);
-    expect((await ask(`${target.name}.${domain}`, 'AAAA')).answers, `[v6] ${node.name}: AAAA ${target.name}.${domain} at ${dnsServer6}`).toContain(target.ipv6);
-    expect((await ask(target.ipv6!)).answers, `[v6] ${node.name}: PTR ${reverseName6(target.ipv6!)} at ${dnsServer6}`).toContain(`${target.name}.${domain}`);
+  const server6 = dnsIpv6For(node);
+  if (server6) (hasProbeTools(lab, node) ? it : it.skip)(`[v6] A, AAAA and PTR answered over IPv6 by the DNS server at ${server6}${hasProbeTools(lab, node) ? '' : ` (${noToolsReason(lab, node)})`}`, async () => {
+    const target = records.find((r) => r.ip && r.ipv6 && r.name !== 'host' && r.name !== 'gateway')!;
+    const ask = (query: string, type?: LookupType) => lookup(node, query, server6, type);
+    expect((await ask(`${target.name}.${domain}`, 'A')).answers, `[v6] ${node.name}: A ${target.name}.${domain} at ${server6}`).toContain(target.ip);
+    expect((await ask(`${target.name}.${domain}`, 'AAAA')).answers, `[v6] ${node.name}: AAAA ${target.name}.${domain} at ${server6}`).toContain(target.ipv6);
+    expect((await ask(target.ipv6!)).answers, `[v6] ${node.name}: PTR ${reverseName6(target.ipv6!)} at ${server6}`).toContain(`${target.name}.${domain}`);
   });
 
   it('[v4] NXDOMAIN for an unknown lab name', async () => {
@@ -167,14 +170,16 @@ describe('dns: no leakage and lab-local upstream forwarding', () => {
       await resolve(`${lab.nodes[0]?.name ?? 'dns'}.${domain}`);
       await resolve(`unknown-name.${domain}`);
       if (node.kind !== 'host' && hasProbeTools(lab, node)) await lookup(node, lab.dns.name); // through the node's own resolver
-      if (dnsServer6 && hasIpv6(node) && hasProbeTools(lab, node)) await lookup(node, `${lab.nodes[0]?.name ?? 'dns'}.${domain}`, dnsServer6, 'AAAA'); // over IPv6
+      const server6 = dnsIpv6For(node);
+      if (server6 && hasProbeTools(lab, node)) await lookup(node, `${lab.nodes[0]?.name ?? 'dns'}.${domain}`, server6, 'AAAA'); // over IPv6
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
     capture.stop();
     await capture.done;
     const analysis = await analyseCapture(pcap, { subnet: topology.bridge.subnet, ipv6Prefixes: labIpv6Prefixes(topology) });
     expect(analysis.dns.queries, 'the capture saw the lookups (else this check proves nothing)').toBeGreaterThanOrEqual(endpoints(lab).length);
-    const askedOverIpv6 = endpoints(lab).filter((node) => dnsServer6 && hasIpv6(node) && hasProbeTools(lab, node)).length;
+    // The capture is on the primary bridge: lookups to the DNS server's address there.
+    const askedOverIpv6 = endpoints(lab).filter((node) => dns6Of(node)?.network === labNetworks(topology)[0].name && hasProbeTools(lab, node)).length;
     const seenOverIpv6 = analysis.dns.transactions.filter((t) => familyOf(t.server) === 'ipv6').length;
     expect(seenOverIpv6, '[v6] the capture saw the IPv6 lookups (else the IPv6 side proves nothing)').toBeGreaterThanOrEqual(askedOverIpv6);
     const leaked = analysis.dns.transactions.filter((t) => !isLabAddress(t.server));
