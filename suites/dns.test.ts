@@ -188,7 +188,7 @@ describe('dns: no leakage and lab-local upstream forwarding', () => {
     await rm(pcap, { force: true });
   });
 
-  it(`forwards a delegated domain to a lab-local upstream (${upstreamIp}) `, async () => {
+  it(`[v4] forwards a delegated domain to a lab-local upstream (${upstreamIp}) `, async () => {
     configDir = await mkdtemp(join(tmpdir(), 'hybrid-lab-upstream-'));
     await writeFile(join(configDir, 'dnsmasq.conf'), [`listen-address=${upstreamIp}`, 'bind-interfaces', 'no-resolv', 'no-hosts', `address=/upstream.test/${upstreamIp}`, 'log-queries', 'log-facility=-', 'pid-file=', 'user=root', ''].join('\n'));
     const runtime = await containerRuntime(topology.runtime);

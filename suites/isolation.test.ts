@@ -52,7 +52,8 @@ describe("isolation: Docker's default bridge", () => {
   for (const node of lab.nodes) {
     // A user's image has no ping: it is checked from the docker0 container towards it only.
     const tools = hasProbeTools(lab, node);
-    it(tools ? `${node.name} cannot reach a container on docker0, nor it ${node.name}` : `a container on docker0 cannot reach ${node.name} (the other way skipped: ${node.name} has no ping)`, async () => {
+    // [v4]: Docker's default bridge has no IPv6 here.
+    it(tools ? `[v4] ${node.name} cannot reach a container on docker0, nor it ${node.name}` : `[v4] a container on docker0 cannot reach ${node.name} (the other way skipped: ${node.name} has no ping)`, async () => {
       if (tools) {
         const out = await ping(node, outsider.ip, { count: 1, waitSec: 1 });
         expect(out.received, `${node.name} -> docker0 container ${outsider.ip}: got a ping reply, the hybrid network leaks into Docker's default bridge`).toBe(0);
@@ -118,7 +119,7 @@ describe('isolation: the host accepts from the lab only what the lab uses', () =
 });
 
 describe('isolation: iptables rules and sysctls', () => {
-  for (const rule of promised) it(`rule present: ${rule.purpose}`, async () => {
+  for (const rule of promised) it(`${familyTag(rule.family ?? 'ipv4')} rule present: ${rule.purpose}`, async () => {
     const [audit] = auditRules(await readFilterTable(rule.family), [rule]);
     expect(audit.present, `iptables rule missing: ${formatRule(rule)} (${rule.purpose}). Fix: run \`npx hybrid-lab up\` to restore it`).toBe(true);
   });
