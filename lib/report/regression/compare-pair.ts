@@ -59,9 +59,12 @@ export interface PairComparison {
   reason: string;
 }
 
-/** Identifies a measured pair, metric and family across runs (IPv4 keys are the same as before dual stack). */
+/**
+ * Identifies a measured pair, family and metric across runs; the metric stays last (jitter rows
+ * are found by it). IPv4 keys are the same as before dual stack, so older history still compares.
+ */
 export function pairKey(measurement: Pick<Measurement, 'from' | 'to' | 'metric' | 'family'>): string {
-  return `${measurement.from}\u0000${measurement.to}\u0000${measurement.metric}${measurement.family === 'ipv6' ? '\u0000ipv6' : ''}`;
+  return `${measurement.from}\u0000${measurement.to}${measurement.family === 'ipv6' ? '\u0000ipv6' : ''}\u0000${measurement.metric}`;
 }
 
 const SEVERITY: Record<Verdict, number> = { regression: 5, 'low-confidence': 4, missing: 3, improvement: 2, new: 1, unchanged: 0 };
