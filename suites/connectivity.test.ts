@@ -67,19 +67,19 @@ function declaredPortChecks(from: LabNode, to: LabNode, target: FamilyTarget, fq
   const tag = familyTag(target.family);
   for (const served of declaredPorts(lab, to)) {
     if (served.protocol === 'udp') {
-      it.skip(`${tag} udp ${served.port} (skipped: a UDP service answers only its own protocol; no generic check)`, () => {});
+      it.skip(`udp ${served.port} ${tag} (skipped: a UDP service answers only its own protocol; no generic check)`, () => {});
       continue;
     }
-    byName(fqdn, `${tag} tcp ${served.port} connect by name`, async (name) => {
+    byName(fqdn, `tcp ${served.port} connect by name ${tag}`, async (name) => {
       const resolved = await targetByName(from, name, target.family);
       const result = await tcpConnect(from, resolved, served.port);
       expect(result.ok, `${tag} ${from.name} -> ${name} (${resolved}):${served.port}/tcp: ${result.detail}`).toBe(true);
     });
-    it(`${tag} tcp ${served.port} connect by ip`, async () => {
+    it(`tcp ${served.port} connect by ip ${tag}`, async () => {
       const result = await tcpConnect(from, target.address, served.port);
       expect(result.ok, `${tag} ${from.name} -> ${urlHost(target.address)}:${served.port}/tcp (${to.name}): ${result.detail}`).toBe(true);
     });
-    if (served.http) byName(fqdn, `${tag} http :${served.port}${served.path} by name`, async (name, task) => {
+    if (served.http) byName(fqdn, `http :${served.port}${served.path} by name ${tag}`, async (name, task) => {
       const url = `http://${urlHost(await targetByName(from, name, target.family))}:${served.port}${served.path}`;
       const result = await httpStatusFrom(from, url);
       task.meta.figure = result.status ? `HTTP ${result.status}` : undefined;
@@ -99,13 +99,13 @@ function pairChecks(from: LabNode, to: LabNode, target: FamilyTarget): void {
   const { family, address } = target;
   const tag = familyTag(family);
   const fqdn = fqdnOf(to, target);
-  it(`${tag} icmp by ip`, async ({ task }) => {
+  it(`icmp by ip ${tag}`, async ({ task }) => {
     const result = await ping(from, address, { count: 2, family });
     expect(result.received, `${tag} ${from.name} -> ${to.name} (${address}) icmp: ${result.received}/${result.sent} replies\n${result.output}`).toBeGreaterThan(0);
     task.meta.figure = `${Math.min(...result.rttMs).toFixed(2)} ms`;
   });
 
-  byName(fqdn, `${tag} icmp by name`, async (name, task) => {
+  byName(fqdn, `icmp by name ${tag}`, async (name, task) => {
     // ping takes -4/-6, so a node pings the name itself; the host pings what the lab DNS answered.
     const pinged = from.kind === 'host' ? await resolveAt(from, name, family) : name;
     const result = await ping(from, pinged, { count: 1, family });
@@ -119,19 +119,19 @@ function pairChecks(from: LabNode, to: LabNode, target: FamilyTarget): void {
   }
   const expected = to.kind === 'host' ? 'hello from gateway' : `hello from ${to.name}`;
 
-  byName(fqdn, `${tag} tcp http by name`, async (name) => {
+  byName(fqdn, `tcp http by name ${tag}`, async (name) => {
     const resolved = await targetByName(from, name, family);
     const result = await httpGet(from, resolved, expected);
     expect(result.ok, `${tag} ${from.name} -> http://${name}/ (${resolved}): ${result.detail}`).toBe(true);
   });
 
-  it(`${tag} tcp http by ip`, async () => {
+  it(`tcp http by ip ${tag}`, async () => {
     const result = await httpGet(from, address, expected);
     expect(result.ok, `${tag} ${from.name} -> http://${urlHost(address)}/ (${to.name}): ${result.detail}`).toBe(true);
   });
 
   for (const protocol of ['tcp', 'udp'] as const) {
-    byName(fqdn, `${tag} ${protocol} echo by name`, async (name) => {
+    byName(fqdn, `${protocol} echo by name ${tag}`, async (name) => {
       const resolved = await resolveAt(from, name, family);
       expect(resolved, `${tag} ${from.name} resolved ${name}`).toBe(address);
       const result = await echo(from, protocol, resolved);
@@ -140,7 +140,7 @@ function pairChecks(from: LabNode, to: LabNode, target: FamilyTarget): void {
   }
 
   for (const protocol of ['tcp', 'udp'] as const) {
-    it(`${tag} ${protocol} echo by ip`, async () => {
+    it(`${protocol} echo by ip ${tag}`, async () => {
       const result = await echo(from, protocol, address);
       expect(result.ok, `${tag} ${from.name} -> ${to.name} ${urlHost(address)}:7/${protocol} echo: ${result.detail}`).toBe(true);
     });

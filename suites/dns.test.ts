@@ -61,13 +61,13 @@ for (const node of endpoints(lab)) describe(`dns: from ${node.name}`, () => {
     it.skip(`every lookup (${noToolsReason(lab, node).replace('(ping, wget, nc)', '(nslookup, getent)')})`, () => {});
     return;
   }
-  for (const { name, ip } of records) if (ip) it(`[v4] A ${name} -> ${ip}`, async () => {
+  for (const { name, ip } of records) if (ip) it(`A ${name} -> ${ip} [v4]`, async () => {
     for (const query of [name, `${name}.${domain}`]) {
       const result = await resolve(query, 'A');
       expect(result.answers, `[v4] ${node.name}: A ${query} at ${dnsServer} gave ${result.rcode} ${result.answers.join(',')}\n${result.output}`).toContain(ip);
     }
   });
-  for (const { name, ipv6 } of records) if (ipv6) it(`[v6] AAAA ${name} -> ${ipv6}`, async () => {
+  for (const { name, ipv6 } of records) if (ipv6) it(`AAAA ${name} -> ${ipv6} [v6]`, async () => {
     for (const query of [name, `${name}.${domain}`]) {
       const result = await resolve(query, 'AAAA');
       expect(result.answers, `[v6] ${node.name}: AAAA ${query} at ${dnsServer} gave ${result.rcode} ${result.answers.join(',')}\n${result.output}`).toContain(ipv6);
@@ -80,7 +80,7 @@ for (const node of endpoints(lab)) describe(`dns: from ${node.name}`, () => {
   const addresses = new Set(records.flatMap((r) => [r.ip, r.ipv6 ?? '']).filter((address) => address));
   for (const ip of addresses) {
     const tag = familyTag(familyOf(ip));
-    (ptrThroughLab ? it : it.skip)(ptrThroughLab ? `${tag} PTR ${ip}` : `${tag} PTR ${ip} (skipped: ${node.name} has only its own resolver, whose PTR answers for containers come from the engine's embedded DNS, not the lab's)`, async () => {
+    (ptrThroughLab ? it : it.skip)(ptrThroughLab ? `PTR ${ip} ${tag}` : `PTR ${ip} ${tag} (skipped: ${node.name} has only its own resolver, whose PTR answers for containers come from the engine's embedded DNS, not the lab's)`, async () => {
       const result = await resolve(ip);
       const expected = records.filter((r) => r.ip === ip || r.ipv6 === ip).map((r) => `${r.name}.${domain}`);
       const reverse = familyOf(ip) === 'ipv6' ? reverseName6(ip) : reverseName(ip);
@@ -90,7 +90,7 @@ for (const node of endpoints(lab)) describe(`dns: from ${node.name}`, () => {
 
   // The same questions over IPv6 transport, to the DNS server's IPv6 address.
   const server6 = dnsIpv6For(node);
-  if (server6) (hasProbeTools(lab, node) ? it : it.skip)(`[v6] A, AAAA and PTR answered over IPv6 by the DNS server at ${server6}${hasProbeTools(lab, node) ? '' : ` (${noToolsReason(lab, node)})`}`, async () => {
+  if (server6) (hasProbeTools(lab, node) ? it : it.skip)(`A, AAAA and PTR answered over IPv6 by the DNS server at ${server6} [v6]${hasProbeTools(lab, node) ? '' : ` (${noToolsReason(lab, node)})`}`, async () => {
     const target = records.find((r) => r.ip && r.ipv6 && r.name !== 'host' && r.name !== 'gateway')!;
     const ask = (query: string, type?: LookupType) => lookup(node, query, server6, type);
     expect((await ask(`${target.name}.${domain}`, 'A')).answers, `[v6] ${node.name}: A ${target.name}.${domain} at ${server6}`).toContain(target.ip);
@@ -98,12 +98,12 @@ for (const node of endpoints(lab)) describe(`dns: from ${node.name}`, () => {
     expect((await ask(target.ipv6!)).answers, `[v6] ${node.name}: PTR ${reverseName6(target.ipv6!)} at ${server6}`).toContain(`${target.name}.${domain}`);
   });
 
-  it('[v4] NXDOMAIN for an unknown lab name', async () => {
+  it('NXDOMAIN for an unknown lab name [v4]', async () => {
     const result = await resolve(`no-such-node.${domain}`);
     expect(result.rcode, `[v4] ${node.name}: no-such-node.${domain} gave ${result.rcode}\n${result.output}`).toBe('NXDOMAIN');
   });
 
-  const searchTitle = '[v4] search domain makes short names resolve through the node\'s own resolver';
+  const searchTitle = 'search domain makes short names resolve through the node\'s own resolver [v4]';
   // The host's resolver is the host's, not the lab's: nothing to check there.
   (node.kind === 'host' ? it.skip : it)(node.kind === 'host' ? `${searchTitle} (skipped: the host's resolver is not the lab's)` : searchTitle, async () => {
     const target = lab.nodes.find((other) => other !== node) ?? lab.dns;
@@ -120,7 +120,7 @@ describe('dns: live updates and timing', () => {
   const liveIp6 = prefixes6.length > 0 ? formatIpv6(hostAddress6(prefixes6[0], broadcastAddress(subnet) - 3 - networkAddress(subnet))) : undefined;
   const liveTags = liveIp6 ? '[v4] [v6]' : '[v4]';
 
-  it(`${liveTags} a record added live answers within 1 s (live-probe -> ${[liveIp, liveIp6].filter(Boolean).join(', ')})`, async ({ task }) => {
+  it(`a record added live answers within 1 s (live-probe -> ${[liveIp, liveIp6].filter(Boolean).join(', ')}) ${liveTags}`, async ({ task }) => {
     const started = performance.now();
     await live.put({ name: 'live-probe', ip: liveIp, ...(liveIp6 ? { ipv6: liveIp6 } : {}) });
     await waitFor('live-probe to resolve', async () => ((await queryDns(dnsServer, `live-probe.${domain}`, 'A')).answers[0] === liveIp ? true : undefined), { timeoutMs: 1000, intervalMs: 20 });
@@ -128,7 +128,7 @@ describe('dns: live updates and timing', () => {
     task.meta.figure = `${Math.round(performance.now() - started)} ms`;
   });
 
-  it(`${liveTags} a record removed live disappears within 1 s`, async ({ task }) => {
+  it(`a record removed live disappears within 1 s ${liveTags}`, async ({ task }) => {
     const started = performance.now();
     await live.remove('live-probe');
     await waitFor('live-probe to vanish', async () => ((await queryDns(dnsServer, `live-probe.${domain}`, 'A')).rcode === 'NXDOMAIN' ? true : undefined), { timeoutMs: 1000, intervalMs: 20 });
@@ -137,7 +137,7 @@ describe('dns: live updates and timing', () => {
 
   for (const server of [dnsServer, ...(dnsServer6 ? [dnsServer6] : [])]) {
     const tag = familyTag(familyOf(server));
-    it(`${tag} cached answers take less than ${topology.budgets.latency.dnsCachedMs} ms (p50, median of >= ${CEILING_POLICY.minRounds} rounds of 10, host -> dns ${server})`, async ({ task }) => {
+    it(`cached answers take less than ${topology.budgets.latency.dnsCachedMs} ms (p50, median of >= ${CEILING_POLICY.minRounds} rounds of 10, host -> dns ${server}) ${tag}`, async ({ task }) => {
       const name = `${lab.nodes[0]?.name ?? 'dns'}.${domain}`;
       await queryDns(server, name, 'A');
       const { outcome, measurements, errors } = await dnsTimeCeiling(lab, name, topology.budgets.latency.dnsCachedMs, server);
@@ -160,7 +160,7 @@ describe('dns: no leakage and lab-local upstream forwarding', () => {
     if (configDir) await rm(configDir, { recursive: true, force: true });
   });
 
-  it(`${dnsServer6 ? '[v4] [v6]' : '[v4]'} no DNS packet on the bridge is addressed outside the lab while every node looks up lab names`, async () => {
+  it(`no DNS packet on the bridge is addressed outside the lab while every node looks up lab names ${dnsServer6 ? '[v4] [v6]' : '[v4]'}`, async () => {
     const pcap = join(await mkdtemp(join(tmpdir(), 'hybrid-lab-dns-')), 'dns.pcap');
     const capture = startCapture({ interface: topology.bridge.name, outputPath: pcap, filter: 'port 53' });
     await capture.ready;
@@ -188,7 +188,7 @@ describe('dns: no leakage and lab-local upstream forwarding', () => {
     await rm(pcap, { force: true });
   });
 
-  it(`[v4] forwards a delegated domain to a lab-local upstream (${upstreamIp}) `, async () => {
+  it(`forwards a delegated domain to a lab-local upstream (${upstreamIp}) [v4]`, async () => {
     configDir = await mkdtemp(join(tmpdir(), 'hybrid-lab-upstream-'));
     await writeFile(join(configDir, 'dnsmasq.conf'), [`listen-address=${upstreamIp}`, 'bind-interfaces', 'no-resolv', 'no-hosts', `address=/upstream.test/${upstreamIp}`, 'log-queries', 'log-facility=-', 'pid-file=', 'user=root', ''].join('\n'));
     const runtime = await containerRuntime(topology.runtime);

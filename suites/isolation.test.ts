@@ -53,7 +53,7 @@ describe("isolation: Docker's default bridge", () => {
     // A user's image has no ping: it is checked from the docker0 container towards it only.
     const tools = hasProbeTools(lab, node);
     // [v4]: Docker's default bridge has no IPv6 here.
-    it(tools ? `[v4] ${node.name} cannot reach a container on docker0, nor it ${node.name}` : `[v4] a container on docker0 cannot reach ${node.name} (the other way skipped: ${node.name} has no ping)`, async () => {
+    it(tools ? `${node.name} cannot reach a container on docker0, nor it ${node.name} [v4]` : `a container on docker0 cannot reach ${node.name} [v4] (the other way skipped: ${node.name} has no ping)`, async () => {
       if (tools) {
         const out = await ping(node, outsider.ip, { count: 1, waitSec: 1 });
         expect(out.received, `${node.name} -> docker0 container ${outsider.ip}: got a ping reply, the hybrid network leaks into Docker's default bridge`).toBe(0);
@@ -94,7 +94,7 @@ describe('isolation: the host accepts from the lab only what the lab uses', () =
     const tag = familyTag(family);
     const gateway = family === 'ipv4' ? topology.bridge.gateway : primaryAddress(topology, 'host', 'ipv6')!;
     if (family === 'ipv6' && !primaryAddress(topology, node.name, 'ipv6')) continue; // no IPv6 address of its own: nothing to send from
-    (hasProbeTools(lab, node) ? it : it.skip)(`${tag} ${node.name} cannot reach a host service on ${gateway} the topology did not open${hasProbeTools(lab, node) ? '' : ` (${noToolsReason(lab, node)})`}`, async () => {
+    (hasProbeTools(lab, node) ? it : it.skip)(`${node.name} cannot reach a host service on ${gateway} the topology did not open ${tag}${hasProbeTools(lab, node) ? '' : ` (${noToolsReason(lab, node)})`}`, async () => {
       const local = await lab.host.exec(['busybox', 'nc', '-w', '2', gateway, String(port)], { timeoutMs: 5_000 });
       expect(local.stdout, `${tag} the probe service does not answer on the host itself: the check would prove nothing`).toContain('host-only');
       const hasNc = await node.exec(['sh', '-c', 'command -v nc']);
@@ -119,12 +119,12 @@ describe('isolation: the host accepts from the lab only what the lab uses', () =
 });
 
 describe('isolation: iptables rules and sysctls', () => {
-  for (const rule of promised) it(`${familyTag(rule.family ?? 'ipv4')} rule present: ${rule.purpose}`, async () => {
+  for (const rule of promised) it(`rule present: ${rule.purpose} ${familyTag(rule.family ?? 'ipv4')}`, async () => {
     const [audit] = auditRules(await readFilterTable(rule.family), [rule]);
     expect(audit.present, `iptables rule missing: ${formatRule(rule)} (${rule.purpose}). Fix: run \`npx hybrid-lab up\` to restore it`).toBe(true);
   });
 
-  for (const family of families) it(`${familyTag(family)} the bridge->bridge rule counts packets when containers talk`, async ({ task }) => {
+  for (const family of families) it(`the bridge->bridge rule counts packets when containers talk ${familyTag(family)}`, async ({ task }) => {
     const rule = promised.find((r) => r.chain === 'DOCKER-USER' && (r.family ?? 'ipv4') === family)!;
     const [before] = auditRules(await readFilterTable(family), [rule]);
     const a = lab.nodes.find((node) => hasProbeTools(lab, node) && (family === 'ipv4' || primaryAddress(topology, node.name, 'ipv6')));
@@ -144,7 +144,7 @@ describe('isolation: iptables rules and sysctls', () => {
 
   for (const family of families) {
     const key = family === 'ipv6' ? 'net.bridge.bridge-nf-call-ip6tables' : 'net.bridge.bridge-nf-call-iptables';
-    it(`${familyTag(family)} ${key} is ${topology.host.bridgeNfCallIptables ? 1 : 0} as the topology says`, async () => {
+    it(`${key} is ${topology.host.bridgeNfCallIptables ? 1 : 0} as the topology says ${familyTag(family)}`, async () => {
       expect(await readSysctl(key), 'br_netfilter sysctl (undefined: module not loaded)').toBe(topology.host.bridgeNfCallIptables ? '1' : '0');
     });
   }

@@ -35,7 +35,7 @@ for (const [from, to] of orderedPairs(endpoints(lab))) describe(`latency: ${from
     it.skip(`p95 <= ${budget.p95Ms} ms (${noToolsReason(lab, from)})`, () => {});
     return;
   }
-  for (const target of pairFamilies(lab.state.topology, from.name, to)) it(`${familyTag(target.family)} p95 <= ${budget.p95Ms} ms, loss <= ${budget.maxLossPercent}% (median of >= ${CEILING_POLICY.minRounds} rounds of ${pingsPerRound} pings, ${budget.name})`, async ({ task }) => {
+  for (const target of pairFamilies(lab.state.topology, from.name, to)) it(`p95 <= ${budget.p95Ms} ms, loss <= ${budget.maxLossPercent}% (median of >= ${CEILING_POLICY.minRounds} rounds of ${pingsPerRound} pings, ${budget.name}) ${familyTag(target.family)}`, async ({ task }) => {
     await ping(from, target.address, { count: 1 }); // warm ARP/neighbour and caches
     const { outcome, measurements } = await latencyCeiling(lab, from, to, { ...budget, pings: budgets.pings }, target);
     measurements.forEach((measurement) => log.add(measurement));

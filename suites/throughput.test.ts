@@ -32,14 +32,14 @@ for (const [from, to] of pairs) describe(`throughput: ${from.name} -> ${to.name}
   const floor = floorFor(from, to);
   for (const target of pairFamilies(lab.state.topology, from.name, to)) {
     const tag = familyTag(target.family);
-    it(`${tag} tcp >= ${mbit(floor.bitsPerSec)} (best of up to ${FLOOR_POLICY.maxRounds} 1 s rounds, ${floor.name})`, async ({ task }) => {
+    it(`tcp >= ${mbit(floor.bitsPerSec)} (best of up to ${FLOOR_POLICY.maxRounds} 1 s rounds, ${floor.name}) ${tag}`, async ({ task }) => {
       const { outcome, measurements } = await tcpFloor(lab, from, to, floor.bitsPerSec, target);
       measurements.forEach((measurement) => log.add(measurement));
       task.meta.figure = `${mbit(outcome.value)}${outcome.cause === 'within-budget' ? '' : `; ${outcome.cause}`}`;
       expect(outcome.passed, `${tag} ${from.name} -> ${to.name} ${target.address} tcp: ${outcome.summary}`).toBe(true);
     });
 
-    it(`${tag} udp at ${mbit(throughput.udpRateBitsPerSec)}: loss <= ${throughput.udpMaxLossPercent}% (median of >= ${CEILING_POLICY.minRounds} 1 s rounds)`, async ({ task }) => {
+    it(`udp at ${mbit(throughput.udpRateBitsPerSec)}: loss <= ${throughput.udpMaxLossPercent}% (median of >= ${CEILING_POLICY.minRounds} 1 s rounds) ${tag}`, async ({ task }) => {
       const { outcome, measurements } = await udpLossCeiling(lab, from, to, throughput.udpRateBitsPerSec, throughput.udpMaxLossPercent, target);
       measurements.forEach((measurement) => log.add(measurement));
       const jitter = measurements.find((measurement) => measurement.metric === 'udp-jitter')?.samples ?? [];
