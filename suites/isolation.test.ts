@@ -10,7 +10,8 @@ import { auditRules, formatRule, readFilterTable } from '../lib/net/iptables-aud
 import { hostInputRules, isolationRules, labRules } from '../lib/net/iptables.ts';
 import { httpGet } from '../lib/probe/http.ts';
 import { ping } from '../lib/probe/ping.ts';
-import { familyTag, primaryAddress, primaryFamilies } from '../lib/topology/families.ts';
+import { familyTag, networkFamilies, primaryAddress, primaryFamilies } from '../lib/topology/families.ts';
+import { labNetworks } from '../lib/topology/topology.ts';
 import { hasProbeTools, liveLab, noToolsReason } from './support/lab.ts';
 
 const lab = await liveLab();
@@ -20,8 +21,9 @@ const { topology } = lab.state;
 const managementBridges = lab.state.resources.flatMap((r) => (r.kind === 'vm' && r.handle?.management ? [r.handle.management.bridge] : []));
 const families = primaryFamilies(topology);
 const promised = [
-  ...families.flatMap((family) => labRules(topology.name, topology.bridge.name, family)),
-  ...hostInputRules(topology.name, topology.bridge.name, topology.host.acceptFromLab ?? []),
+  // Per network, as `up` makes them: its forwarding rules in each family it carries, and the host's INPUT guard.
+  ...labNetworks(topology).flatMap((network) => networkFamilies(network).flatMap((family) => labRules(topology.name, network.bridge, family))),
+  ...labNetworks(topology).flatMap((network) => hostInputRules(topology.name, network.bridge, topology.host.acceptFromLab ?? [])),
   ...families.flatMap((family) => [...new Set(managementBridges)].flatMap((bridge) => isolationRules(topology.name, topology.bridge.name, bridge, undefined, family))),
 ];
 
