@@ -9,7 +9,7 @@ import { ping } from '../lib/probe/ping.ts';
 import { lookup } from '../lib/probe/dns-lookup.ts';
 import { labRecords, recordNameOf } from '../lib/dns/records.ts';
 import { familyTag, pairFamilies, primaryAddress, urlHost, type AddressFamily, type FamilyTarget } from '../lib/topology/families.ts';
-import { declaredPorts, endpoints, hasProbeTools, liveLab, noToolsReason, orderedPairs, servesBuiltinServices } from './support/lab.ts';
+import { declaredPorts, endpoints, hasProbeTools, liveLab, noToolsReason, orderedPairs, portDeniedBy, servesBuiltinServices } from './support/lab.ts';
 
 // Every ordered pair of endpoints (host included), every protocol, by IP and by DNS name, over
 // each address family the pair has (IPv6 when both ends have it on a shared network).
@@ -62,6 +62,13 @@ async function resolveAt(from: LabNode, fqdn: string, family: AddressFamily): Pr
   return address;
 }
 
+/** Registers a check: `it`, or a skip naming the rule when the lab's policies deny this port between the two (the reachability suite checks that). */
+type Check = (title: string, check: (context: { task: RunnerTestCase }) => Promise<void>) => void;
+function onPort(from: LabNode, to: LabNode, target: FamilyTarget, port: number, protocol: 'tcp' | 'udp'): Check {
+  const rule = portDeniedBy(lab, from, to, port, protocol, target.family);
+  return rule ? (title, check) => it.skip(`${title} (skipped: ${port}/${protocol} is denied by ${rule}; the reachability suite checks it is blocked)`, check) : (title, check) => it(title, check);
+}
+
 /** A user's image is checked on the ports it declares: TCP connect by name and IP, HTTP where declared. */
 function declaredPortChecks(from: LabNode, to: LabNode, target: FamilyTarget, fqdn: string | undefined): void {
   const tag = familyTag(target.family);
@@ -70,12 +77,13 @@ function declaredPortChecks(from: LabNode, to: LabNode, target: FamilyTarget, fq
       it.skip(`udp ${served.port} ${tag} (skipped: a UDP service answers only its own protocol; no generic check)`, () => {});
       continue;
     }
+    const gate = onPort(from, to, target, served.port, 'tcp');
     byName(fqdn, `tcp ${served.port} connect by name ${tag}`, async (name) => {
       const resolved = await targetByName(from, name, target.family);
       const result = await tcpConnect(from, resolved, served.port);
       expect(result.ok, `${tag} ${from.name} -> ${name} (${resolved}):${served.port}/tcp: ${result.detail}`).toBe(true);
-    });
-    it(`tcp ${served.port} connect by ip ${tag}`, async () => {
+    }, gate);
+    gate(`tcp ${served.port} connect by ip ${tag}`, async () => {
       const result = await tcpConnect(from, target.address, served.port);
       expect(result.ok, `${tag} ${from.name} -> ${urlHost(target.address)}:${served.port}/tcp (${to.name}): ${result.detail}`).toBe(true);
     });
@@ -89,9 +97,9 @@ function declaredPortChecks(from: LabNode, to: LabNode, target: FamilyTarget, fq
 }
 
 /** A check by name, skipped with the reason when no lab name holds the address (a further NIC of the host or DNS server). */
-function byName(fqdn: string | undefined, title: string, check: (fqdn: string, task: RunnerTestCase) => Promise<void>): void {
+function byName(fqdn: string | undefined, title: string, check: (fqdn: string, task: RunnerTestCase) => Promise<void>, register: Check = (t, c) => it(t, c)): void {
   if (!fqdn) it.skip(`${title} (skipped: no lab DNS name has this address)`, () => {});
-  else it(title, ({ task }) => check(fqdn, task));
+  else register(title, ({ task }) => check(fqdn, task));
 }
 
 /** Every check from one endpoint to another over one family; titles and failures name the family. */
@@ -123,9 +131,9 @@ function pairChecks(from: LabNode, to: LabNode, target: FamilyTarget): void {
     const resolved = await targetByName(from, name, family);
     const result = await httpGet(from, resolved, expected);
     expect(result.ok, `${tag} ${from.name} -> http://${name}/ (${resolved}): ${result.detail}`).toBe(true);
-  });
+  }, onPort(from, to, target, 80, 'tcp'));
 
-  it(`tcp http by ip ${tag}`, async () => {
+  onPort(from, to, target, 80, 'tcp')(`tcp http by ip ${tag}`, async () => {
     const result = await httpGet(from, address, expected);
     expect(result.ok, `${tag} ${from.name} -> http://${urlHost(address)}/ (${to.name}): ${result.detail}`).toBe(true);
   });
@@ -136,18 +144,18 @@ function pairChecks(from: LabNode, to: LabNode, target: FamilyTarget): void {
       expect(resolved, `${tag} ${from.name} resolved ${name}`).toBe(address);
       const result = await echo(from, protocol, resolved);
       expect(result.ok, `${tag} ${from.name} -> ${name} (${resolved}):7/${protocol} echo: ${result.detail}`).toBe(true);
-    });
+    }, onPort(from, to, target, 7, protocol));
   }
 
   for (const protocol of ['tcp', 'udp'] as const) {
-    it(`${protocol} echo by ip ${tag}`, async () => {
+    onPort(from, to, target, 7, protocol)(`${protocol} echo by ip ${tag}`, async () => {
       const result = await echo(from, protocol, address);
       expect(result.ok, `${tag} ${from.name} -> ${to.name} ${urlHost(address)}:7/${protocol} echo: ${result.detail}`).toBe(true);
     });
   }
 }
 
-for (const [from, to] of orderedPairs(endpoints(lab))) describe(`connectivity: ${from.name} -> ${to.name}`, () => {
+for (const [from, to] of orderedPairs(endpoints(lab), lab)) describe(`connectivity: ${from.name} -> ${to.name}`, () => {
   if (!hasProbeTools(lab, from)) {
     it.skip(`every check (${noToolsReason(lab, from)})`, () => {});
     return;

@@ -15,7 +15,7 @@ import { liveRecords, reloadUpstreams } from '../lib/lab/dns-control.ts';
 import { lookup, lookupWithGetent, type LookupResult, type LookupType } from '../lib/probe/dns-lookup.ts';
 import type { LabNode } from '../lib/nodes/node.ts';
 import { cidrContains, intToIp, ipToInt, parseCidr, broadcastAddress, networkAddress, reverseName } from '../lib/topology/ipv4.ts';
-import { labNetworks } from '../lib/topology/topology.ts';
+import { labNetworks, nodeNics } from '../lib/topology/topology.ts';
 import { familyOf, familyTag, labIpv6Prefixes, pairFamilies, primaryAddress } from '../lib/topology/families.ts';
 import { cidr6Contains, formatIpv6, hostAddress6, parseCidr6, parseIpv6, reverseName6 } from '../lib/topology/ipv6.ts';
 import { endpoints, hasProbeTools, liveLab, noToolsReason } from './support/lab.ts';
@@ -31,14 +31,14 @@ const records = labRecords(topology);
 const dnsServer6 = primaryAddress(topology, 'dns', 'ipv6');
 const prefixes6 = labIpv6Prefixes(topology).map((prefix) => parseCidr6(prefix)!);
 /** Whether an address is the lab's own: in its subnet, or in one of its IPv6 prefixes. */
+const subnets4 = labNetworks(topology).map((network) => parseCidr(network.subnet)!);
 function isLabAddress(address: string): boolean {
-  if (familyOf(address) === 'ipv4') return cidrContains(parseCidr(topology.bridge.subnet)!, ipToInt(address));
+  if (familyOf(address) === 'ipv4') return subnets4.some((subnet) => cidrContains(subnet, ipToInt(address)));
   const value = parseIpv6(address)!;
   return prefixes6.some((prefix) => cidr6Contains(prefix, value));
 }
 /** The DNS server's IPv6 address on a network it shares with a node, if the node has IPv6 there (then it asks over IPv6 too). */
-const dns6Of = (node: LabNode) => pairFamilies(topology, node.name, lab.dns).find((target) => target.family === 'ipv6');
-const dnsIpv6For = (node: LabNode) => dns6Of(node)?.address;
+const dnsIpv6For = (node: LabNode) => pairFamilies(topology, node.name, lab.dns).find((target) => target.family === 'ipv6')?.address;
 const log = new MeasurementLog('dns');
 afterAll(() => log.write());
 
@@ -49,9 +49,16 @@ afterAll(() => log.write());
  */
 type Resolver = (query: string, type?: LookupType) => Promise<LookupResult>;
 async function resolverOf(node: LabNode): Promise<Resolver | undefined> {
-  if (hasProbeTools(lab, node)) return (query, type) => lookup(node, query, dnsServer, type);
+  // The lab DNS answers on every network: each node asks it on its own first network.
+  if (hasProbeTools(lab, node)) return (query, type) => lookup(node, query, dnsServerFor(node), type);
   const getent = await node.exec(['getent', 'hosts', 'localhost'], { timeoutMs: 5_000 }).catch(() => undefined);
   return getent?.exitCode === 0 ? (query) => lookupWithGetent(node, query) : undefined;
+}
+/** The DNS server's address on a node's first network (the host: the primary network's). */
+function dnsServerFor(node: LabNode): string {
+  const spec = topology.nodes.find((candidate) => candidate.name === node.name);
+  const first = spec ? nodeNics(topology, spec)[0].network : undefined;
+  return labNetworks(topology).find((network) => network.name === first)?.dns ?? dnsServer;
 }
 const resolvers = new Map(await Promise.all(endpoints(lab).map(async (node) => [node.name, await resolverOf(node)] as const)));
 
@@ -161,9 +168,11 @@ describe('dns: no leakage and lab-local upstream forwarding', () => {
   });
 
   it(`no DNS packet on the bridge is addressed outside the lab while every node looks up lab names ${dnsServer6 ? '[v4] [v6]' : '[v4]'}`, async () => {
-    const pcap = join(await mkdtemp(join(tmpdir(), 'hybrid-lab-dns-')), 'dns.pcap');
-    const capture = startCapture({ interface: topology.bridge.name, outputPath: pcap, filter: 'port 53' });
-    await capture.ready;
+    // One capture per network bridge: every node's lookups cross one of them.
+    const dir = await mkdtemp(join(tmpdir(), 'hybrid-lab-dns-'));
+    const networks = labNetworks(topology);
+    const captures = networks.map((network) => ({ network, pcap: join(dir, `${network.name}.pcap`) })).map((entry) => ({ ...entry, capture: startCapture({ interface: entry.network.bridge, outputPath: entry.pcap, filter: 'port 53' }) }));
+    await Promise.all(captures.map((entry) => entry.capture.ready));
     for (const node of endpoints(lab)) {
       const resolve = resolvers.get(node.name);
       if (!resolve) continue;
@@ -174,18 +183,24 @@ describe('dns: no leakage and lab-local upstream forwarding', () => {
       if (server6 && hasProbeTools(lab, node)) await lookup(node, `${lab.nodes[0]?.name ?? 'dns'}.${domain}`, server6, 'AAAA'); // over IPv6
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
-    capture.stop();
-    await capture.done;
-    const analysis = await analyseCapture(pcap, { subnet: topology.bridge.subnet, ipv6Prefixes: labIpv6Prefixes(topology) });
-    expect(analysis.dns.queries, 'the capture saw the lookups (else this check proves nothing)').toBeGreaterThanOrEqual(endpoints(lab).length);
-    // The capture is on the primary bridge: lookups to the DNS server's address there.
-    const askedOverIpv6 = endpoints(lab).filter((node) => dns6Of(node)?.network === labNetworks(topology)[0].name && hasProbeTools(lab, node)).length;
-    const seenOverIpv6 = analysis.dns.transactions.filter((t) => familyOf(t.server) === 'ipv6').length;
-    expect(seenOverIpv6, '[v6] the capture saw the IPv6 lookups (else the IPv6 side proves nothing)').toBeGreaterThanOrEqual(askedOverIpv6);
-    const leaked = analysis.dns.transactions.filter((t) => !isLabAddress(t.server));
-    expect(leaked.map((t) => `${t.client} -> ${t.server}: ${t.name}`), 'DNS queries addressed outside the lab').toEqual([]);
-    expect(analysis.outsideLab.addresses.map((a) => a.address), 'addresses outside the lab in DNS traffic').toEqual([]);
-    await rm(pcap, { force: true });
+    for (const entry of captures) entry.capture.stop();
+    await Promise.all(captures.map((entry) => entry.capture.done));
+    let queries = 0;
+    let seenOverIpv6 = 0;
+    for (const entry of captures) {
+      // IPv6 is judged against the lab's prefixes: another unique-local address (the uplink's) is not the lab's.
+      const analysis = await analyseCapture(entry.pcap, { subnet: entry.network.subnet, ipv6Prefixes: labIpv6Prefixes(topology) });
+      queries += analysis.dns.queries;
+      seenOverIpv6 += analysis.dns.transactions.filter((t) => familyOf(t.server) === 'ipv6').length;
+      const leaked = analysis.dns.transactions.filter((t) => !isLabAddress(t.server));
+      expect(leaked.map((t) => `${t.client} -> ${t.server}: ${t.name}`), `DNS queries addressed outside the lab on ${entry.network.bridge}`).toEqual([]);
+      const outside = analysis.outsideLab.addresses.map((a) => a.address).filter((address) => !isLabAddress(address));
+      expect(outside, `addresses outside the lab in DNS traffic on ${entry.network.bridge}`).toEqual([]);
+    }
+    expect(queries, 'the captures saw the lookups (else this check proves nothing)').toBeGreaterThanOrEqual(endpoints(lab).length);
+    const askedOverIpv6 = endpoints(lab).filter((node) => dnsIpv6For(node) && hasProbeTools(lab, node)).length;
+    expect(seenOverIpv6, '[v6] the captures saw the IPv6 lookups (else the IPv6 side proves nothing)').toBeGreaterThanOrEqual(askedOverIpv6);
+    await rm(dir, { recursive: true, force: true });
   });
 
   it(`forwards a delegated domain to a lab-local upstream (${upstreamIp}) [v4]`, async () => {

@@ -4,6 +4,7 @@ import { silentReporter } from '../common/progress.ts';
 import type { Topology } from '../topology/topology.ts';
 import { loadVmProvider } from '../vms/registry.ts';
 import { dnsContainerName } from './names.ts';
+import { forwardStatuses, type ForwardStatus } from './port-forwards.ts';
 import { readState, StateFileError } from './state.ts';
 import { vmContext } from './vm-context.ts';
 
@@ -24,6 +25,8 @@ export interface LabStatus {
   problem?: string;
   bridge: { name: string; subnet: string; present: boolean };
   nodes: NodeStatus[];
+  /** Port forwards (host endpoint -> node endpoint) and whether their rules are in place. */
+  forwards: ForwardStatus[];
 }
 
 /** What the lab is and what actually runs, checked live (not just the state file). */
@@ -34,10 +37,10 @@ export async function labStatus(labName: string, topologyIfDown?: Topology): Pro
   } catch (error) {
     // One unreadable lab must not hide the others (`status --all`): say what is wrong with it.
     if (!(error instanceof StateFileError)) throw error;
-    return { lab: labName, status: 'invalid', problem: error.message, bridge: { name: '', subnet: '', present: false }, nodes: [] };
+    return { lab: labName, status: 'invalid', problem: error.message, bridge: { name: '', subnet: '', present: false }, nodes: [], forwards: [] };
   }
   const topology = state?.topology ?? topologyIfDown;
-  if (!topology) return { lab: labName, status: 'down', bridge: { name: '', subnet: '', present: false }, nodes: [] };
+  if (!topology) return { lab: labName, status: 'down', bridge: { name: '', subnet: '', present: false }, nodes: [], forwards: [] };
   const runtime = await containerRuntime(topology.runtime);
   const containers = (await runtime.probe()).reachable ? await runtime.listLabContainers(labName) : [];
   const containerState = (name: string) => containers.find((c) => c.name === name)?.state ?? 'missing';
@@ -63,5 +66,6 @@ export async function labStatus(labName: string, topologyIfDown?: Topology): Pro
     status: state ? state.status : 'down',
     bridge: { name: topology.bridge.name, subnet: topology.bridge.subnet, present: await linkExists(topology.bridge.name) },
     nodes,
+    forwards: state ? await forwardStatuses(topology) : [],
   };
 }

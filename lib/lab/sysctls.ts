@@ -4,15 +4,17 @@ import { containerRuntime } from '../runtimes/registry.ts';
 import { readSysctl, writeSysctl } from '../host/sysctl.ts';
 import { primaryFamilies } from '../topology/families.ts';
 import type { Topology } from '../topology/topology.ts';
+import { forwardSysctls } from './port-forwards.ts';
 import { listLabNames, readStateOrUndefined, type LabState, type StateStore } from './state.ts';
 
-/** The host-wide switches a topology sets, with the value it wants (bridged IPv6 through ip6tables as IPv4 through iptables, on a dual-stack lab). */
+/** The host-wide switches a topology sets, with the value it wants (and the lab interfaces' own, for port forwards; bridged IPv6 through ip6tables as IPv4 through iptables, on a dual-stack lab). */
 function wantedSysctls(topology: Topology): Array<{ key: string; value: string; field: string }> {
   const bridgeNf = topology.host.bridgeNfCallIptables ? '1' : '0';
   return [
     { key: 'net.ipv4.ip_forward', value: topology.host.ipForward ? '1' : '0', field: 'host.ipForward' },
     { key: 'net.bridge.bridge-nf-call-iptables', value: bridgeNf, field: 'host.bridgeNfCallIptables' },
     ...(primaryFamilies(topology).includes('ipv6') ? [{ key: 'net.bridge.bridge-nf-call-ip6tables', value: bridgeNf, field: 'host.bridgeNfCallIptables' }] : []),
+    ...forwardSysctls(topology),
   ];
 }
 
@@ -39,7 +41,7 @@ export async function applySysctls(topology: Topology, store: StateStore, report
   for (const { key, value, field } of wantedSysctls(topology)) {
     const current = await readSysctl(key);
     if (current === undefined) {
-      if (value === '1') reporter.note(`${key} is not available (br_netfilter not loaded); Docker loads it when it starts`);
+      if (value === '1') reporter.note(key.startsWith('net.bridge.') ? `${key} is not available (br_netfilter not loaded); Docker loads it when it starts` : `${key} is not available (interface missing) for ${field}`);
       continue;
     }
     if (current === value) continue;
