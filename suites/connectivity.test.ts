@@ -69,7 +69,7 @@ function onPort(from: LabNode, to: LabNode, target: FamilyTarget, port: number, 
   return rule ? (title, check) => it.skip(`${title} (skipped: ${port}/${protocol} is denied by ${rule}; the reachability suite checks it is blocked)`, check) : (title, check) => it(title, check);
 }
 
-/** A user's image is checked on the ports it declares: TCP connect by name and IP, HTTP where declared. */
+/** A user's image or a VM is checked on the ports it declares: TCP connect by name and IP, HTTP where declared. */
 function declaredPortChecks(from: LabNode, to: LabNode, target: FamilyTarget, fqdn: string | undefined): void {
   const tag = familyTag(target.family);
   for (const served of declaredPorts(lab, to)) {
@@ -121,10 +121,9 @@ function pairChecks(from: LabNode, to: LabNode, target: FamilyTarget): void {
     task.meta.figure = `${result.rttMs[0]?.toFixed(2)} ms`;
   });
 
-  if (!servesBuiltinServices(lab, to)) {
-    declaredPortChecks(from, to, target, fqdn);
-    return;
-  }
+  // A user's image and a VM's own programs (initramfs.start, a disk's services): their declared ports.
+  declaredPortChecks(from, to, target, fqdn);
+  if (!servesBuiltinServices(lab, to)) return;
   const expected = to.kind === 'host' ? 'hello from gateway' : `hello from ${to.name}`;
 
   byName(fqdn, `tcp http by name ${tag}`, async (name) => {

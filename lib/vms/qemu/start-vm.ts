@@ -11,6 +11,7 @@ import { qemuNodeOptions } from './options.ts';
 import { preferredBios, qemuGuestLabel, renderQemuArgs, vmFiles } from './qemu-args.ts';
 import { isQemuWithLabel, launchQemu, residentKb } from './qemu-process.ts';
 import { createTap, tapAlias, tapName } from './tap.ts';
+import { vmInitrd } from './initramfs-extras.ts';
 
 /** How long a guest may take to print its boot marker (TCG on a busy host is slow). */
 export function bootTimeoutMs(): number {
@@ -23,7 +24,10 @@ export async function startQemuVm(spec: VmNodeSpec & { ip: string }, ctx: VmLabC
   const files = vmFiles(ctx.stateDir, spec.name);
   const tap = tapName(ctx.labName, spec.name);
   const mac = vmMac(ctx.labName, spec.name, 'lab');
-  const managementMac = qemuNodeOptions(spec).managementNic ? vmMac(ctx.labName, spec.name, 'mgmt') : undefined;
+  const options = qemuNodeOptions(spec);
+  const managementMac = options.managementNic ? vmMac(ctx.labName, spec.name, 'mgmt') : undefined;
+  // Before anything is made: an unknown package stops here.
+  const initrd = await vmInitrd(artefacts.initrd, options.initramfs, `VM ${spec.name} initramfs.packages`);
   const label = qemuGuestLabel(ctx.labName, spec.name);
   await rm(files.dir, { recursive: true, force: true });
   await mkdir(files.dir, { recursive: true });
@@ -34,7 +38,7 @@ export async function startQemuVm(spec: VmNodeSpec & { ip: string }, ctx: VmLabC
   });
   const args = renderQemuArgs({
     labName: ctx.labName, nodeName: spec.name, accel: artefacts.accel.mode, memoryMb: spec.memoryMb, cpus: spec.cpus,
-    kernel: artefacts.kernel.vmlinuz, initrd: artefacts.initrd, cmdline, tap, mac, managementMac, bios: preferredBios(), files,
+    kernel: artefacts.kernel.vmlinuz, initrd, cmdline, tap, mac, managementMac, bios: preferredBios(), files,
   });
   const started = Date.now();
   const pid = await launchQemu(args, files.pidFile);

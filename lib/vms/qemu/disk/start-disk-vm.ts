@@ -17,7 +17,7 @@ import { renderSeed } from './seed.ts';
 import { writeSeedIso } from './seed-iso.ts';
 import { generateSshKey, sshAccess } from './ssh.ts';
 
-type DiskVmSpec = VmNodeSpec & { ip: string; disk: NonNullable<QemuNodeOptions['disk']>; cloudInit?: QemuNodeOptions['cloudInit'] };
+type DiskVmSpec = VmNodeSpec & { ip: string; disk: NonNullable<QemuNodeOptions['disk']>; cloudInit?: QemuNodeOptions['cloudInit']; readyTimeoutSec?: number };
 
 /** How the guest boots: the recipe's own kernel/initrd directly, or the firmware from a user's disk. */
 interface BootSource {
@@ -66,7 +66,8 @@ export async function startDiskVm(spec: DiskVmSpec, ctx: VmLabContext, accel: Ac
   const started = Date.now();
   const pid = await launchQemu(renderQemuArgs(launch), files.pidFile);
   try {
-    await waitForDiskVmReady(spec.ip, access, diskReadyTimeoutMs(), () => isQemuWithLabel(pid, label));
+    const timeoutMs = spec.readyTimeoutSec !== undefined ? spec.readyTimeoutSec * 1000 : diskReadyTimeoutMs();
+    await waitForDiskVmReady(spec.ip, access, timeoutMs, () => isQemuWithLabel(pid, label));
   } catch (error) {
     const tail = await consoleTail(files.consoleLog);
     const check = error instanceof ReadinessFailure ? error.check : 'ssh';
