@@ -6,6 +6,7 @@ import { CEILING_POLICY, FLOOR_POLICY } from '../lib/measure/budget-rounds.ts';
 import { tcpFloor, udpLossCeiling } from '../lib/measure/lab-checks.ts';
 import { tcpNearRate } from '../lib/measure/impaired-checks.ts';
 import { pathImpairment, widenedLossCeiling } from '../lib/measure/impaired-path.ts';
+import { familyTag, pairFamilies } from '../lib/topology/families.ts';
 
 const lab = await liveLab();
 const { throughput } = lab.state.topology.budgets;
@@ -41,25 +42,29 @@ for (const [from, to] of pairs) describe(`throughput: ${from.name} -> ${to.name}
   const delayedOnly = path !== undefined && cap === undefined && path.addedRttMs > 0;
   // On a path that also adds delay TCP may stay below the cap: only the cap is held there (see tcpNearRate).
   const delayed = path !== undefined && path.addedRttMs > 0;
-  if (delayedOnly) it.skip(`tcp floor (skipped: ${path.impairedNodes.join(', ')}'s link adds ${path.addedRttMs} ms per round trip and no rate cap; its throughput is the window's, not the link's)`, () => {});
-  else if (cap !== undefined) it(`tcp ${delayed ? '<=' : '='} ${mbit(cap)} rate cap's goodput ${delayed ? '+10% (delayed path: the cap holds)' : '±10%'} (median of >= 3 1 s rounds, impaired link)`, async ({ task }) => {
-    const outcome = await tcpNearRate(from, to, { ...path!, rateBitsPerSec: cap });
-    outcome.measurements.forEach((measurement) => log.add(measurement));
-    task.meta.figure = `${mbit(outcome.value)} (median of ${outcome.rounds.length} rounds)`;
-    expect(outcome.passed, `${from.name} -> ${to.name} tcp: ${outcome.summary}`).toBe(true);
-  });
-  else it(`tcp >= ${mbit(floor.bitsPerSec)} (best of up to ${FLOOR_POLICY.maxRounds} 1 s rounds, ${floor.name})`, async ({ task }) => {
-    const { outcome, measurements } = await tcpFloor(lab, from, to, floor.bitsPerSec);
-    measurements.forEach((measurement) => log.add(measurement));
-    task.meta.figure = `${mbit(outcome.value)}${outcome.cause === 'within-budget' ? '' : `; ${outcome.cause}`}`;
-    expect(outcome.passed, `${from.name} -> ${to.name} tcp: ${outcome.summary}`).toBe(true);
-  });
+  for (const target of pairFamilies(lab.state.topology, from.name, to)) {
+    const tag = familyTag(target.family);
+    if (delayedOnly) it.skip(`tcp floor ${tag} (skipped: ${path.impairedNodes.join(', ')}'s link adds ${path.addedRttMs} ms per round trip and no rate cap; its throughput is the window's, not the link's)`, () => {});
+    // The rate cap is measured over IPv4 (the impairment is the same for both families).
+    else if (cap !== undefined && target.family === 'ipv4') it(`tcp ${delayed ? '<=' : '='} ${mbit(cap)} rate cap's goodput ${delayed ? '+10% (delayed path: the cap holds)' : '±10%'} (median of >= 3 1 s rounds, impaired link) ${tag}`, async ({ task }) => {
+      const outcome = await tcpNearRate(from, to, { ...path!, rateBitsPerSec: cap });
+      outcome.measurements.forEach((measurement) => log.add(measurement));
+      task.meta.figure = `${mbit(outcome.value)} (median of ${outcome.rounds.length} rounds)`;
+      expect(outcome.passed, `${from.name} -> ${to.name} tcp: ${outcome.summary}`).toBe(true);
+    });
+    else if (cap === undefined) it(`tcp >= ${mbit(floor.bitsPerSec)} (best of up to ${FLOOR_POLICY.maxRounds} 1 s rounds, ${floor.name}) ${tag}`, async ({ task }) => {
+      const { outcome, measurements } = await tcpFloor(lab, from, to, floor.bitsPerSec, target);
+      measurements.forEach((measurement) => log.add(measurement));
+      task.meta.figure = `${mbit(outcome.value)}${outcome.cause === 'within-budget' ? '' : `; ${outcome.cause}`}`;
+      expect(outcome.passed, `${tag} ${from.name} -> ${to.name} ${target.address} tcp: ${outcome.summary}`).toBe(true);
+    });
 
-  it(`udp at ${mbit(udpRate)}: loss <= ${udpMaxLoss}% (median of >= ${CEILING_POLICY.minRounds} 1 s rounds${path ? ', impaired link' : ''})`, async ({ task }) => {
-    const { outcome, measurements } = await udpLossCeiling(lab, from, to, udpRate, udpMaxLoss);
-    measurements.forEach((measurement) => log.add(measurement));
-    const jitter = measurements.find((measurement) => measurement.metric === 'udp-jitter')?.samples ?? [];
-    task.meta.figure = `loss ${outcome.value.toFixed(2)}% (median of ${outcome.rounds.length} rounds), jitter ${jitter.map((j) => j.toFixed(3)).join('/')} ms${outcome.cause === 'within-budget' ? '' : `; ${outcome.cause}`}`;
-    expect(outcome.passed, `${from.name} -> ${to.name} udp at ${mbit(udpRate)}: ${outcome.summary}`).toBe(true);
-  });
+    it(`udp at ${mbit(udpRate)}: loss <= ${udpMaxLoss}% (median of >= ${CEILING_POLICY.minRounds} 1 s rounds${path ? ', impaired link' : ''}) ${tag}`, async ({ task }) => {
+      const { outcome, measurements } = await udpLossCeiling(lab, from, to, udpRate, udpMaxLoss, target);
+      measurements.forEach((measurement) => log.add(measurement));
+      const jitter = measurements.find((measurement) => measurement.metric === 'udp-jitter')?.samples ?? [];
+      task.meta.figure = `loss ${outcome.value.toFixed(2)}% (median of ${outcome.rounds.length} rounds), jitter ${jitter.map((j) => j.toFixed(3)).join('/')} ms${outcome.cause === 'within-budget' ? '' : `; ${outcome.cause}`}`;
+      expect(outcome.passed, `${tag} ${from.name} -> ${to.name} ${target.address} udp at ${mbit(udpRate)}: ${outcome.summary}`).toBe(true);
+    });
+  }
 });

@@ -44,9 +44,9 @@ describe('hybrid-lab test (CLI as a process, real lab)', () => {
     const result = await cli(['test', 'connectivity', '-t', topology, '--dir', userDir, '--list', '--json']);
     expect(result.exitCode, result.stderr).toBe(0);
     const { checks } = documentSchemas['test-list'].parse(JSON.parse(result.stdout));
-    expect(checks).toContain('connectivity: client -> web icmp by ip');
+    expect(checks).toContain('connectivity: client -> web icmp by ip [v4]');
     expect(checks).toContain('mine client reaches web');
-    expect(checks).toContain('connectivity: host -> web udp echo by ip');
+    expect(checks).toContain('connectivity: host -> web udp echo by ip [v4]');
     expect(existsSync(join(scratch, 'reports', 'vitest-results.json'))).toBe(false); // nothing ran
   });
 
@@ -91,10 +91,10 @@ describe('hybrid-lab test (CLI as a process, real lab)', () => {
     expect(result.exitCode, result.stderr).toBe(1);
     const document = documentSchemas['test-run'].parse(JSON.parse(result.stdout));
     expect(document).toMatchObject({ failed: 1, exitCode: 1, junitPath: junit });
-    expect(document.failures[0].name).toMatch(/^connectivity: client -> web > icmp by ip$/);
+    expect(document.failures[0].name).toMatch(/^connectivity: client -> web > icmp by ip \[v4\]$/);
     expect(document.failures[0].message).not.toBe('');
     // Progress goes to stderr with --json; the failure is repeated at the end with its reason.
-    expect(result.stderr).toContain('Failed checks (1):\n  ✘ connectivity: client -> web > icmp by ip\n');
+    expect(result.stderr).toContain('Failed checks (1):\n  ✘ connectivity: client -> web > icmp by ip [v4]\n');
     expect(readFileSync(junit, 'utf8')).toMatch(/<failure /);
     const report = /debug report: (\S+report\.html)/.exec(result.stderr);
     expect(report, result.stderr).not.toBeNull();

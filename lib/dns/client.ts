@@ -1,22 +1,23 @@
 import { createSocket } from 'node:dgram';
 import dnsPacket from 'dns-packet';
+import { familyOf } from '../topology/families.ts';
 
 export type QueryType = 'A' | 'PTR' | 'AAAA' | 'SRV';
 
 export interface DnsAnswer {
   rcode: string;
-  /** A addresses, PTR names, or SRV answers as `priority weight port target` (zone-file order). */
+  /** A or AAAA addresses, PTR names, or SRV answers as `priority weight port target` (zone-file order). */
   answers: string[];
   /** Query to response, in milliseconds. */
   elapsedMs: number;
 }
 
-/** Sends one DNS query over UDP to a lab server and returns rcode and answers. */
+/** Sends one DNS query over UDP (IPv4 or IPv6, as the server address is) to a lab server and returns rcode and answers. */
 export function queryDns(server: string, name: string, type: QueryType, { timeoutMs = 2000, port = 53 } = {}): Promise<DnsAnswer> {
   const id = Math.floor(Math.random() * 65535);
   const packet = dnsPacket.encode({ type: 'query', id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type, name }] });
   return new Promise((resolve, reject) => {
-    const socket = createSocket('udp4');
+    const socket = createSocket(socketType(server));
     let started = 0;
     const timer = setTimeout(() => {
       socket.close();
@@ -55,12 +56,17 @@ function answerText(data: unknown): string {
   return String(data);
 }
 
+/** The UDP socket type that reaches a server address. */
+function socketType(server: string): 'udp4' | 'udp6' {
+  return familyOf(server) === 'ipv6' ? 'udp6' : 'udp4';
+}
+
 /**
  * Times `count` sequential A queries for one name over a single bound socket, so each figure is
  * the server's query-to-answer time plus the wire, not socket set-up. Returns milliseconds.
  */
 export async function timeDnsQueries(server: string, name: string, count: number, { timeoutMs = 2000, port = 53 } = {}): Promise<number[]> {
-  const socket = createSocket('udp4');
+  const socket = createSocket(socketType(server));
   await new Promise<void>((resolve) => socket.bind(0, resolve));
   const times: number[] = [];
   try {

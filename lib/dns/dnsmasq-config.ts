@@ -1,5 +1,6 @@
 import { labNetworks, type Topology } from '../topology/topology.ts';
 import { srvHostLine, srvRecords } from './srv-records.ts';
+import { routerAdvertisementLines } from './dnsmasq-ipv6.ts';
 
 /** Paths inside the DNS container, where the lab's dns/ state folder is mounted read-only. */
 export const CONTAINER_CONFIG_DIR = '/etc/dnsmasq';
@@ -41,6 +42,7 @@ export function renderDnsmasqConfig(topology: Topology): string {
     // SRV records of the nodes' declared services. dnsmasq reads them only at start (SIGHUP does
     // not reload them): `up` re-creates the DNS container when this file changes.
     ...srvRecords(topology).map(srvHostLine),
+    ...routerAdvertisementLines(topology),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -26,4 +26,19 @@ describe('DNS query log', () => {
       '06:57:24.000 test-container (10.0.1.50) A www.upstream.test -> 10.0.1.254 [upstream 10.0.1.254]',
     ]);
   });
+
+  it('reads queries asked over IPv6: the client named by its AAAA address, AAAA and ip6.arpa PTR answers', () => {
+    const parser = new DnsQueryLogParser(new Map([['fd00:75::10', 'alpha']]));
+    const v6 = [
+      '2026-12-01T07:00:31.100000000Z dnsmasq[1]: 9 fd00:75::10/41000 query[AAAA] beta.hybrid.local from fd00:75::10',
+      '2026-12-01T07:00:31.100100000Z dnsmasq[1]: 9 fd00:75::10/41000 /etc/dnsmasq/hosts.d/beta beta.hybrid.local is fd00:75::11',
+      '2026-12-01T07:00:31.200000000Z dnsmasq[1]: 10 fd00:75::10/41001 query[PTR] 1.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.5.7.0.0.0.0.d.f.ip6.arpa from fd00:75::10',
+      '2026-12-01T07:00:31.200100000Z dnsmasq[1]: 10 fd00:75::10/41001 /etc/dnsmasq/hosts.d/beta fd00:75::11 is beta.hybrid.local',
+    ];
+    const entries = [...v6.flatMap((line) => parser.push(line)), ...parser.flush()];
+    expect(entries.map(formatQueryLogEntry)).toEqual([
+      '07:00:31.100 alpha (fd00:75::10) AAAA beta.hybrid.local -> fd00:75::11 [records]',
+      '07:00:31.200 alpha (fd00:75::10) PTR 1.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.5.7.0.0.0.0.d.f.ip6.arpa -> beta.hybrid.local [records]',
+    ]);
+  });
 });

@@ -22,7 +22,8 @@ function sinceSeconds(since: string | undefined): string | undefined {
 
 /** Streams the lab DNS server's query log as entries, with the asking node's name. */
 export async function streamDnsLog(state: LabState, options: DnsLogOptions, onEntry: (entry: DnsQueryLogEntry) => void): Promise<void> {
-  const names = new Map(labRecords(state.topology).filter((r) => r.name !== 'host').map((r) => [r.ip, r.name]));
+  // Clients asking over IPv6 are named too (their AAAA address).
+  const names = new Map(labRecords(state.topology).filter((r) => r.name !== 'host').flatMap((r) => [[r.ip, r.name] as const, ...(r.ipv6 ? [[r.ipv6, r.name] as const] : [])]));
   const parser = new DnsQueryLogParser(names);
   const runtime = await containerRuntime(state.topology.runtime);
   // dnsmasq logs to stderr (log-facility=-): the runtime merges both streams.

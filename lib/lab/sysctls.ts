@@ -2,15 +2,18 @@ import { ProvisionError } from '../common/errors.ts';
 import type { ProgressReporter } from '../common/progress.ts';
 import { containerRuntime } from '../runtimes/registry.ts';
 import { readSysctl, writeSysctl } from '../host/sysctl.ts';
+import { primaryFamilies } from '../topology/families.ts';
 import type { Topology } from '../topology/topology.ts';
 import { forwardSysctls } from './port-forwards.ts';
 import { listLabNames, readStateOrUndefined, type LabState, type StateStore } from './state.ts';
 
-/** The host-wide switches a topology sets, with the value it wants (and the lab interfaces' own, for port forwards). */
-function wantedSysctls(topology: Pick<Topology, 'host' | 'nodes' | 'bridge'>): Array<{ key: string; value: string; field: string }> {
+/** The host-wide switches a topology sets, with the value it wants (and the lab interfaces' own, for port forwards; bridged IPv6 through ip6tables as IPv4 through iptables, on a dual-stack lab). */
+function wantedSysctls(topology: Topology): Array<{ key: string; value: string; field: string }> {
+  const bridgeNf = topology.host.bridgeNfCallIptables ? '1' : '0';
   return [
     { key: 'net.ipv4.ip_forward', value: topology.host.ipForward ? '1' : '0', field: 'host.ipForward' },
-    { key: 'net.bridge.bridge-nf-call-iptables', value: topology.host.bridgeNfCallIptables ? '1' : '0', field: 'host.bridgeNfCallIptables' },
+    { key: 'net.bridge.bridge-nf-call-iptables', value: bridgeNf, field: 'host.bridgeNfCallIptables' },
+    ...(primaryFamilies(topology).includes('ipv6') ? [{ key: 'net.bridge.bridge-nf-call-ip6tables', value: bridgeNf, field: 'host.bridgeNfCallIptables' }] : []),
     ...forwardSysctls(topology),
   ];
 }

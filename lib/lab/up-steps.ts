@@ -9,11 +9,13 @@ import { nodeContainerSpec } from './node-container-spec.ts';
 import { CONTAINER_CONFIG_DIR, SERVERS_FILE, renderDnsmasqConfig, renderServersFile } from '../dns/dnsmasq-config.ts';
 import { LiveRecords } from '../dns/live-records.ts';
 import { labRecords } from '../dns/records.ts';
+import { dnsCapabilities } from '../dns/dnsmasq-ipv6.ts';
 import { createBridge, linkExists } from '../net/bridge.ts';
 import { hostInputRules, labRules, type IptablesRule } from '../net/iptables.ts';
 import { addRules, presentRules } from '../net/iptables-batch.ts';
 import { labNetworks, type Topology } from '../topology/topology.ts';
 import { isBuiltinNode } from '../topology/schema.ts';
+import { networkFamilies } from '../topology/families.ts';
 import { dnsDir, hostsDir } from './dns-paths.ts';
 import { bridgeAlias, dnsContainerName, engineNetworkName } from './names.ts';
 import { ensureLabChain } from './lab-chain-step.ts';
@@ -56,7 +58,7 @@ export async function ensureForwarding(topology: Topology, store: StateStore, re
   await applySysctls(topology, store, reporter);
   // One iptables-restore per family for all of them (nat rules of the port forwards included).
   await ensureRules([
-    ...networks.flatMap((network) => labRules(topology.name, network.bridge)),
+    ...networks.flatMap((network) => networkFamilies(network).flatMap((family) => labRules(topology.name, network.bridge, family))),
     ...networks.flatMap((network) => hostInputRules(topology.name, network.bridge, topology.host.acceptFromLab ?? [])),
     ...labForwardRules(topology),
   ], store, reporter, track);
@@ -198,8 +200,8 @@ export async function ensureDnsServer(topology: Topology, runtime: ContainerRunt
         command: [],
         bindMounts: [{ source: dnsDir(topology.name), target: CONTAINER_CONFIG_DIR, mode: 'ro' }],
         readiness: { kind: 'log', pattern: /started, version/ },
-        // dnsmasq binds port 53 and sets its uid/gid at start (user=root still calls setgid); no DHCP, no raw sockets.
-        capabilities: ['NET_BIND_SERVICE', 'SETUID', 'SETGID'],
+        // dnsmasq binds port 53 and sets its uid/gid at start (user=root still calls setgid); raw sockets only for router advertisements.
+        capabilities: dnsCapabilities(topology),
       }),
     reporter,
     track,

@@ -8,9 +8,11 @@ import { containerRuntime } from '../runtimes/registry.ts';
 import { runtimeFeatures } from '../host/packages.ts';
 import { setupHost } from '../host/setup.ts';
 import { checkTopologyAgainstHost } from '../topology/host-conflicts.ts';
+import { labIpv6Prefixes } from '../topology/families.ts';
 import { labNetworks, type Topology } from '../topology/topology.ts';
 import { bridgesToIsolate, ensureEngineIsolation } from './engine-isolation.ts';
 import { countingReporter, upStepsAhead } from './up-plan.ts';
+import { requireHostIpv6 } from '../net/ipv6-support.ts';
 import { acquireLabLock } from './lock.ts';
 import { ensureBridge, ensureContainers, ensureDnsServer, ensureForwarding, ensureLabNetworkStep, removeStaleNodes, writeDnsFiles } from './up-steps.ts';
 import { ensureVms } from './vm-steps.ts';
@@ -52,6 +54,7 @@ export async function upLab(topology: Topology, options: UpOptions): Promise<UpR
     ]);
     fresh = previous === undefined;
     assertCompatible(previous?.topology, topology);
+    await requireHostIpv6(labIpv6Prefixes(topology)); // a dual-stack lab on a host without IPv6 stops here, before anything is made
     store = previous ? new StateStore({ ...previous, topology }) : StateStore.fresh(topology);
     await store.setStatus('creating');
     const runtime = await containerRuntime(topology.runtime);

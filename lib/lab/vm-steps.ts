@@ -1,5 +1,6 @@
 import { ProvisionError } from '../common/errors.ts';
 import { step, type ProgressReporter } from '../common/progress.ts';
+import { primaryFamilies } from '../topology/families.ts';
 import type { ResolvedVmNode, Topology } from '../topology/topology.ts';
 import { loadVmProvider } from '../vms/registry.ts';
 import type { VmHandle, VmLabContext } from '../vms/provider.ts';
@@ -57,5 +58,5 @@ async function ensureVm(node: ResolvedVmNode, topology: Topology, store: StateSt
 
 /** Keeps a VM's management network and the lab bridge from forwarding to each other. */
 async function isolateManagementNetwork(topology: Topology, managementBridge: string, store: StateStore, reporter: ProgressReporter, track: Track): Promise<void> {
-  await ensureRules(isolationRules(topology.name, topology.bridge.name, managementBridge), store, reporter, track);
+  await ensureRules(primaryFamilies(topology).flatMap((family) => isolationRules(topology.name, topology.bridge.name, managementBridge, undefined, family)), store, reporter, track);
 }

@@ -1,6 +1,6 @@
 /**
  * One short measurement run of a live lab, without vitest: what the latency history needs (RTT
- * and loss between every pair of endpoints, DNS answer time, TCP throughput and UDP loss/jitter
+ * and loss between every pair of endpoints, over each family the pair has, DNS answer time, TCP throughput and UDP loss/jitter
  * between the nodes that serve iperf3), in one pass with no budgets. `hybrid-lab bench` measures
  * through the suites; this is the same kind of run made small enough to repeat many times in a
  * test (the regression gate's proof on real history).
@@ -11,6 +11,7 @@ import type { LabNode } from '../nodes/node.ts';
 import { iperf } from '../probe/iperf.ts';
 import { ping } from '../probe/ping.ts';
 import { summarize, type Measurement } from '../report/measurement.ts';
+import { familyOf, pairFamilies, primaryAddress, type FamilyTarget } from '../topology/families.ts';
 
 export interface BenchRunOptions {
   /** Pings per ordered pair (one burst). */
@@ -32,12 +33,15 @@ export const SHORT_BENCH: BenchRunOptions = { pings: 20, pingIntervalSec: 0.02, 
 export async function measureBenchRun(lab: LiveLab, options: BenchRunOptions = SHORT_BENCH): Promise<Measurement[]> {
   const measurements: Measurement[] = [];
   const endpoints = [lab.host, ...lab.nodes];
-  for (const [from, to] of orderedPairs(endpoints)) measurements.push(await measureRtt(from, to, options));
-  measurements.push(await measureDnsTime(lab, options.dnsQueries));
+  const families = (from: LabNode, to: LabNode) => pairFamilies(lab.state.topology, from.name, to);
+  for (const [from, to] of orderedPairs(endpoints)) for (const target of families(from, to)) measurements.push(await measureRtt(from, to, target, options));
+  for (const server of dnsServers(lab)) measurements.push(await measureDnsTime(lab, server, options.dnsQueries));
   const serving = new Set(options.iperfNodes ?? lab.state.topology.nodes.filter((node) => node.services.includes('iperf3')).map((node) => node.name));
   for (const [from, to] of orderedPairs(lab.nodes.filter((node) => serving.has(node.name)))) {
-    measurements.push(await measureTcp(from, to, options.tcpSeconds));
-    measurements.push(...(await measureUdp(from, to, options)));
+    for (const target of families(from, to)) {
+      measurements.push(await measureTcp(from, to, target, options.tcpSeconds));
+      measurements.push(...(await measureUdp(from, to, target, options)));
+    }
   }
   return measurements;
 }
@@ -46,14 +50,20 @@ function orderedPairs(nodes: readonly LabNode[]): Array<[LabNode, LabNode]> {
   return nodes.flatMap((from) => nodes.filter((to) => to !== from).map((to) => [from, to] as [LabNode, LabNode]));
 }
 
-async function measureRtt(from: LabNode, to: LabNode, options: BenchRunOptions): Promise<Measurement> {
-  await ping(from, to.ip, { count: 1 }); // ARP and caches warm, so the burst measures the path
-  const result = await ping(from, to.ip, { count: options.pings, intervalSec: options.pingIntervalSec });
-  return { suite: 'bench', metric: 'icmp-rtt', unit: 'ms', from: from.name, to: to.name, samples: result.rttMs, summary: summarize(result.rttMs), lossPercent: result.lossPercent };
+/** The DNS server's addresses the host times: IPv4, and IPv6 when the DNS server has one. */
+function dnsServers(lab: LiveLab): string[] {
+  const ipv6 = primaryAddress(lab.state.topology, 'dns', 'ipv6');
+  return [lab.state.topology.dns.address, ...(ipv6 ? [ipv6] : [])];
 }
 
-async function measureDnsTime(lab: LiveLab, count: number): Promise<Measurement> {
-  const { address, domain } = lab.state.topology.dns;
+async function measureRtt(from: LabNode, to: LabNode, target: FamilyTarget, options: BenchRunOptions): Promise<Measurement> {
+  await ping(from, target.address, { count: 1 }); // ARP/neighbour and caches warm, so the burst measures the path
+  const result = await ping(from, target.address, { count: options.pings, intervalSec: options.pingIntervalSec });
+  return { suite: 'bench', metric: 'icmp-rtt', unit: 'ms', from: from.name, to: to.name, family: target.family, samples: result.rttMs, summary: summarize(result.rttMs), lossPercent: result.lossPercent };
+}
+
+async function measureDnsTime(lab: LiveLab, address: string, count: number): Promise<Measurement> {
+  const { domain } = lab.state.topology.dns;
   const name = `${lab.nodes[0]?.name ?? 'dns'}.${domain}`;
   let samples: number[] = [];
   let lossPercent = 0;
@@ -63,21 +73,21 @@ async function measureDnsTime(lab: LiveLab, count: number): Promise<Measurement>
   } catch {
     lossPercent = 100; // no answer: the history records the loss, the report flags it
   }
-  return { suite: 'bench', metric: 'dns-resolve', unit: 'ms', from: 'host', to: 'dns', samples, summary: summarize(samples), lossPercent };
+  return { suite: 'bench', metric: 'dns-resolve', unit: 'ms', from: 'host', to: 'dns', family: familyOf(address), samples, summary: summarize(samples), lossPercent };
 }
 
-async function measureTcp(from: LabNode, to: LabNode, seconds: number): Promise<Measurement> {
-  const result = await iperf(from, to.ip, { protocol: 'tcp', seconds });
-  return { suite: 'bench', metric: 'tcp-throughput', unit: 'bitsPerSec', from: from.name, to: to.name, samples: result.intervalBitsPerSec, summary: summarize(result.intervalBitsPerSec) };
+async function measureTcp(from: LabNode, to: LabNode, target: FamilyTarget, seconds: number): Promise<Measurement> {
+  const result = await iperf(from, target.address, { protocol: 'tcp', seconds });
+  return { suite: 'bench', metric: 'tcp-throughput', unit: 'bitsPerSec', from: from.name, to: to.name, family: target.family, samples: result.intervalBitsPerSec, summary: summarize(result.intervalBitsPerSec) };
 }
 
-async function measureUdp(from: LabNode, to: LabNode, options: BenchRunOptions): Promise<Measurement[]> {
+async function measureUdp(from: LabNode, to: LabNode, target: FamilyTarget, options: BenchRunOptions): Promise<Measurement[]> {
   const rounds = [];
-  for (let round = 0; round < options.udpRounds; round++) rounds.push(await iperf(from, to.ip, { protocol: 'udp', seconds: 1, udpRateBitsPerSec: options.udpRateBitsPerSec }));
+  for (let round = 0; round < options.udpRounds; round++) rounds.push(await iperf(from, target.address, { protocol: 'udp', seconds: 1, udpRateBitsPerSec: options.udpRateBitsPerSec }));
   const samples = rounds.flatMap((round) => round.intervalBitsPerSec);
   const losses = rounds.map((round) => round.lossPercent ?? 100).sort((a, b) => a - b);
   const jitters = rounds.flatMap((round) => (round.jitterMs === undefined ? [] : [round.jitterMs]));
-  const head = { suite: 'bench', from: from.name, to: to.name };
+  const head = { suite: 'bench', from: from.name, to: to.name, family: target.family };
   return [
     { ...head, metric: 'udp-throughput', unit: 'bitsPerSec', samples, summary: summarize(samples), lossPercent: losses[Math.floor(losses.length / 2)] },
     { ...head, metric: 'udp-jitter', unit: 'ms', samples: jitters, summary: summarize(jitters) },

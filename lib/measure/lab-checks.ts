@@ -12,6 +12,7 @@ import { ping, type PingResult } from '../probe/ping.ts';
 import { summarize, type Measurement } from '../report/measurement.ts';
 import { CEILING_POLICY, checkBudget, type BudgetOutcome } from './budget-rounds.ts';
 import { referencePingP95 } from './reference-pair.ts';
+import { familyOf, type AddressFamily } from '../topology/families.ts';
 
 export interface CheckResult<T> {
   outcome: BudgetOutcome<T>;
@@ -21,17 +22,25 @@ export interface CheckResult<T> {
 
 const mbit = (bps: number) => `${(bps / 1e6).toFixed(1)} Mbit/s`;
 
+/** Where a pair check goes: the target's address in one family. Unset, IPv4 to the target's primary address. */
+export interface CheckTarget {
+  family: AddressFamily;
+  address: string;
+}
+
+const ipv4To = (to: LabNode): CheckTarget => ({ family: 'ipv4', address: to.ip });
+
 /** The reference pair's budget: host -> container p95 from the topology. */
 function reference(lab: LiveLab) {
   return { reference: () => referencePingP95(lab), referenceLimit: lab.state.topology.budgets.latency.hostContainer.p95Ms };
 }
 
 /** Ping p95 ceiling (and a loss ceiling): median over ≥ 3 rounds, `pings` split across them. */
-export async function latencyCeiling(lab: LiveLab, from: LabNode, to: LabNode, budget: { p95Ms: number; maxLossPercent: number; pings: number }): Promise<CheckResult<PingResult>> {
+export async function latencyCeiling(lab: LiveLab, from: LabNode, to: LabNode, budget: { p95Ms: number; maxLossPercent: number; pings: number }, target: CheckTarget = ipv4To(to)): Promise<CheckResult<PingResult>> {
   const perRound = Math.max(5, Math.ceil(budget.pings / CEILING_POLICY.minRounds));
   const outcome = await checkBudget<PingResult>({
     kind: 'ceiling',
-    measure: () => ping(from, to.ip, { count: perRound, intervalSec: 0.02 }),
+    measure: () => ping(from, target.address, { count: perRound, intervalSec: 0.02, family: target.family }),
     // A round that lost more than the budget allows counts as over the ceiling.
     statistic: (round) => (round.rttMs.length > 0 && round.lossPercent <= budget.maxLossPercent ? summarize(round.rttMs).p95 : Infinity),
     limit: budget.p95Ms,
@@ -42,13 +51,12 @@ export async function latencyCeiling(lab: LiveLab, from: LabNode, to: LabNode, b
   const sent = outcome.rounds.reduce((sum, round) => sum + round.sent, 0);
   const lossPercent = sent === 0 ? 100 : (100 * (sent - samples.length)) / sent;
   const budgetNote = { limit: budget.p95Ms, kind: 'max-p95' as const, passed: outcome.passed };
-  return { outcome, measurements: [{ suite: 'latency', metric: 'icmp-rtt', unit: 'ms', from: from.name, to: to.name, samples, summary: summarize(samples), lossPercent, budget: budgetNote }] };
+  return { outcome, measurements: [{ suite: 'latency', metric: 'icmp-rtt', unit: 'ms', from: from.name, to: to.name, family: target.family, samples, summary: summarize(samples), lossPercent, budget: budgetNote }] };
 }
 
-/** Cached DNS answer time (p50 of 10 queries per round) ceiling, host -> the lab DNS. */
-export async function dnsTimeCeiling(lab: LiveLab, name: string, limitMs: number): Promise<CheckResult<number[]> & { errors: string[] }> {
+/** Cached DNS answer time (p50 of 10 queries per round) ceiling, host -> the lab DNS (at its IPv4 address unless `server` is another). */
+export async function dnsTimeCeiling(lab: LiveLab, name: string, limitMs: number, server = lab.state.topology.dns.address): Promise<CheckResult<number[]> & { errors: string[] }> {
   const errors: string[] = [];
-  const server = lab.state.topology.dns.address;
   const outcome = await checkBudget<number[]>({
     kind: 'ceiling',
     // A round without an answer (dnsmasq paused or gone) has no p50: it counts as over the ceiling.
@@ -60,14 +68,14 @@ export async function dnsTimeCeiling(lab: LiveLab, name: string, limitMs: number
   });
   const samples = outcome.rounds.flat();
   const budgetNote = { limit: limitMs, kind: 'max-p95' as const, passed: outcome.passed };
-  return { outcome, errors: [...new Set(errors)], measurements: [{ suite: 'dns', metric: 'dns-resolve', unit: 'ms', from: 'host', to: 'dns', samples, summary: summarize(samples), budget: budgetNote }] };
+  return { outcome, errors: [...new Set(errors)], measurements: [{ suite: 'dns', metric: 'dns-resolve', unit: 'ms', from: 'host', to: 'dns', family: familyOf(server), samples, summary: summarize(samples), budget: budgetNote }] };
 }
 
 /** TCP throughput floor: best of up to 4 one-second iperf3 rounds. */
-export async function tcpFloor(lab: LiveLab, from: LabNode, to: LabNode, bitsPerSec: number): Promise<CheckResult<ThroughputResult>> {
+export async function tcpFloor(lab: LiveLab, from: LabNode, to: LabNode, bitsPerSec: number, target: CheckTarget = ipv4To(to)): Promise<CheckResult<ThroughputResult>> {
   const outcome = await checkBudget<ThroughputResult>({
     kind: 'floor',
-    measure: () => iperf(from, to.ip, { protocol: 'tcp', seconds: 1 }),
+    measure: () => iperf(from, target.address, { protocol: 'tcp', seconds: 1 }),
     statistic: (round) => round.bitsPerSec,
     limit: bitsPerSec,
     ...reference(lab),
@@ -76,14 +84,14 @@ export async function tcpFloor(lab: LiveLab, from: LabNode, to: LabNode, bitsPer
   const best = outcome.rounds[outcome.roundValues.indexOf(outcome.value)] ?? outcome.rounds[0];
   const budgetNote = { limit: bitsPerSec, kind: 'min-value' as const, passed: outcome.passed };
   const samples = best.intervalBitsPerSec;
-  return { outcome, measurements: [{ suite: 'throughput', metric: 'tcp-throughput', unit: 'bitsPerSec', from: from.name, to: to.name, samples, summary: summarize(samples), budget: budgetNote }] };
+  return { outcome, measurements: [{ suite: 'throughput', metric: 'tcp-throughput', unit: 'bitsPerSec', from: from.name, to: to.name, family: target.family, samples, summary: summarize(samples), budget: budgetNote }] };
 }
 
 /** UDP loss ceiling at a set rate: median over ≥ 3 one-second rounds; also records jitter. */
-export async function udpLossCeiling(lab: LiveLab, from: LabNode, to: LabNode, rateBitsPerSec: number, maxLossPercent: number): Promise<CheckResult<ThroughputResult>> {
+export async function udpLossCeiling(lab: LiveLab, from: LabNode, to: LabNode, rateBitsPerSec: number, maxLossPercent: number, target: CheckTarget = ipv4To(to)): Promise<CheckResult<ThroughputResult>> {
   const outcome = await checkBudget<ThroughputResult>({
     kind: 'ceiling',
-    measure: () => iperf(from, to.ip, { protocol: 'udp', seconds: 1, udpRateBitsPerSec: rateBitsPerSec }),
+    measure: () => iperf(from, target.address, { protocol: 'udp', seconds: 1, udpRateBitsPerSec: rateBitsPerSec }),
     statistic: (round) => round.lossPercent ?? 100,
     limit: maxLossPercent,
     ...reference(lab),
@@ -92,9 +100,9 @@ export async function udpLossCeiling(lab: LiveLab, from: LabNode, to: LabNode, r
   const samples = outcome.rounds.flatMap((round) => round.intervalBitsPerSec);
   const budgetNote = { limit: maxLossPercent, kind: 'max-loss' as const, passed: outcome.passed };
   const measurements: Measurement[] = [
-    { suite: 'throughput', metric: 'udp-throughput', unit: 'bitsPerSec', from: from.name, to: to.name, samples, summary: summarize(samples), lossPercent: Math.min(100, outcome.value), budget: budgetNote },
+    { suite: 'throughput', metric: 'udp-throughput', unit: 'bitsPerSec', from: from.name, to: to.name, family: target.family, samples, summary: summarize(samples), lossPercent: Math.min(100, outcome.value), budget: budgetNote },
   ];
   const jitters = outcome.rounds.flatMap((round) => (round.jitterMs === undefined ? [] : [round.jitterMs]));
-  if (jitters.length > 0) measurements.push({ suite: 'throughput', metric: 'udp-jitter', unit: 'ms', from: from.name, to: to.name, samples: jitters, summary: summarize(jitters) });
+  if (jitters.length > 0) measurements.push({ suite: 'throughput', metric: 'udp-jitter', unit: 'ms', from: from.name, to: to.name, family: target.family, samples: jitters, summary: summarize(jitters) });
   return { outcome, measurements };
 }

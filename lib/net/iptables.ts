@@ -19,10 +19,30 @@ export function labRuleComment(labName: string): string {
   return `hybrid-lab:${labName}`;
 }
 
-/** The rules a lab promises: return traffic into the bridge, bridge<->bridge, bridge->outside, and DOCKER-USER bridge<->bridge. */
-export function labRules(labName: string, bridge: string): IptablesRule[] {
+export type RuleFamily = NonNullable<IptablesRule['family']>;
+
+/** Sets a rule's family; IPv6 purposes carry `[ipv6]` so each is its own entry in the lab's state (IPv4 ones read as before). */
+function inFamily(family: RuleFamily, rules: IptablesRule[]): IptablesRule[] {
+  return family === 'ipv4' ? rules : rules.map((rule) => ({ ...rule, family, purpose: `[ipv6] ${rule.purpose}` }));
+}
+
+/**
+ * IPv6 only, first of the lab's FORWARD rules: a jump to DOCKER-USER. Docker jumps there for
+ * IPv4, but for IPv6 only when its daemon manages ip6tables (not by default): without the jump
+ * the DOCKER-USER rules, isolation drops included, would never run for IPv6.
+ */
+function dockerUserJump(tag: string[]): IptablesRule {
+  return { chain: 'FORWARD', spec: [...tag, '-j', 'DOCKER-USER'], purpose: 'FORWARD jumps to DOCKER-USER (Docker does it for IPv6 only when it manages ip6tables)' };
+}
+
+/**
+ * The rules a lab promises: return traffic into the bridge, bridge<->bridge, bridge->outside, and
+ * DOCKER-USER bridge<->bridge; the same in ip6tables for a network with an IPv6 prefix.
+ */
+export function labRules(labName: string, bridge: string, family: RuleFamily = 'ipv4'): IptablesRule[] {
   const tag = ['-m', 'comment', '--comment', labRuleComment(labName)];
-  return [
+  return inFamily(family, [
+    ...(family === 'ipv6' ? [dockerUserJump(tag)] : []),
     {
       chain: 'FORWARD',
       spec: ['-o', bridge, '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED', ...tag, '-j', 'ACCEPT'],
@@ -35,20 +55,21 @@ export function labRules(labName: string, bridge: string): IptablesRule[] {
       spec: ['-i', bridge, '-o', bridge, ...tag, '-j', 'ACCEPT'],
       purpose: `DOCKER-USER accept ${bridge} -> ${bridge} (bridged VM traffic survives FORWARD policy DROP)`,
     },
-  ];
+  ]);
 }
 
 /**
  * Drops forwarding between the lab bridge and another network (a VM management network the lab
  * made, another container network no engine keeps apart from it), both ways, so reachability on
- * the lab can never pass through the other side.
+ * the lab can never pass through the other side. With `family` ipv6, the same drops in ip6tables
+ * (labRules' IPv6 set makes FORWARD jump to DOCKER-USER).
  */
-export function isolationRules(labName: string, bridge: string, otherBridge: string, what = 'VM management network'): IptablesRule[] {
+export function isolationRules(labName: string, bridge: string, otherBridge: string, what = 'VM management network', family: RuleFamily = 'ipv4'): IptablesRule[] {
   const tag = ['-m', 'comment', '--comment', labRuleComment(labName)];
-  return [
+  return inFamily(family, [
     { chain: 'DOCKER-USER', spec: ['-i', bridge, '-o', otherBridge, ...tag, '-j', 'DROP'], purpose: `isolate ${bridge} -> ${otherBridge} (${what})` },
     { chain: 'DOCKER-USER', spec: ['-i', otherBridge, '-o', bridge, ...tag, '-j', 'DROP'], purpose: `isolate ${otherBridge} -> ${bridge} (${what})` },
-  ];
+  ]);
 }
 
 /**

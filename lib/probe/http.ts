@@ -1,4 +1,5 @@
 import type { LabNode } from '../nodes/node.ts';
+import { urlHost } from '../topology/families.ts';
 
 export interface HttpResult {
   ok: boolean;
@@ -6,10 +7,10 @@ export interface HttpResult {
   detail: string;
 }
 
-/** GETs http://target/ from a node with busybox wget (present on host, containers and VMs). */
+/** GETs http://target/ (a name, or an IPv4 or IPv6 address) from a node with busybox wget (present on host, containers and VMs). */
 export async function httpGet(from: LabNode, target: string, expectBody?: string): Promise<HttpResult> {
   // busybox wget -T crashes (Debian 1.35 static), so the time limit comes from `timeout`.
-  const result = await from.exec(['busybox', 'timeout', '5', 'busybox', 'wget', '-q', '-O', '-', `http://${target}/`], { timeoutMs: 10_000 });
+  const result = await from.exec(['busybox', 'timeout', '5', 'busybox', 'wget', '-q', '-O', '-', `http://${urlHost(target)}/`], { timeoutMs: 10_000 });
   const ok = result.exitCode === 0 && (expectBody === undefined || result.stdout.includes(expectBody));
   return { ok, body: result.stdout, detail: ok ? 'ok' : `exit ${result.exitCode}: ${result.stdout.slice(0, 200)}${result.stderr.trim()}` };
 }

@@ -21,6 +21,15 @@ describe('probe output parsers', () => {
     expect(parseNslookup(';; connection timed out; no servers could be reached').rcode).toBe('FAILED');
   });
 
+  it('reads busybox nslookup over IPv6: AAAA answers and ip6.arpa PTR, skipping the IPv6 server lines', () => {
+    const aaaa = parseNslookup('Server:\t\tfd00:75::2\nAddress:\tfd00:75::2:53\n\nName:\tweb.hybrid.local\nAddress: fd00:75::10\n\n');
+    expect(aaaa).toMatchObject({ rcode: 'NOERROR', answers: ['fd00:75::10'] });
+    const both = parseNslookup('Server:\t\t10.0.75.2\nAddress:\t10.0.75.2:53\n\nName:\tweb.hybrid.local\nAddress: 10.0.75.10\n\nName:\tweb.hybrid.local\nAddress: fd00:75::10\n');
+    expect(both.answers).toEqual(['10.0.75.10', 'fd00:75::10']);
+    const ptr = parseNslookup('Server:\t\tfd00:75::2\nAddress:\tfd00:75::2:53\n\n0.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.5.7.0.0.0.0.d.f.ip6.arpa\tname = web.hybrid.local\n');
+    expect(ptr.answers).toEqual(['web.hybrid.local']);
+  });
+
   it('reads iperf3 JSON for TCP and UDP, and reports its errors', () => {
     const tcp = parseIperfJson('tcp', JSON.stringify({ intervals: [{ sum: { bits_per_second: 5e9 } }], end: { sum_received: { bits_per_second: 4.9e9 } } }));
     expect(tcp).toEqual({ protocol: 'tcp', bitsPerSec: 4.9e9, intervalBitsPerSec: [5e9] });

@@ -15,6 +15,14 @@ export type MetricName =
 
 export type MetricUnit = 'ms' | 'bitsPerSec';
 
+/** The address family a probe went over. */
+export type MeasurementFamily = 'ipv4' | 'ipv6';
+
+/** `[v6]` after a pair's name for IPv6 measurements; nothing for IPv4 (the lab's default, and all history before dual stack). */
+export function familySuffix(family: MeasurementFamily | undefined): string {
+  return family === 'ipv6' ? ' [v6]' : '';
+}
+
 /** min/p50/p95/p99/max/mean of a sample set, in the measurement's unit. */
 export interface SampleSummary {
   count: number;
@@ -34,6 +42,8 @@ export interface Measurement {
   /** Node names; `host` is the machine running the lab. */
   from: string;
   to: string;
+  /** The family the probes went over; every new measurement has it, history lines written before dual stack do not (they were IPv4). */
+  family?: MeasurementFamily;
   /** Raw samples, in `unit`; kept so later runs can compare distributions, not just summaries. */
   samples: number[];
   summary: SampleSummary;

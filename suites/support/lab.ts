@@ -36,13 +36,13 @@ export function orderedPairs(nodes: readonly LabNode[], lab?: LiveLab): Array<[L
  * The rule that denies traffic from one node to another's address on a port (a deny policy),
  * or undefined when the lab lets it through: checks of that port are left to the reachability suite.
  */
-export function portDeniedBy(lab: LiveLab, from: LabNode, to: LabNode, port: number, protocol: 'tcp' | 'udp'): string | undefined {
+export function portDeniedBy(lab: LiveLab, from: LabNode, to: LabNode, port: number, protocol: 'tcp' | 'udp', family: 'ipv4' | 'ipv6' = 'ipv4'): string | undefined {
   const topology = lab.state.topology;
   const source = topologyNode(lab, from);
   const target = topologyNode(lab, to);
   if (!source || !target) return undefined;
   const nic = nodeNics(topology, target).find((candidate) => candidate.ip === to.ip) ?? nodeNics(topology, target)[0];
-  const verdict = expectedVerdict(topology, { from: source, to: target, target: nic, family: 'ipv4', port: { port, protocol } });
+  const verdict = expectedVerdict(topology, { from: source, to: target, target: nic, family, port: { port, protocol } });
   return verdict?.verdict === 'deny' ? verdict.rule : undefined;
 }
 

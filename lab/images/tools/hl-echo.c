@@ -3,7 +3,7 @@
  * busybox container image and the VM initramfs (busybox nc has no UDP and no -k).
  *
  *   hl-echo serve [PORT] [tcp|udp|both]       echo on PORT (default 7, both protocols), forever
- *   hl-echo tcp|udp HOST PORT MESSAGE [MS]    send MESSAGE, print the reply; exit 0 when it
+ *   hl-echo tcp|udp HOST PORT MESSAGE [MS]    send MESSAGE to HOST (IPv4 or IPv6 literal), print the reply; exit 0 when it
  *                                             comes back intact within MS (default 2000)
  */
 #include <arpa/inet.h>
@@ -18,12 +18,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* Dual stack: one IPv6 socket with V6ONLY off takes IPv4 too; IPv4 alone where the kernel has no IPv6. */
 static int listen_on(int type, int port) {
-  int fd = socket(AF_INET, type, 0), one = 1;
-  struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(INADDR_ANY)};
-  if (fd < 0) return -1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0) return -1;
+  int one = 1, off = 0, fd = socket(AF_INET6, type, 0);
+  if (fd >= 0) {
+    struct sockaddr_in6 addr6 = {.sin6_family = AF_INET6, .sin6_port = htons(port), .sin6_addr = IN6ADDR_ANY_INIT};
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+    if (bind(fd, (struct sockaddr *)&addr6, sizeof addr6) < 0) return -1;
+  } else {
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(INADDR_ANY)};
+    if ((fd = socket(AF_INET, type, 0)) < 0) return -1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0) return -1;
+  }
   if (type == SOCK_STREAM && listen(fd, 64) < 0) return -1;
   return fd;
 }
@@ -54,7 +62,7 @@ static int serve(int port, const char *which) {
     }
     if (fds[1].revents & POLLIN) {
       char buf[65536];
-      struct sockaddr_in peer;
+      struct sockaddr_storage peer;
       socklen_t len = sizeof peer;
       ssize_t n = recvfrom(udp, buf, sizeof buf, 0, (struct sockaddr *)&peer, &len);
       if (n >= 0) sendto(udp, buf, n, 0, (struct sockaddr *)&peer, len);
@@ -64,13 +72,17 @@ static int serve(int port, const char *which) {
 
 static int client(const char *proto, const char *host, int port, const char *message, int timeout_ms) {
   int udp = strcmp(proto, "udp") == 0;
-  struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(port)};
-  if (inet_pton(AF_INET, host, &addr.sin_addr) != 1) { fprintf(stderr, "hl-echo: %s is not an IPv4 address\n", host); return 2; }
-  int fd = socket(AF_INET, udp ? SOCK_DGRAM : SOCK_STREAM, 0);
+  struct sockaddr_in addr4 = {.sin_family = AF_INET, .sin_port = htons(port)};
+  struct sockaddr_in6 addr6 = {.sin6_family = AF_INET6, .sin6_port = htons(port)};
+  int v4 = inet_pton(AF_INET, host, &addr4.sin_addr) == 1;
+  if (!v4 && inet_pton(AF_INET6, host, &addr6.sin6_addr) != 1) { fprintf(stderr, "hl-echo: %s is not an IPv4 or IPv6 address\n", host); return 2; }
+  struct sockaddr *addr = v4 ? (struct sockaddr *)&addr4 : (struct sockaddr *)&addr6;
+  socklen_t addr_len = v4 ? sizeof addr4 : sizeof addr6;
+  int fd = socket(v4 ? AF_INET : AF_INET6, udp ? SOCK_DGRAM : SOCK_STREAM, 0);
   struct timeval tv = {.tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-  if (connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0) { perror("hl-echo: connect"); return 1; }
+  if (connect(fd, addr, addr_len) < 0) { perror("hl-echo: connect"); return 1; }
   size_t want = strlen(message), got = 0;
   if (write(fd, message, want) != (ssize_t)want) { perror("hl-echo: send"); return 1; }
   char buf[65536];

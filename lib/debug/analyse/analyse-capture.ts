@@ -38,6 +38,8 @@ export interface CaptureAnalysis {
 export interface AnalyseOptions {
   /** The lab subnet; traffic outside it is reported. */
   subnet: string;
+  /** The lab's IPv6 prefixes: IPv6 traffic outside them (link-local and multicast aside) is reported. */
+  ipv6Prefixes?: readonly string[];
 }
 
 /** Decodes a pcap once and runs every analysis over it in the same pass. */
@@ -49,7 +51,7 @@ export async function analyseCapture(path: string, options: AnalyseOptions): Pro
   const dns = new DnsTransactionAnalyser();
   const arp = new ArpAnalyser();
   const tcp = new TcpAnomalyAnalyser();
-  const outside = new OutsideLabAnalyser(options.subnet);
+  const outside = new OutsideLabAnalyser(options.subnet, options.ipv6Prefixes);
   const result = await decodePcap(path, (packet) => {
     mix.onPacket(packet);
     conversations.onPacket(packet);

@@ -26,6 +26,7 @@ const measurementSchema = z.object({
   unit: z.enum(['ms', 'bitsPerSec']),
   from: z.string().min(1),
   to: z.string().min(1),
+  family: z.enum(['ipv4', 'ipv6']).optional(),
   samples: z.array(finite),
   summary: summarySchema,
   lossPercent: z.number().min(0).max(100).optional(),

@@ -34,6 +34,8 @@ export type Aspect = 'value' | 'loss' | 'jitter';
 export interface PairComparison {
   from: string;
   to: string;
+  /** Set for IPv6 rows only (IPv4 rows read as before dual stack). */
+  family?: 'ipv6';
   metric: MetricName;
   unit: MetricUnit;
   direction: Direction;
@@ -57,9 +59,12 @@ export interface PairComparison {
   reason: string;
 }
 
-/** Identifies a measured pair and metric across runs. */
-export function pairKey(measurement: Pick<Measurement, 'from' | 'to' | 'metric'>): string {
-  return `${measurement.from}\u0000${measurement.to}\u0000${measurement.metric}`;
+/**
+ * Identifies a measured pair, family and metric across runs; the metric stays last (jitter rows
+ * are found by it). IPv4 keys are the same as before dual stack, so older history still compares.
+ */
+export function pairKey(measurement: Pick<Measurement, 'from' | 'to' | 'metric' | 'family'>): string {
+  return `${measurement.from}\u0000${measurement.to}${measurement.family === 'ipv6' ? '\u0000ipv6' : ''}\u0000${measurement.metric}`;
 }
 
 const SEVERITY: Record<Verdict, number> = { regression: 5, 'low-confidence': 4, missing: 3, improvement: 2, new: 1, unchanged: 0 };
@@ -82,7 +87,7 @@ export function comparePair(
 ): PairComparison {
   const any = latest ?? baseline[0];
   const metricClass = metricClassOf(any.metric);
-  const head = { from: any.from, to: any.to, metric: any.metric, unit: any.unit, direction: directionOf(any.metric) };
+  const head = { from: any.from, to: any.to, ...(any.family === 'ipv6' ? { family: 'ipv6' as const } : {}), metric: any.metric, unit: any.unit, direction: directionOf(any.metric) };
   if (!latest) {
     const baselineSide = describeBaselineOnly(baseline, metricClass, head.direction, settings);
     return { ...head, baseline: baselineSide, verdict: 'missing', flagged: [], reason: 'measured in the baseline but not in the latest run' };

@@ -1,3 +1,4 @@
+import { familySuffix } from '../measurement.ts';
 import type { LatencyReport } from './build-report.ts';
 import { comparisonCells, comparisonHeader, runLine, summaryLine, verdictCell } from './render-text.ts';
 import { describeGroupKey } from './run-groups.ts';
@@ -51,8 +52,8 @@ export function renderHtml(report: LatencyReport): string {
   const cards = report.trends.map((trend, index) => {
     const comparison = report.comparisons[index];
     return (
-      `<section class="card ${comparison.verdict}" data-pair="${escapeXml(`${trend.from}→${trend.to}:${trend.metric}`)}">` +
-      `<h3>${escapeXml(`${trend.from} → ${trend.to}`)} <span class="muted">${escapeXml(trend.metric)}</span></h3>` +
+      `<section class="card ${comparison.verdict}" data-pair="${escapeXml(`${trend.from}→${trend.to}:${trend.metric}${familySuffix(comparison.family)}`)}">` +
+      `<h3>${escapeXml(`${trend.from} → ${trend.to}${familySuffix(comparison.family)}`)} <span class="muted">${escapeXml(trend.metric)}</span></h3>` +
       `<p class="muted">${escapeXml(verdictCell(comparison))}: ${escapeXml(comparison.reason)}</p>${renderTrendChart(trend, report.settings.statistic)}` +
       `${renderAspectChart(trend, 'loss')}${renderAspectChart(trend, 'jitter')}</section>`
     );

@@ -1,3 +1,4 @@
+import { familySuffix } from '../measurement.ts';
 import type { LatencyReport } from './build-report.ts';
 import { comparisonCells, comparisonHeader, runLine, settingsText, summaryLine } from './render-text.ts';
 import { describeGroupKey } from './run-groups.ts';
@@ -18,7 +19,7 @@ export function renderMarkdown(report: LatencyReport): string {
     '',
   ];
   const flagged = report.comparisons.filter((comparison) => ['regression', 'low-confidence', 'improvement'].includes(comparison.verdict));
-  for (const comparison of flagged) lines.push(`- **${escape(`${comparison.from} → ${comparison.to} ${comparison.metric}`)}**: ${escape(comparison.reason)}`);
+  for (const comparison of flagged) lines.push(`- **${escape(`${comparison.from} → ${comparison.to}${familySuffix(comparison.family)} ${comparison.metric}`)}**: ${escape(comparison.reason)}`);
   if (flagged.length) lines.push('');
   for (const note of report.notes) lines.push(`> ${escape(note)}`, '');
   lines.push(

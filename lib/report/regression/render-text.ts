@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import { familySuffix } from '../measurement.ts';
 import type { LatencyReport } from './build-report.ts';
 import type { PairComparison } from './compare-pair.ts';
 import { describeRule } from './judge-aspects.ts';
@@ -56,7 +57,7 @@ export function comparisonCells(comparison: PairComparison, settings: LatencyRep
   const baseline = comparison.baseline ? `${formatValue(comparison.baseline.value, unit)} (${comparison.baseline.runCount} run${comparison.baseline.runCount === 1 ? '' : 's'})` : '–';
   const pValue = comparison.pValue === undefined ? '–' : comparison.pValue < 1e-4 ? '<1e-4' : comparison.pValue.toPrecision(2);
   return [
-    `${comparison.from} → ${comparison.to}`,
+    `${comparison.from} → ${comparison.to}${familySuffix(comparison.family)}`,
     comparison.metric,
     baseline,
     formatValue(comparison.latest?.value, unit),
@@ -109,7 +110,7 @@ export function renderTable(report: LatencyReport): string {
   for (const comparison of report.comparisons) table.push(comparisonCells(comparison, report.settings));
   const lines = [runLine(report), table.toString()];
   const reasons = report.comparisons.filter((comparison) => ['regression', 'low-confidence', 'improvement'].includes(comparison.verdict));
-  for (const comparison of reasons) lines.push(`  ${comparison.from} → ${comparison.to} ${comparison.metric}: ${comparison.reason}`);
+  for (const comparison of reasons) lines.push(`  ${comparison.from} → ${comparison.to}${familySuffix(comparison.family)} ${comparison.metric}: ${comparison.reason}`);
   for (const note of report.notes) lines.push(`note: ${note}`);
   lines.push(summaryLine(report));
   return `${lines.join('\n')}\n`;

@@ -3,6 +3,7 @@ import { ProvisionError } from '../../common/errors.ts';
 import { sleep } from '../../common/time.ts';
 import { LAB_LABEL, type BridgeNetwork, type NetworkSpec, type Ownership } from '../runtime.ts';
 import { ownershipOf } from './containers.ts';
+import { engineNetworkIpv6Problem } from '../../net/ipv6-support.ts';
 
 async function findNetwork(client: Docker, name: string) {
   const networks = await client.listNetworks({ filters: { name: [name] } });
@@ -45,7 +46,11 @@ export async function ensureNetwork(client: Docker, spec: NetworkSpec, create: N
     }
     return { created: false, id: existing.Id };
   }
-  return { created: true, id: (await create(client, spec)).id };
+  const { id } = await create(client, spec);
+  // An engine may take the IPv6 prefix and still make the network without it: stop here, naming it, not at the first [v6] check.
+  const problem = spec.ipv6 ? engineNetworkIpv6Problem(await client.getNetwork(id).inspect(), spec.ipv6.subnet, 'the container engine') : undefined;
+  if (problem) throw new ProvisionError(problem);
+  return { created: true, id };
 }
 
 export async function networkOwnership(client: Docker, name: string, labName: string): Promise<Ownership> {
