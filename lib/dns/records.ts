@@ -12,7 +12,8 @@ export function labRecords(topology: Topology): DnsRecord[] {
     { name: 'gateway', ip: topology.bridge.gateway },
     { name: 'host', ip: topology.bridge.gateway },
     { name: 'dns', ip: topology.dns.address },
-    ...topology.nodes.map((node) => ({ name: node.name, ip: node.ip })),
+    // A VM with a dynamic DHCP lease has no address yet: dnsmasq names it from its lease.
+    ...topology.nodes.filter((node) => node.ip !== '').map((node) => ({ name: node.name, ip: node.ip })),
   ];
 }
 

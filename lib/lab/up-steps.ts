@@ -6,13 +6,14 @@ import { step, type ProgressReporter } from '../common/progress.ts';
 import { SPEC_LABEL, labLabels, type ContainerRuntime } from '../runtimes/runtime.ts';
 import { nodeContainerSpec } from './node-container-spec.ts';
 import { CONTAINER_CONFIG_DIR, SERVERS_FILE, renderDnsmasqConfig, renderServersFile } from '../dns/dnsmasq-config.ts';
+import { CONTAINER_LEASE_DIR, dhcpCapabilities } from '../dns/dhcp-config.ts';
 import { LiveRecords } from '../dns/live-records.ts';
 import { labRecords } from '../dns/records.ts';
 import { createBridge, labInterfaceAlias, linkExists } from '../net/bridge.ts';
 import { hostInputRules, labRules, type IptablesRule } from '../net/iptables.ts';
 import { addRules, presentRules } from '../net/iptables-batch.ts';
 import type { Topology } from '../topology/topology.ts';
-import { dnsDir, hostsDir } from './dns-paths.ts';
+import { dhcpDir, dnsDir, hostsDir } from './dns-paths.ts';
 import { containerName, dnsContainerName, labNetworkName } from './names.ts';
 import type { LabResource, StateStore } from './state.ts';
 import { applySysctls } from './sysctls.ts';
@@ -107,6 +108,8 @@ export async function ensureDnsServer(topology: Topology, runtime: ContainerRunt
   await mkdir(hostsDir(topology.name), { recursive: true, mode: 0o755 });
   await chmod(dnsDir(topology.name), 0o755);
   await chmod(hostsDir(topology.name), 0o755);
+  // Leases: written by dnsmasq, read on the host by status and the VM providers; nobody else's business.
+  await mkdir(dhcpDir(topology.name), { recursive: true, mode: 0o700 });
   await writeFileAtomic(join(dnsDir(topology.name), 'dnsmasq.conf'), renderDnsmasqConfig(topology));
   await writeFileAtomic(join(dnsDir(topology.name), SERVERS_FILE), renderServersFile(topology.dns.upstreams));
   await new LiveRecords(hostsDir(topology.name), topology.dns.domain).sync(labRecords(topology));
@@ -125,10 +128,10 @@ export async function ensureDnsServer(topology: Topology, runtime: ContainerRunt
         ip: topology.dns.address,
         labels: labLabels(topology.name, 'dns', 'dns'),
         command: [],
-        bindMounts: [{ source: dnsDir(topology.name), target: CONTAINER_CONFIG_DIR, mode: 'ro' }],
+        bindMounts: [{ source: dnsDir(topology.name), target: CONTAINER_CONFIG_DIR, mode: 'ro' }, { source: dhcpDir(topology.name), target: CONTAINER_LEASE_DIR, mode: 'rw' }],
         readiness: { kind: 'log', pattern: /started, version/ },
-        // dnsmasq binds port 53 and sets its uid/gid at start (user=root still calls setgid); no DHCP, no raw sockets.
-        capabilities: ['NET_BIND_SERVICE', 'SETUID', 'SETGID'],
+        // dnsmasq binds port 53 and sets its uid/gid at start (user=root still calls setgid); DHCP adds its own (see dhcpCapabilities).
+        capabilities: ['NET_BIND_SERVICE', 'SETUID', 'SETGID', ...dhcpCapabilities(topology)],
       });
     },
     reporter,

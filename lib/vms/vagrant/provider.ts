@@ -7,7 +7,7 @@ import { waitFor } from '../../common/time.ts';
 import type { VmNodeSpec } from '../../topology/schema.ts';
 import { detectAccel } from '../accel.ts';
 import { vagrantNodeOptions } from './options.ts';
-import type { AccelMode, VmHandle, VmIdentity, VmLabContext, VmLeftover, VmProvider } from '../provider.ts';
+import type { AccelMode, VmHandle, VmIdentity, VmLabContext, VmLeftover, VmProvider, VmStartSpec } from '../provider.ts';
 import { buildBox } from './box/box-build.ts';
 import { BOX_ROLES, type BoxRole } from './box/box-recipe.ts';
 import { checkVagrantPrograms, ensureKvmPermissions, ensureLibvirtDaemons } from './host-setup.ts';
@@ -46,7 +46,7 @@ export function roleOf(spec: VmNodeSpec): BoxRole {
   return role as BoxRole;
 }
 
-async function startVm(spec: VmNodeSpec & { ip: string }, ctx: VmLabContext): Promise<VmHandle> {
+async function startVm(spec: VmStartSpec, ctx: VmLabContext): Promise<VmHandle> {
   const role = roleOf(spec);
   // The box of a non-default role is built here, lazily (prepare() builds the base box).
   const accel = await prepareHost(role === 'base' ? silentReporter : ctx.reporter, role);
