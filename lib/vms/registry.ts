@@ -3,7 +3,7 @@ import { SetupError } from '../common/errors.ts';
 import { succeeds } from '../common/run.ts';
 import type { VmProvider } from './provider.ts';
 import { checkQemuNode, qemuOptions } from './qemu/options.ts';
-import { vagrantOptions } from './vagrant/options.ts';
+import { checkVagrantNode, vagrantOptions } from './vagrant/options.ts';
 
 /** One line per VM provider: its folder's loader, the topology fields it adds, and when `down` looks for its leftovers. */
 interface VmProviderEntry {
@@ -19,7 +19,7 @@ interface VmProviderEntry {
 export const VM_PROVIDERS = {
   qemu: { load: async () => (await import('./qemu/index.ts')).qemuProvider, options: qemuOptions, sweepWhenUnused: async () => true, check: checkQemuNode },
   // Looking needs libvirtd (seconds to start): only when it already runs.
-  vagrant: { load: async () => (await import('./vagrant/index.ts')).vagrantProvider, options: vagrantOptions, sweepWhenUnused: () => succeeds('pgrep', ['-x', 'libvirtd']) },
+  vagrant: { load: async () => (await import('./vagrant/index.ts')).vagrantProvider, options: vagrantOptions, sweepWhenUnused: () => succeeds('pgrep', ['-x', 'libvirtd']), check: checkVagrantNode },
 } satisfies Record<string, VmProviderEntry>;
 
 /** A provider's own checks of a VM node (see VmProviderEntry.check). */

@@ -19,6 +19,14 @@ function printLab(status: LabStatus): void {
   if (status.nodes.length === 0) return;
   const rows = status.nodes.map((node) => [node.name, node.kind, node.ip, node.dnsName, node.state, node.detail ?? '']);
   process.stdout.write(renderPlainTable(['node', 'kind', 'ip', 'dns name', 'state', 'detail'], rows, stdoutTableOptions([, , , , byState])));
+  if (status.leases) printLeases(status.leases);
+}
+
+function printLeases(leases: NonNullable<LabStatus['leases']>): void {
+  if (leases.length === 0) return void process.stdout.write('DHCP leases: none yet\n');
+  process.stdout.write('DHCP leases:\n');
+  const rows = leases.map((lease) => [lease.network ?? '', lease.mac, lease.ip, lease.name ?? '', lease.expiresAt ?? 'never']);
+  process.stdout.write(renderPlainTable(['network', 'mac', 'ip', 'name', 'expires'], rows, stdoutTableOptions([])));
 }
 
 function unhealthy(status: LabStatus): boolean {

@@ -47,6 +47,9 @@ export function roleOf(spec: VmNodeSpec): BoxRole {
 }
 
 async function startVm(spec: VmStartSpec, ctx: VmLabContext): Promise<VmHandle> {
+  const primary = ctx.networks?.[0]?.name;
+  const elsewhere = spec.nics?.find((nic) => primary !== undefined && nic.network !== primary);
+  if (elsewhere) throw new ProvisionError(`VM ${spec.name}: the vagrant provider attaches a VM to the lab's first network (${primary}) only, not ${elsewhere.network}. Fix: put its NIC on ${primary}, or use provider: qemu`);
   const role = roleOf(spec);
   // The box of a non-default role is built here, lazily (prepare() builds the base box).
   const accel = await prepareHost(role === 'base' ? silentReporter : ctx.reporter, role);
