@@ -59,6 +59,8 @@ configure_nic() {
     ra=0; [ "$v6" = slaac ] && ra=1
     echo $ra > "/proc/sys/net/ipv6/conf/$iface/accept_ra"
     echo $ra > "/proc/sys/net/ipv6/conf/$iface/autoconf"
+    # The lab gives each static address once: skip duplicate address detection (busybox ip has no nodad).
+    [ $ra = 0 ] && echo 0 > "/proc/sys/net/ipv6/conf/$iface/accept_dad"
   fi
   ip link set "$iface" up
   case "$v4" in
@@ -68,7 +70,7 @@ configure_nic() {
   esac
   case "$v6" in
     slaac|-|'') ;;
-    *) ip -6 addr add "$v6" dev "$iface" nodad ;;
+    *) ip -6 addr add "$v6" dev "$iface" ;;
   esac
 }
 
