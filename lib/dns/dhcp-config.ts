@@ -1,5 +1,5 @@
 import { intToIp } from '../topology/ipv4.ts';
-import type { ResolvedNetwork, Topology } from '../topology/topology.ts';
+import { labNetworks, type ResolvedNetwork, type Topology } from '../topology/topology.ts';
 
 /** Where the DNS container writes its leases: the lab's dhcp/ folder, mounted read-write (lib/lab/dns-paths.ts). */
 export const CONTAINER_LEASE_DIR = '/var/lib/hybrid-lab-dhcp';
@@ -7,7 +7,7 @@ export const LEASE_FILE_NAME = 'dnsmasq.leases';
 
 /** The lab's networks with a DHCP service. */
 export function dhcpNetworks(topology: Topology): ResolvedNetwork[] {
-  return (topology.networks ?? []).filter((network) => network.dhcp !== undefined);
+  return labNetworks(topology).filter((network) => network.dhcp !== undefined);
 }
 
 function netmask(prefix: number): string {

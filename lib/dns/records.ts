@@ -1,4 +1,4 @@
-import type { Topology } from '../topology/topology.ts';
+import { nodeNics, type Topology } from '../topology/topology.ts';
 
 /** One name the lab DNS answers for: an A record `name` and `name.domain`, and its PTR. */
 export interface DnsRecord {
@@ -12,8 +12,8 @@ export function labRecords(topology: Topology): DnsRecord[] {
     { name: 'gateway', ip: topology.bridge.gateway },
     { name: 'host', ip: topology.bridge.gateway },
     { name: 'dns', ip: topology.dns.address },
-    // A VM with a dynamic DHCP lease has no address yet: dnsmasq names it from its lease.
-    ...topology.nodes.filter((node) => node.ip !== '').map((node) => ({ name: node.name, ip: node.ip })),
+    // A node's name is its first NIC's address; on every further network it is also NODE.<network>.
+    ...topology.nodes.flatMap((node) => nodeNics(topology, node).flatMap((nic, i) => (nic.ip ? [{ name: i === 0 ? node.name : `${node.name}.${nic.network}`, ip: nic.ip }] : []))),
   ];
 }
 

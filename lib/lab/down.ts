@@ -7,6 +7,7 @@ import type { ContainerRuntime } from '../runtimes/runtime.ts';
 import { deleteLink, findLabInterfaces } from '../net/bridge.ts';
 import { ruleIsTagged } from '../net/iptables.ts';
 import { deleteRules, deleteTaggedRules } from '../net/iptables-batch.ts';
+import { deleteChainIfEmpty, leftoverChains } from '../net/lab-chain.ts';
 import type { Topology } from '../topology/topology.ts';
 import { loadVmProvider, VM_PROVIDER_NAMES, worthSweeping } from '../vms/registry.ts';
 import { acquireLabLock } from './lock.ts';
@@ -30,7 +31,7 @@ export interface DownResult {
 }
 
 /** Removal order: what uses a thing goes before it (containers before their network, rules before the bridge). */
-const ORDER: Array<LabResource['kind']> = ['vm', 'container', 'dns-container', 'docker-network', 'iptables-rule', 'bridge'];
+const ORDER: Array<LabResource['kind']> = ['vm', 'container', 'dns-container', 'docker-network', 'iptables-rule', 'iptables-chain', 'bridge'];
 const PARALLEL_REMOVALS = 16;
 
 /**
@@ -148,6 +149,14 @@ async function sweepLeftovers(labName: string, topology: Topology | undefined, r
     const rules = await deleteTaggedRules(labName);
     if (rules > 0) result.leftovers.push(`${rules} iptables rule(s)`);
   });
+  for (const { chain, family } of await leftoverChains(labName).catch(() => [])) {
+    const what = `${family === 'ipv6' ? 'ip6tables' : 'iptables'} chain ${chain}`;
+    await attempt(result, `leftover ${what}`, async () => {
+      const outcome = await deleteChainIfEmpty(chain, family);
+      if (outcome === 'not-empty') throw new Error('it still holds rules the lab did not make; left alone');
+      if (outcome === 'deleted') result.leftovers.push(what);
+    });
+  }
   for (const link of await findLabInterfaces(labName).catch(() => [])) {
     const what = `interface ${link.name}`;
     if (await attempt(result, `leftover ${what}`, () => step(reporter, `remove leftover ${what}`, () => deleteLink(link.name)))) result.leftovers.push(what);

@@ -3,7 +3,7 @@ import { linkExists } from '../net/bridge.ts';
 import { isolationRules } from '../net/iptables.ts';
 import { containerRuntime, CONTAINER_RUNTIME_NAMES } from '../runtimes/registry.ts';
 import type { ContainerRuntime } from '../runtimes/runtime.ts';
-import type { Topology } from '../topology/topology.ts';
+import { labNetworks, type Topology } from '../topology/topology.ts';
 import type { StateStore } from './state.ts';
 import { ensureRules, type Track } from './up-steps.ts';
 
@@ -21,7 +21,7 @@ export async function bridgesToIsolate(topology: Topology, runtime: ContainerRun
     if (engine === runtime && engine.isolatesItsNetworks) continue;
     if (!(await engine.probe()).reachable) continue;
     for (const network of await engine.listBridgeNetworks()) {
-      if (network.bridge === topology.bridge.name || network.lab === topology.name) continue;
+      if (labNetworks(topology).some((own) => own.bridge === network.bridge) || network.lab === topology.name) continue;
       // A network whose bridge does not exist yet has nothing to reach: its rules come with the next `up` after it appears.
       if (!(await linkExists(network.bridge))) continue;
       found.set(network.bridge, `${engine.name} network ${network.name}`);
@@ -32,7 +32,7 @@ export async function bridgesToIsolate(topology: Topology, runtime: ContainerRun
 
 /** DROP rules both ways between the lab bridge and each of those networks, recorded like every lab rule. */
 export async function ensureEngineIsolation(topology: Topology, runtime: ContainerRuntime, store: StateStore, reporter: ProgressReporter, track: Track): Promise<void> {
-  for (const { bridge, what } of await bridgesToIsolate(topology, runtime)) {
-    await ensureRules(isolationRules(topology.name, topology.bridge.name, bridge, what), store, reporter, track);
-  }
+  const others = await bridgesToIsolate(topology, runtime);
+  const rules = labNetworks(topology).flatMap((network) => others.flatMap(({ bridge, what }) => isolationRules(topology.name, network.bridge, bridge, what)));
+  if (rules.length > 0) await ensureRules(rules, store, reporter, track);
 }

@@ -2,10 +2,10 @@ import { shortHash } from '../common/hash.ts';
 import type { Readiness } from '../runtimes/readiness.ts';
 import { DEFAULT_CAPABILITIES, SPEC_LABEL, labLabels, type ContainerSpec } from '../runtimes/runtime.ts';
 import type { ContainerNodeSpec } from '../topology/schema.ts';
-import type { Topology } from '../topology/topology.ts';
+import { labNetworks, nodeNics, type ResolvedNic, type Topology } from '../topology/topology.ts';
 import { isBuiltinNode } from '../topology/schema.ts';
 import type { ReadinessSpec } from '../topology/workload-schema.ts';
-import { containerName, labNetworkName } from './names.ts';
+import { containerName, engineNetworkName } from './names.ts';
 
 /** The topology's readiness (timeouts in seconds, patterns as text) as the runtime's check. */
 export function toReadiness(spec: ReadinessSpec): Readiness {
@@ -23,19 +23,28 @@ export function toReadiness(spec: ReadinessSpec): Readiness {
 }
 
 /** Everything `up` gives the runtime for one container node, from the topology and its resolved image. */
-export function nodeContainerSpec(topology: Topology, node: ContainerNodeSpec & { ip: string }, image: string): ContainerSpec {
+export function nodeContainerSpec(topology: Topology, node: Omit<ContainerNodeSpec, 'nics'> & { ip: string; nics?: ResolvedNic[] }, image: string): ContainerSpec {
   const builtin = isBuiltinNode(node);
+  // Containers have static addresses only (the schema refuses dhcp and slaac for them).
+  const [first, ...others] = nodeNics(topology, node).map((nic) => ({
+    network: engineNetworkName(topology, nic.network),
+    ip: nic.ip!,
+    ...(nic.ipv6 ? { ipv6: nic.ipv6 } : {}),
+    ...(nic.mac ? { mac: nic.mac } : {}),
+  }));
+  const firstNetwork = labNetworks(topology).find((network) => network.name === nodeNics(topology, node)[0].network);
   const spec: ContainerSpec = {
     name: containerName(topology.name, node.name),
     hostname: node.name,
     image,
-    network: labNetworkName(topology.name),
-    ip: node.ip,
+    ...first,
+    ...(others.length > 0 ? { extraNetworks: others } : {}),
     labels: labLabels(topology.name, node.name, 'node'),
     command: builtin ? node.services : (node.command ?? []),
     entrypoint: node.entrypoint,
     env: Object.keys(node.env).length > 0 ? node.env : undefined,
-    dnsServer: topology.dns.address,
+    // The lab DNS server on the node's first network (it has an address on every network).
+    dnsServer: firstNetwork?.dns ?? topology.dns.address,
     dnsSearch: topology.dns.domain,
     bindMounts: node.volumes.map((volume) => ({ source: volume.source, target: volume.target, mode: volume.readOnly ? 'ro' : 'rw' })),
     files: node.files,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LAB_NAME_PATTERN } from '../common/lab-name.ts';
+import { LAB_CHAIN_PATTERN } from '../net/lab-chain.ts';
 
 /**
  * What a state file may contain. `down` acts on what it lists as root, so a file that does not
@@ -13,9 +14,10 @@ const phase = z.enum(['planned', 'created']);
 
 const iptablesRule = z.strictObject({
   family: z.enum(['ipv4', 'ipv6']).optional(),
-  chain: z.enum(['FORWARD', 'DOCKER-USER', 'INPUT']),
+  chain: z.union([z.enum(['FORWARD', 'DOCKER-USER', 'INPUT']), z.string().regex(LAB_CHAIN_PATTERN)]),
   spec: z.array(z.string().max(200)).max(40),
   purpose: z.string().max(300),
+  top: z.boolean().optional(),
 });
 
 const vmHandle = z.looseObject({
@@ -42,6 +44,7 @@ export const recordedResourceSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('bridge'), id: ifName, phase }),
   z.strictObject({ kind: z.literal('docker-network'), id: resourceName, phase }),
   z.strictObject({ kind: z.literal('iptables-rule'), id: z.string().max(300), rule: iptablesRule, phase }),
+  z.strictObject({ kind: z.literal('iptables-chain'), id: z.string().regex(new RegExp(`^ipv[46]:${LAB_CHAIN_PATTERN.source.slice(1)}`)), family: z.enum(['ipv4', 'ipv6']), phase }),
   z.strictObject({ kind: z.literal('dns-container'), id: resourceName, phase }),
   z.strictObject({ kind: z.literal('container'), id: resourceName, node: dnsLabel, phase }),
   z.strictObject({ kind: z.literal('vm'), id: resourceName, node: dnsLabel, provider: z.string().regex(/^[a-z0-9-]+$/), handle: vmHandle.optional(), phase }),

@@ -14,6 +14,7 @@ export type LabResource =
   | { kind: 'bridge'; id: string }
   | { kind: 'docker-network'; id: string }
   | { kind: 'iptables-rule'; id: string; rule: IptablesRule }
+  | { kind: 'iptables-chain'; id: string; family: 'ipv4' | 'ipv6' }
   | { kind: 'dns-container'; id: string }
   | { kind: 'container'; id: string; node: string }
   | { kind: 'vm'; id: string; node: string; provider: string; handle?: VmHandle };

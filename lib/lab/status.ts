@@ -71,6 +71,6 @@ export async function labStatus(labName: string, topologyIfDown?: Topology): Pro
     status: state ? state.status : 'down',
     bridge: { name: topology.bridge.name, subnet: topology.bridge.subnet, present: await linkExists(topology.bridge.name) },
     nodes,
-    ...(dhcp.length > 0 ? { leases: await readLeases(leaseFile(labName), topology.networks) } : {}),
+    ...(dhcp.length > 0 ? { leases: await readLeases(leaseFile(labName), dhcp) } : {}),
   };
 }

@@ -1,10 +1,12 @@
 import { containerRuntime } from '../runtimes/registry.ts';
 import { bridgePorts, deleteLink, labInterfaceAlias, linkInfo } from '../net/bridge.ts';
 import { removeRule, ruleIsTagged } from '../net/iptables.ts';
+import { deleteChainIfEmpty, labChainName } from '../net/lab-chain.ts';
 import { loadVmProvider } from '../vms/registry.ts';
 import type { LabResource, RecordedResource } from './state.ts';
 import { vmContext } from './vm-context.ts';
-import type { Topology } from '../topology/topology.ts';
+import { labNetworks, type Topology } from '../topology/topology.ts';
+import { bridgeAlias } from './names.ts';
 import { silentReporter } from '../common/progress.ts';
 
 /** What happened to one resource: removed, already gone, or refused because it is not the lab's. */
@@ -50,6 +52,14 @@ export async function removeResource(resource: LabResource | RecordedResource, t
       await removeRule(resource.rule);
       return removed();
     }
+    case 'iptables-chain': {
+      // The id is `<family>:<chain>`; only the chain named after this lab is ever deleted.
+      const chain = labChainName(lab);
+      if (resource.id !== `${resource.family}:${chain}`) return { outcome: 'refused', reason: `chain ${resource.id} is not this lab's chain (${chain})` };
+      const outcome = await deleteChainIfEmpty(chain, resource.family);
+      if (outcome === 'not-empty') return { outcome: 'refused', reason: `chain ${chain} still holds rules the lab did not record` };
+      return outcome === 'absent' ? { outcome: 'absent' } : removed();
+    }
     case 'bridge':
       return removeBridge(resource, topology);
   }
@@ -63,10 +73,11 @@ export async function removeResource(resource: LabResource | RecordedResource, t
 async function removeBridge(resource: Extract<LabResource, { kind: 'bridge' }> & { phase?: string }, topology: Topology): Promise<Removal> {
   const link = await linkInfo(resource.id);
   if (!link) return { outcome: 'absent' };
-  const mark = labInterfaceAlias(topology.name, 'bridge');
+  const network = labNetworks(topology).find((candidate) => candidate.bridge === resource.id);
+  const mark = bridgeAlias(topology, network);
   if (link.ifalias !== mark) {
     const unmarkedButOurs = resource.phase === 'planned' && !link.ifalias && link.linkinfo?.info_kind === 'bridge' && (await bridgePorts(resource.id)).length === 0
-      && (link.addr_info ?? []).filter((address) => address.family === 'inet').every((address) => address.local === topology.bridge.gateway);
+      && (link.addr_info ?? []).filter((address) => address.family === 'inet').every((address) => address.local === (network?.gateway ?? topology.bridge.gateway));
     if (!unmarkedButOurs) return { outcome: 'refused', reason: `interface ${resource.id} does not carry the alias ${mark}${link.ifalias ? ` (its alias: ${link.ifalias})` : ''}` };
   }
   await deleteLink(resource.id);
@@ -86,6 +97,8 @@ export function describeResource(resource: LabResource): string {
       return `network ${resource.id}`;
     case 'iptables-rule':
       return `${resource.rule.family === 'ipv6' ? 'ip6tables' : 'iptables'} ${resource.rule.chain}: ${resource.rule.purpose}`;
+    case 'iptables-chain':
+      return `${resource.family === 'ipv6' ? 'ip6tables' : 'iptables'} chain ${resource.id.split(':')[1]}`;
     case 'bridge':
       return `bridge ${resource.id}`;
   }

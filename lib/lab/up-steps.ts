@@ -9,12 +9,13 @@ import { CONTAINER_CONFIG_DIR, SERVERS_FILE, renderDnsmasqConfig, renderServersF
 import { CONTAINER_LEASE_DIR, dhcpCapabilities } from '../dns/dhcp-config.ts';
 import { LiveRecords } from '../dns/live-records.ts';
 import { labRecords } from '../dns/records.ts';
-import { createBridge, labInterfaceAlias, linkExists } from '../net/bridge.ts';
+import { createBridge, linkExists } from '../net/bridge.ts';
 import { hostInputRules, labRules, type IptablesRule } from '../net/iptables.ts';
 import { addRules, presentRules } from '../net/iptables-batch.ts';
-import type { Topology } from '../topology/topology.ts';
+import { labNetworks, type Topology } from '../topology/topology.ts';
 import { dhcpDir, dnsDir, hostsDir } from './dns-paths.ts';
-import { containerName, dnsContainerName, labNetworkName } from './names.ts';
+import { bridgeAlias, dnsContainerName, engineNetworkName } from './names.ts';
+import { ensureLabChain } from './lab-chain-step.ts';
 import type { LabResource, StateStore } from './state.ts';
 import { applySysctls } from './sysctls.ts';
 import { describeResource, removeResource } from './teardown.ts';
@@ -34,15 +35,22 @@ export async function ensureResource(store: StateStore, resource: LabResource, e
   await store.markCreated(entry);
 }
 
-/** Bridge with the gateway address, sysctls, the forwarding rules the lab promises and the host's INPUT guard. */
+/**
+ * Every network's bridge with the host's addresses, sysctls, the forwarding rules the lab promises
+ * per bridge, the host's INPUT guard, and (for labs of several networks or modes other than
+ * bridged) the lab chain deciding what crosses between segments.
+ */
 export async function ensureNetwork(topology: Topology, store: StateStore, reporter: ProgressReporter, track: Track): Promise<void> {
-  const { name: bridge, gateway, prefix } = topology.bridge;
-  const alias = labInterfaceAlias(topology.name, 'bridge');
-  // `up` checked before anything was made that the bridge is absent or carries this lab's alias.
-  await ensureResource(store, { kind: 'bridge', id: bridge }, () => linkExists(bridge), () => createBridge(bridge, `${gateway}/${prefix}`, alias), reporter, track);
+  const networks = labNetworks(topology);
+  // `up` checked before anything was made that each bridge is absent or carries this lab's alias.
+  await Promise.all(networks.map((network) => {
+    const addresses = [`${network.gateway}/${network.prefix}`, ...(network.ipv6 ? [`${network.ipv6.gateway}/${network.ipv6.prefix}`] : [])];
+    return ensureResource(store, { kind: 'bridge', id: network.bridge }, () => linkExists(network.bridge), () => createBridge(network.bridge, addresses, bridgeAlias(topology, network)), reporter, track);
+  }));
   await applySysctls(topology, store, reporter);
-  await ensureRules(labRules(topology.name, bridge), store, reporter, track);
-  await ensureRules(hostInputRules(topology.name, bridge, topology.host.acceptFromLab ?? []), store, reporter, track);
+  await ensureRules(networks.flatMap((network) => labRules(topology.name, network.bridge)), store, reporter, track);
+  await ensureRules(networks.flatMap((network) => hostInputRules(topology.name, network.bridge, topology.host.acceptFromLab ?? [])), store, reporter, track);
+  await ensureLabChain(topology, store, reporter, track);
 }
 
 /**
@@ -68,22 +76,33 @@ export async function ensureRules(rules: readonly IptablesRule[], store: StateSt
   await Promise.all(entries.filter((entry) => entry.phase !== 'created').map((entry) => store.markCreated(entry)));
 }
 
-/** The runtime's network on the lab bridge; one of that name that is not the lab's stops `up`. */
+/** The runtime's network on each lab bridge; one of that name that is not the lab's stops `up`. */
 export async function ensureLabNetworkStep(topology: Topology, runtime: ContainerRuntime, store: StateStore, reporter: ProgressReporter, track: Track): Promise<void> {
-  const name = labNetworkName(topology.name);
-  const spec = { name, labName: topology.name, bridge: topology.bridge.name, subnet: topology.bridge.subnet, gateway: topology.bridge.gateway };
-  await ensureResource(
-    store,
-    { kind: 'docker-network', id: name },
-    async () => {
-      const ownership = await runtime.networkOwnership(name, topology.name);
-      if (ownership.owner === 'foreign') throw new ProvisionError(`network ${name} already exists and belongs to ${ownership.describe.replace(/^not made/, 'nobody known: it was not made')}. Fix: rename this lab, or remove that network if it is unused`);
-      return ownership.owner === 'this-lab';
-    },
-    async () => void (await runtime.ensureNetwork(spec)),
-    reporter,
-    track,
-  );
+  await Promise.all(labNetworks(topology).map(async (network) => {
+    const name = engineNetworkName(topology, network.name);
+    const spec = {
+      name,
+      labName: topology.name,
+      bridge: network.bridge,
+      subnet: network.subnet,
+      gateway: network.gateway,
+      ...(network.ipv6 ? { ipv6: { subnet: network.ipv6.subnet, gateway: network.ipv6.gateway } } : {}),
+      // Isolated and routed segments keep their addresses: the engine must not masquerade them.
+      masquerade: network.mode === 'bridged' || network.mode === 'nat',
+    };
+    await ensureResource(
+      store,
+      { kind: 'docker-network', id: name },
+      async () => {
+        const ownership = await runtime.networkOwnership(name, topology.name);
+        if (ownership.owner === 'foreign') throw new ProvisionError(`network ${name} already exists and belongs to ${ownership.describe.replace(/^not made/, 'nobody known: it was not made')}. Fix: rename this lab, or remove that network if it is unused`);
+        return ownership.owner === 'this-lab';
+      },
+      async () => void (await runtime.ensureNetwork(spec)),
+      reporter,
+      track,
+    );
+  }));
 }
 
 async function runningContainers(runtime: ContainerRuntime, labName: string): Promise<Set<string>> {
@@ -120,12 +139,16 @@ export async function ensureDnsServer(topology: Topology, runtime: ContainerRunt
     async () => (await runningContainers(runtime, topology.name)).has(name),
     async () => {
       await clearContainerName(runtime, name, topology.name);
+      const [primary, ...others] = labNetworks(topology);
       await runtime.runContainer({
         name,
         hostname: 'dns',
         image,
-        network: labNetworkName(topology.name),
-        ip: topology.dns.address,
+        network: engineNetworkName(topology, primary.name),
+        ip: primary.dns,
+        ...(primary.ipv6 ? { ipv6: primary.ipv6.dns } : {}),
+        // The DNS server has an address on every network, so isolated segments resolve too.
+        extraNetworks: others.map((network) => ({ network: engineNetworkName(topology, network.name), ip: network.dns, ...(network.ipv6 ? { ipv6: network.ipv6.dns } : {}) })),
         labels: labLabels(topology.name, 'dns', 'dns'),
         command: [],
         bindMounts: [{ source: dnsDir(topology.name), target: CONTAINER_CONFIG_DIR, mode: 'ro' }, { source: dhcpDir(topology.name), target: CONTAINER_LEASE_DIR, mode: 'rw' }],

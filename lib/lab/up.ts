@@ -8,7 +8,7 @@ import { containerRuntime } from '../runtimes/registry.ts';
 import { runtimeFeatures } from '../host/packages.ts';
 import { setupHost } from '../host/setup.ts';
 import { checkTopologyAgainstHost } from '../topology/host-conflicts.ts';
-import type { Topology } from '../topology/topology.ts';
+import { labNetworks, type Topology } from '../topology/topology.ts';
 import { ensureEngineIsolation } from './engine-isolation.ts';
 import { acquireLabLock } from './lock.ts';
 import { ensureContainers, ensureDnsServer, ensureLabNetworkStep, ensureNetwork, removeStaleNodes } from './up-steps.ts';
@@ -88,10 +88,9 @@ export async function upLab(topology: Topology, options: UpOptions): Promise<UpR
 /** A bridge or subnet change cannot be applied to a running lab. */
 function assertCompatible(previous: Topology | undefined, next: Topology): void {
   if (!previous) return;
-  if (previous.bridge.name !== next.bridge.name || previous.bridge.subnet !== next.bridge.subnet || previous.dns.address !== next.dns.address) {
-    throw new ProvisionError(
-      `lab "${next.name}" is up with bridge ${previous.bridge.name} ${previous.bridge.subnet} (dns ${previous.dns.address}); the topology now says ${next.bridge.name} ${next.bridge.subnet} (dns ${next.dns.address}). Fix: run \`hybrid-lab down\` first`,
-    );
+  const shape = (topology: Topology) => labNetworks(topology).map((network) => `${network.name} ${network.mode} ${network.bridge} ${network.subnet}${network.ipv6 ? ` ${network.ipv6.subnet}` : ''} (dns ${network.dns})`).join(', ');
+  if (shape(previous) !== shape(next)) {
+    throw new ProvisionError(`lab "${next.name}" is up with networks ${shape(previous)}; the topology now says ${shape(next)}. Fix: run \`hybrid-lab down\` first`);
   }
 }
 

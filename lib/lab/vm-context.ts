@@ -1,6 +1,6 @@
 import type { ProgressReporter } from '../common/progress.ts';
 import { labStateDir } from '../common/paths.ts';
-import type { ResolvedNetwork, Topology } from '../topology/topology.ts';
+import { labNetworks, type Topology } from '../topology/topology.ts';
 import type { VmLabContext } from '../vms/provider.ts';
 import { join } from 'node:path';
 import { leaseFile } from './dns-paths.ts';
@@ -14,18 +14,11 @@ export function vmContext(topology: Topology, reporter: ProgressReporter): VmLab
     gateway: topology.bridge.gateway,
     dnsServer: topology.dns.address,
     dnsDomain: topology.dns.domain,
-    networks: vmNetworks(topology),
+    networks: labNetworks(topology),
     leaseFile: leaseFile(topology.name),
     stateDir: join(labStateDir(topology.name), 'vms'),
     reporter,
   };
-}
-
-/** The lab's segments; a state file written before `networks:` existed has one, on its bridge. */
-function vmNetworks(topology: Topology): ResolvedNetwork[] {
-  if (topology.networks?.length) return topology.networks;
-  const { bridge, dns } = topology;
-  return [{ name: 'main', bridge: bridge.name, mode: 'bridged', subnet: bridge.subnet, prefix: bridge.prefix, gateway: bridge.gateway, dns: dns.address }];
 }
 
 /** Enough context to look for a lab's VM leftovers when no topology is known (lost state). */

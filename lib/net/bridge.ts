@@ -20,11 +20,14 @@ export async function linkInfo(name: string): Promise<IpLink | undefined> {
  * Creates the lab bridge with the gateway address and brings it up. Idempotent. The alias (the
  * lab's mark) is set right after `ip link add` (the kernel ignores an alias given to add).
  */
-export async function createBridge(name: string, gatewayCidr: string, alias: string): Promise<void> {
+export async function createBridge(name: string, gatewayCidrs: string | readonly string[], alias: string): Promise<void> {
   if (!(await linkExists(name))) await run('ip', ['link', 'add', 'name', name, 'type', 'bridge']);
   await run('ip', ['link', 'set', 'dev', name, 'alias', alias]);
-  const addresses = await run('ip', ['-o', '-4', 'addr', 'show', 'dev', name]);
-  if (!addresses.stdout.includes(` ${gatewayCidr} `)) await run('ip', ['addr', 'add', gatewayCidr, 'dev', name]);
+  const addresses = await run('ip', ['-o', 'addr', 'show', 'dev', name]);
+  for (const cidr of typeof gatewayCidrs === 'string' ? [gatewayCidrs] : gatewayCidrs) {
+    // nodad: the host's IPv6 gateway address is usable at once (no duplicate detection wait on a fresh bridge).
+    if (!addresses.stdout.includes(` ${cidr} `)) await run('ip', ['addr', 'add', cidr, 'dev', name, ...(cidr.includes(':') ? ['nodad'] : [])]);
+  }
   await run('ip', ['link', 'set', 'dev', name, 'up']);
 }
 

@@ -48,13 +48,14 @@ const ruleLine = (verb: string, rule: IptablesRule) => `${verb} ${rule.spec.map(
 export async function addRules(rules: ReadonlyArray<{ rule: IptablesRule; position: number }>): Promise<void> {
   for (const family of new Set(rules.map(({ rule }) => familyOf(rule)))) {
     const mine = rules.filter(({ rule }) => familyOf(rule) === family);
+    // Chains the rules go into must exist before the transaction (the lab chain is made by its own step).
     if (mine.some(({ rule }) => rule.chain === 'DOCKER-USER') && !(await chainExists('DOCKER-USER', family))) {
       await run(family === 'ipv6' ? 'ip6tables' : 'iptables', ['-w', '-N', 'DOCKER-USER']);
     }
     const inputLength = (await filterRules(family)).filter((entry) => entry.chain === 'INPUT').length;
     let inputAdded = 0;
     const lines = mine.map(({ rule, position }) => {
-      if (rule.chain === 'DOCKER-USER') return ruleLine(`-I ${rule.chain} 1`, rule);
+      if (rule.chain === 'DOCKER-USER' || rule.top) return ruleLine(`-I ${rule.chain} 1`, rule);
       if (rule.chain === 'INPUT') return ruleLine(`-I INPUT ${Math.min(position, inputLength + ++inputAdded)}`, rule);
       return ruleLine(`-A ${rule.chain}`, rule);
     });
@@ -81,4 +82,26 @@ export async function deleteTaggedRules(labName: string): Promise<number> {
     removed += tagged.length;
   }
   return removed;
+}
+
+/** A chain's rules as iptables-save prints them (argument lists, in order). */
+export async function chainRules(chain: string, family: Family): Promise<string[][]> {
+  return (await filterRules(family)).filter((entry) => entry.chain === chain).map((entry) => entry.args);
+}
+
+/**
+ * Makes a chain hold exactly `rules`, in order, in one transaction per family (flush and refill):
+ * a lab chain's order is its meaning, so a changed set is written whole rather than patched.
+ * Chains whose rules already match are left untouched.
+ */
+export async function replaceChainRules(chain: string, rules: readonly IptablesRule[]): Promise<boolean> {
+  let changed = false;
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    const wanted = rules.filter((rule) => familyOf(rule) === family);
+    const present = await chainRules(chain, family);
+    if (present.length === wanted.length && wanted.every((rule, i) => sameRule(rule, chain, present[i]))) continue;
+    await restore(family, [`-F ${chain}`, ...wanted.map((rule) => ruleLine(`-A ${chain}`, rule))]);
+    changed = true;
+  }
+  return changed;
 }

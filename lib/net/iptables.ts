@@ -9,6 +9,8 @@ export interface IptablesRule {
   spec: string[];
   /** What the rule is for, shown in status and in isolation failures. */
   purpose: string;
+  /** Inserted at the top of its chain (the jump into the lab chain), not appended. */
+  top?: boolean;
 }
 
 export function labRuleComment(labName: string): string {

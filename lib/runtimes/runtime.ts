@@ -23,6 +23,12 @@ export interface ContainerSpec {
   network: string;
   /** Fixed address on `network`; without one the engine picks (e.g. on Docker's default bridge). */
   ip?: string;
+  /** Fixed IPv6 address on `network` (a dual-stack network). */
+  ipv6?: string;
+  /** Fixed MAC on `network`; default the engine's. */
+  mac?: string;
+  /** Further networks the container sits on (one endpoint each), attached before it starts. */
+  extraNetworks?: ContainerEndpoint[];
   labels: Record<string, string>;
   /** Arguments (the image's CMD); empty: the image's own. */
   command: string[];
@@ -40,6 +46,14 @@ export interface ContainerSpec {
   capabilities: string[];
   /** Without one the container is ready once it runs (and has not exited at once). */
   readiness?: Readiness;
+}
+
+/** A container's attachment to one engine network. */
+export interface ContainerEndpoint {
+  network: string;
+  ip: string;
+  ipv6?: string;
+  mac?: string;
 }
 
 /** Docker's default capability set: what a user's image gets, so it behaves as under `docker run`. */
@@ -78,6 +92,10 @@ export interface NetworkSpec {
   bridge: string;
   subnet: string;
   gateway: string;
+  /** Dual stack: the network's IPv6 prefix and the host's address in it. */
+  ipv6?: { subnet: string; gateway: string };
+  /** Whether the engine masquerades traffic leaving the network (its default); off for isolated and routed networks. */
+  masquerade?: boolean;
 }
 
 export interface LogOptions {

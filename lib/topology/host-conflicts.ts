@@ -2,7 +2,8 @@ import { run } from '../common/run.ts';
 import { TopologyError } from '../common/errors.ts';
 import { labInterfaceAlias, linkInfo } from '../net/bridge.ts';
 import { cidrsOverlap, formatCidr, parseCidr, type Cidr } from './ipv4.ts';
-import type { Topology } from './topology.ts';
+import { labNetworks, type ResolvedNetwork, type Topology } from './topology.ts';
+import { LEGACY_NETWORK_NAME } from './networks.ts';
 
 export interface HostRoute {
   /** Destination in CIDR form, e.g. 172.17.0.0/16 */
@@ -22,47 +23,67 @@ export async function readHostRoutes(): Promise<HostRoute[]> {
 }
 
 /**
- * Fails when the lab's subnet overlaps a route or address on the host not made by this lab.
- * Routes on the lab's bridge are skipped only when that bridge is provably this lab's.
+ * Fails when a lab network's subnet overlaps a route or address on the host not made by this
+ * lab. Routes on a network's bridge are skipped only when that bridge is provably this lab's.
  */
-export function checkSubnetAgainstHost(topology: Topology, routes: readonly HostRoute[], bridgeIsOurs = false): void {
-  const subnet = parseCidr(topology.bridge.subnet) as Cidr;
-  for (const route of routes) {
-    if (bridgeIsOurs && route.device === topology.bridge.name) continue; // our own bridge, from an earlier up
-    const cidr = parseCidr(route.destination);
-    if (cidr && cidrsOverlap(subnet, cidr)) {
-      throw new TopologyError(
-        'bridge.subnet',
-        topology.bridge.subnet,
-        `overlaps ${formatCidr(cidr)} already on the host (device ${route.device})`,
-        'choose a subnet no host route or address uses (see `ip route`)',
-        topology.source,
-      );
+export function checkSubnetAgainstHost(topology: Topology, routes: readonly HostRoute[], ourBridges: ReadonlySet<string> | boolean = false): void {
+  for (const [index, network] of labNetworks(topology).entries()) {
+    const subnet = parseCidr(network.subnet) as Cidr;
+    const ours = typeof ourBridges === 'boolean' ? ourBridges && index === 0 : ourBridges.has(network.bridge);
+    for (const route of routes) {
+      if (ours && route.device === network.bridge) continue; // our own bridge, from an earlier up
+      const cidr = parseCidr(route.destination);
+      if (cidr && cidrsOverlap(subnet, cidr)) {
+        throw new TopologyError(
+          networkField(topology, index, 'subnet'),
+          network.subnet,
+          `overlaps ${formatCidr(cidr)} already on the host (device ${route.device})`,
+          'choose a subnet no host route or address uses (see `ip route`)',
+          topology.source,
+        );
+      }
     }
   }
 }
 
+/** Where a network's field was written: `bridge.*` for a lab of one network without networks:, else networks[i].*. */
+function networkField(topology: Topology, index: number, field: 'subnet' | 'name'): string {
+  if (topology.networks && topology.networks.length > 0 && topology.networks[0].name !== LEGACY_NETWORK_NAME) return `networks[${index}].${field === 'name' ? 'bridge' : field}`;
+  return `bridge.${field}`;
+}
+
 /**
- * Whether the topology's bridge is free (absent) or this lab's own (it carries the lab's alias).
+ * Whether each network's bridge is free (absent) or this lab's own (it carries the lab's alias).
  * Any other interface of that name (eth0, docker0, lo, another lab's bridge) is refused.
  */
-export async function checkBridgeAgainstHost(topology: Topology): Promise<{ bridgeIsOurs: boolean }> {
-  const link = await linkInfo(topology.bridge.name);
-  if (!link) return { bridgeIsOurs: false };
-  const mine = labInterfaceAlias(topology.name, 'bridge');
-  if (link.ifalias === mine) return { bridgeIsOurs: true };
-  const owner = link.ifalias?.startsWith('hybrid-lab:') ? `lab "${link.ifalias.split(':')[1]}"` : 'not made by hybrid-lab';
-  throw new TopologyError(
-    'bridge.name',
-    topology.bridge.name,
-    `interface ${topology.bridge.name} already exists on this host (${link.linkinfo?.info_kind ?? 'device'}, ${owner}) and is not this lab's`,
-    'pick a bridge name no interface uses (see `ip link`)',
-    topology.source,
-  );
+export async function checkBridgeAgainstHost(topology: Topology): Promise<{ bridgeIsOurs: boolean; ourBridges: Set<string> }> {
+  const ourBridges = new Set<string>();
+  for (const [index, network] of labNetworks(topology).entries()) {
+    const link = await linkInfo(network.bridge);
+    if (!link) continue;
+    if (link.ifalias === bridgeAliasOf(topology, network, index)) {
+      ourBridges.add(network.bridge);
+      continue;
+    }
+    const owner = link.ifalias?.startsWith('hybrid-lab:') ? `lab "${link.ifalias.split(':')[1]}"` : 'not made by hybrid-lab';
+    throw new TopologyError(
+      networkField(topology, index, 'name'),
+      network.bridge,
+      `interface ${network.bridge} already exists on this host (${link.linkinfo?.info_kind ?? 'device'}, ${owner}) and is not this lab's`,
+      'pick a bridge name no interface uses (see `ip link`)',
+      topology.source,
+    );
+  }
+  return { bridgeIsOurs: ourBridges.has(topology.bridge.name), ourBridges };
+}
+
+/** The alias `up` gives a network's bridge (see lab/names.ts bridgeAlias; repeated here so topology/ does not import lab/). */
+function bridgeAliasOf(topology: Topology, network: ResolvedNetwork, index: number): string {
+  return labInterfaceAlias(topology.name, index === 0 ? 'bridge' : `bridge:${network.name}`);
 }
 
 /** Everything `validate` and `up` check against the live host before creating anything. */
 export async function checkTopologyAgainstHost(topology: Topology): Promise<void> {
-  const { bridgeIsOurs } = await checkBridgeAgainstHost(topology);
-  checkSubnetAgainstHost(topology, await readHostRoutes(), bridgeIsOurs);
+  const { ourBridges } = await checkBridgeAgainstHost(topology);
+  checkSubnetAgainstHost(topology, await readHostRoutes(), ourBridges);
 }

@@ -67,3 +67,20 @@ export interface Topology {
 
 /** Fixed names the lab itself puts in DNS; nodes may not take them. */
 export const RESERVED_NODE_NAMES = ['gateway', 'host', 'dns'] as const;
+
+/** The lab's networks, primary first; a state written before `networks:` existed has only `bridge`. */
+export function labNetworks(topology: Topology): ResolvedNetwork[] {
+  if (topology.networks?.length) return topology.networks;
+  const { name, subnet, prefix, gateway } = topology.bridge;
+  return [{ name: 'main', bridge: name, mode: 'bridged', subnet, prefix, gateway, dns: topology.dns.address }];
+}
+
+/** A node's NICs; a state written before `nics:` existed has only `ip` (on the primary network). */
+export function nodeNics(topology: Topology, node: { ip: string; nics?: ResolvedNic[] }): ResolvedNic[] {
+  return node.nics?.length ? node.nics : [{ network: labNetworks(topology)[0].name, ip: node.ip, dhcp: false, slaac: false }];
+}
+
+/** Whether a network is the primary one (the DNS server's `dns.address`, the engine's `<lab>-net`). */
+export function isPrimaryNetwork(topology: Topology, network: ResolvedNetwork): boolean {
+  return labNetworks(topology)[0].name === network.name;
+}

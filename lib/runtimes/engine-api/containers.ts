@@ -4,7 +4,7 @@ import { sleep } from '../../common/time.ts';
 import { packFilesForContainer } from '../file-archive.ts';
 import { ProvisionError } from '../../common/errors.ts';
 import { waitReady } from '../readiness.ts';
-import { LAB_LABEL, NODE_LABEL, ROLE_LABEL, SPEC_LABEL, type ContainerSpec, type LabContainerInfo, type Ownership } from '../runtime.ts';
+import { LAB_LABEL, NODE_LABEL, ROLE_LABEL, SPEC_LABEL, type ContainerEndpoint, type ContainerSpec, type LabContainerInfo, type Ownership } from '../runtime.ts';
 import { execIn } from './exec.ts';
 import { logLines, logTail } from './logs.ts';
 
@@ -73,6 +73,7 @@ export async function runContainer(client: Docker, spec: ContainerSpec, engine: 
   });
   try {
     if (spec.files?.length) await copyFiles(created, spec);
+    await connectExtraNetworks(client, created, spec, engine);
     await created.start();
     const target = {
       name: `container ${spec.name}`,
@@ -112,8 +113,29 @@ function createOptions(spec: ContainerSpec, engine: EngineCreateOptions): Docker
       ...(spec.limits?.memoryMb ? { Memory: spec.limits.memoryMb * 1024 * 1024 } : {}),
       ...(engine.ulimits ? { Ulimits: engine.ulimits } : {}),
     },
-    ...(spec.ip ? { NetworkingConfig: { EndpointsConfig: { [spec.network]: { IPAMConfig: { IPv4Address: spec.ip }, ...(engine.macFromIp ? { MacAddress: macForIp(spec.ip) } : {}) } } } } : {}),
+    ...(spec.ip ? { NetworkingConfig: { EndpointsConfig: { [spec.network]: endpointConfig({ network: spec.network, ip: spec.ip, ipv6: spec.ipv6, mac: spec.mac }, engine) } } } : {}),
   };
+}
+
+/** One endpoint's fixed addresses (and MAC: given, or derived from the address where the engine would not). */
+function endpointConfig(endpoint: ContainerEndpoint, engine: EngineCreateOptions): Docker.EndpointSettings {
+  const mac = endpoint.mac ?? (engine.macFromIp ? macForIp(endpoint.ip) : undefined);
+  return {
+    IPAMConfig: { IPv4Address: endpoint.ip, ...(endpoint.ipv6 ? { IPv6Address: endpoint.ipv6 } : {}) },
+    ...(mac ? { MacAddress: mac } : {}),
+  };
+}
+
+/**
+ * The container's further networks, connected after create and before start (the way every
+ * engine version accepts; creating with several endpoints needs a recent API).
+ */
+async function connectExtraNetworks(client: Docker, container: Docker.Container, spec: ContainerSpec, engine: EngineCreateOptions): Promise<void> {
+  for (const endpoint of spec.extraNetworks ?? []) {
+    await client.getNetwork(endpoint.network).connect({ Container: container.id, EndpointConfig: endpointConfig(endpoint, engine) }).catch((error: Error) => {
+      throw new ProvisionError(`cannot attach container ${spec.name} to network ${endpoint.network} at ${endpoint.ip}: ${error.message}`, { cause: error });
+    });
+  }
 }
 
 /** Host files into the created (not yet started) container, through the engine's put-archive. */

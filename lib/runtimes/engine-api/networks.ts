@@ -22,8 +22,12 @@ export const createEngineNetwork: NetworkCreator = async (client, spec) => {
     Name: spec.name,
     Driver: 'bridge',
     CheckDuplicate: true,
-    IPAM: { Driver: 'default', Config: [{ Subnet: spec.subnet, Gateway: spec.gateway }] },
-    Options: { 'com.docker.network.bridge.name': spec.bridge },
+    ...(spec.ipv6 ? { EnableIPv6: true } : {}),
+    IPAM: { Driver: 'default', Config: [{ Subnet: spec.subnet, Gateway: spec.gateway }, ...(spec.ipv6 ? [{ Subnet: spec.ipv6.subnet, Gateway: spec.ipv6.gateway }] : [])] },
+    Options: {
+      'com.docker.network.bridge.name': spec.bridge,
+      ...(spec.masquerade === false ? { 'com.docker.network.bridge.enable_ip_masquerade': 'false' } : {}),
+    },
     Labels: { [LAB_LABEL]: spec.labName },
   });
   return { id: network.id };

@@ -19,8 +19,8 @@ export function netavarkNetworkConfig(spec: NetworkSpec, id: string, created: Da
     driver: 'bridge',
     network_interface: spec.bridge,
     created: created.toISOString(),
-    subnets: [{ subnet: spec.subnet, gateway: spec.gateway }],
-    ipv6_enabled: false,
+    subnets: [{ subnet: spec.subnet, gateway: spec.gateway }, ...(spec.ipv6 ? [{ subnet: spec.ipv6.subnet, gateway: spec.ipv6.gateway }] : [])],
+    ipv6_enabled: spec.ipv6 !== undefined,
     internal: false,
     // The lab runs its own DNS container; aardvark-dns would answer on the gateway address.
     dns_enabled: false,
