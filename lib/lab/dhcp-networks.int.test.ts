@@ -16,8 +16,8 @@ import { findNode, openLab, type LiveLab } from './lab-nodes.ts';
 import { readState } from './state.ts';
 import { upLab } from './up.ts';
 
-// Lab dh14 (hybr73 10.0.73.0/24, hybr74 10.0.74.0/24): a busybox VM with a static NIC on each
-// network beside a container on each; a VM whose MAC has a reservation and one with a dynamic
+// Lab dh14 (hybr73 10.0.73.0/24, hybr74 10.0.74.0/24 + fd00:74::/64): a busybox VM with a static
+// NIC on each network (IPv6 too on the second) and its management NIC, beside a container on each; a VM whose MAC has a reservation and one with a dynamic
 // lease on the second network. Three VMs boot at once (KVM or TCG).
 const YAML = `
 name: dh14
@@ -29,11 +29,12 @@ networks:
   - name: back
     bridge: hybr74
     subnet: 10.0.74.0/24
+    ipv6: fd00:74::/64
     dhcp: { range: 10.0.74.100-10.0.74.150, leaseTime: 10m }
 nodes:
   - { name: c73, kind: container, nics: [{ network: front, ip: 10.0.73.50 }] }
   - { name: c74, kind: container, nics: [{ network: back, ip: 10.0.74.50 }] }
-  - { name: twonic, kind: vm, provider: qemu, memoryMb: 128, nics: [{ network: front, ip: 10.0.73.20 }, { network: back, ip: 10.0.74.20 }] }
+  - { name: twonic, kind: vm, provider: qemu, memoryMb: 128, managementNic: true, nics: [{ network: front, ip: 10.0.73.20 }, { network: back, ip: 10.0.74.20, ipv6: "fd00:74::20" }] }
   - { name: reserved, kind: vm, provider: qemu, memoryMb: 128, nics: [{ network: front, ip: dhcp, mac: "52:54:00:73:00:10" }] }
   - { name: dynamic, kind: vm, provider: qemu, memoryMb: 128, nics: [{ network: back, ip: dhcp }] }
 `;
@@ -83,8 +84,19 @@ describe('VMs on several networks, and DHCP (lab dh14)', () => {
     expect(await defaultRoutes(vm)).toEqual(['default via 10.0.73.1 dev eth0']);
   });
 
-  it('the two-NIC VM reaches the container on each network, and each container reaches it', async () => {
+  it('the management NIC still comes up beside the lab NICs (user-mode network, fixed slirp address, no route)', async () => {
     const vm = findNode(lab, 'twonic');
+    const mgmtMac = String(vmHandle('twonic').details.managementMac);
+    const script = `for d in /sys/class/net/*; do [ "$(cat $d/address)" = "${mgmtMac}" ] && ip -4 -o addr show dev \${d##*/}; done`;
+    expect((await vm.exec(['sh', '-c', script])).stdout).toContain('inet 10.0.2.15/24');
+    expect(await defaultRoutes(vm)).toEqual(['default via 10.0.73.1 dev eth0']);
+  });
+
+  it('the two-NIC VM reaches the container on each network, and each container reaches it (IPv6 too on the second)', async () => {
+    const vm = findNode(lab, 'twonic');
+    const c74v6 = topology.nodes.find((node) => node.name === 'c74')!.nics[0].ipv6!;
+    expect((await vm.exec(['ping', '-6', '-c', '1', '-W', '3', c74v6], { timeoutMs: 15_000 })).exitCode, `twonic -> c74 ${c74v6}`).toBe(0);
+    expect((await findNode(lab, 'c74').exec(['ping', '-6', '-c', '1', '-W', '3', 'fd00:74::20'], { timeoutMs: 15_000 })).exitCode, 'c74 -> twonic fd00:74::20').toBe(0);
     expect(await ping(vm, '10.0.73.50'), 'twonic -> c73').toBe(0);
     expect(await ping(vm, '10.0.74.50'), 'twonic -> c74').toBe(0);
     expect(await ping(findNode(lab, 'c73'), '10.0.73.20'), 'c73 -> twonic').toBe(0);

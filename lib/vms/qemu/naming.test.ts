@@ -87,6 +87,14 @@ describe('planGuestNics', () => {
     expect(planGuestNics(spec, ctx)).toMatchObject([{ network: 'front', bridge: 'hybr73', ipv4: { ip: '10.0.73.10', prefix: 24 } }]);
     expect(() => planGuestNics({ ...spec, nics: [{ network: 'nowhere', dhcp: false, slaac: false }] }, ctx)).toThrow(/NIC 0 is on network nowhere.*Fix: use one of front, back/);
   });
+
+  it('a context without networks (benchmarks, scratch bridges) is one network on its bridge, with the one-NIC tap and MAC', () => {
+    const { networks: _omitted, ...bare } = ctx;
+    expect(planGuestNics(spec, bare)).toEqual([{
+      network: 'main', bridge: 'hybr73', tap: tapName('dh14', 'vm'), tapAlias: 'hybrid-lab:dh14:vm', mac: vmMac('dh14', 'vm'),
+      ipv4: { ip: '10.0.73.10', prefix: 24 }, ipv6: undefined, gateway: '10.0.73.1', dns: '10.0.73.2',
+    }]);
+  });
 });
 
 describe('renderQemuArgs', () => {
