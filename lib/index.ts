@@ -12,6 +12,8 @@ export type { Topology, ResolvedNode } from './topology/topology.ts';
 export { upLab, type UpOptions, type UpResult } from './lab/up.ts';
 export { downLab, type DownResult } from './lab/down.ts';
 export { labStatus, type LabStatus, type NodeStatus } from './lab/status.ts';
+export type { ForwardStatus } from './lab/port-forwards.ts';
+export { portForwards, type PortForward } from './topology/port-forwards.ts';
 export { openLab, findNode, type LiveLab } from './lab/lab-nodes.ts';
 export { readState } from './lab/state.ts';
 

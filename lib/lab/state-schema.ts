@@ -14,7 +14,9 @@ const phase = z.enum(['planned', 'created']);
 
 const iptablesRule = z.strictObject({
   family: z.enum(['ipv4', 'ipv6']).optional(),
-  chain: z.union([z.enum(['FORWARD', 'DOCKER-USER', 'INPUT']), z.string().regex(LAB_CHAIN_PATTERN)]),
+  /** Absent in older state files: filter. */
+  table: z.enum(['filter', 'nat']).optional(),
+  chain: z.union([z.enum(['FORWARD', 'DOCKER-USER', 'INPUT', 'PREROUTING', 'OUTPUT', 'POSTROUTING']), z.string().regex(LAB_CHAIN_PATTERN)]),
   spec: z.array(z.string().max(200)).max(40),
   purpose: z.string().max(300),
   top: z.boolean().optional(),
@@ -50,7 +52,7 @@ export const recordedResourceSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('vm'), id: resourceName, node: dnsLabel, provider: z.string().regex(/^[a-z0-9-]+$/), handle: vmHandle.optional(), phase }),
 ]);
 
-const sysctlChange = z.strictObject({ key: z.string().regex(/^net\.[a-z0-9_.-]+$/), before: z.string(), after: z.string() });
+const sysctlChange = z.strictObject({ key: z.string().regex(/^net\.[a-zA-Z0-9_.-]+$/), before: z.string(), after: z.string() });
 
 /** The topology as `up` resolved it; the fields `down` relies on are checked, the rest carried. */
 const storedTopology = z.looseObject({

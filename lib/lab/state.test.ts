@@ -66,3 +66,24 @@ describe('state file', () => {
     await expect(readState('st')).rejects.toThrow(StateFileError);
   });
 });
+
+describe('state file: iptables rules with a table (port forwards)', () => {
+  const rule = (extra: Record<string, unknown>) => ({ kind: 'iptables-rule', id: 'r', phase: 'created', rule: { chain: 'FORWARD', spec: ['-j', 'ACCEPT'], purpose: 'r', ...extra } });
+  const write = (resource: unknown, sysctls: unknown[] = []) => writeFile(stateFilePath('st'), JSON.stringify({ version: 1, lab: 'st', topology: topology(), status: 'up', updatedAt: '', resources: [resource], sysctls }));
+
+  it('reads an older file whose rules have no table (filter), and a nat rule of a forward with its per-interface sysctl', async () => {
+    await write(rule({}));
+    expect((await readState('st'))!.resources[0]).toMatchObject({ rule: { chain: 'FORWARD' } });
+    await write(rule({ table: 'nat', chain: 'OUTPUT' }), [{ key: 'net.ipv4.conf.hybr72.route_localnet', before: '0', after: '1' }]);
+    const state = (await readState('st'))!;
+    expect(state.resources[0]).toMatchObject({ rule: { table: 'nat', chain: 'OUTPUT' } });
+    expect(state.sysctls).toEqual([{ key: 'net.ipv4.conf.hybr72.route_localnet', before: '0', after: '1' }]);
+  });
+
+  it('refuses a table or chain the lab never writes', async () => {
+    await write(rule({ table: 'mangle' }));
+    await expect(readState('st')).rejects.toThrow(StateFileError);
+    await write(rule({ table: 'nat', chain: 'DOCKER' }));
+    await expect(readState('st')).rejects.toThrow(StateFileError);
+  });
+});

@@ -7,6 +7,7 @@ import { dnsContainerName } from './names.ts';
 import { readLeases, type DhcpLease } from '../dns/leases.ts';
 import { dhcpNetworks } from '../dns/dhcp-config.ts';
 import { leaseFile } from './dns-paths.ts';
+import { forwardStatuses, type ForwardStatus } from './port-forwards.ts';
 import { readState, StateFileError } from './state.ts';
 import { vmContext } from './vm-context.ts';
 
@@ -29,6 +30,8 @@ export interface LabStatus {
   nodes: NodeStatus[];
   /** DHCP leases the lab DNS server has given (MAC, address, name, expiry); absent when no network has DHCP. */
   leases?: DhcpLease[];
+  /** Port forwards (host endpoint -> node endpoint) and whether their rules are in place. */
+  forwards: ForwardStatus[];
 }
 
 /** What the lab is and what actually runs, checked live (not just the state file). */
@@ -39,10 +42,10 @@ export async function labStatus(labName: string, topologyIfDown?: Topology): Pro
   } catch (error) {
     // One unreadable lab must not hide the others (`status --all`): say what is wrong with it.
     if (!(error instanceof StateFileError)) throw error;
-    return { lab: labName, status: 'invalid', problem: error.message, bridge: { name: '', subnet: '', present: false }, nodes: [] };
+    return { lab: labName, status: 'invalid', problem: error.message, bridge: { name: '', subnet: '', present: false }, nodes: [], forwards: [] };
   }
   const topology = state?.topology ?? topologyIfDown;
-  if (!topology) return { lab: labName, status: 'down', bridge: { name: '', subnet: '', present: false }, nodes: [] };
+  if (!topology) return { lab: labName, status: 'down', bridge: { name: '', subnet: '', present: false }, nodes: [], forwards: [] };
   const runtime = await containerRuntime(topology.runtime);
   const containers = (await runtime.probe()).reachable ? await runtime.listLabContainers(labName) : [];
   const containerState = (name: string) => containers.find((c) => c.name === name)?.state ?? 'missing';
@@ -72,5 +75,6 @@ export async function labStatus(labName: string, topologyIfDown?: Topology): Pro
     bridge: { name: topology.bridge.name, subnet: topology.bridge.subnet, present: await linkExists(topology.bridge.name) },
     nodes,
     ...(dhcp.length > 0 ? { leases: await readLeases(leaseFile(labName), dhcp) } : {}),
+    forwards: state ? await forwardStatuses(topology) : [],
   };
 }

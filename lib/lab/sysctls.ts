@@ -3,13 +3,15 @@ import type { ProgressReporter } from '../common/progress.ts';
 import { containerRuntime } from '../runtimes/registry.ts';
 import { readSysctl, writeSysctl } from '../host/sysctl.ts';
 import type { Topology } from '../topology/topology.ts';
+import { forwardSysctls } from './port-forwards.ts';
 import { listLabNames, readStateOrUndefined, type LabState, type StateStore } from './state.ts';
 
-/** The host-wide switches a topology sets, with the value it wants. */
-function wantedSysctls(topology: Pick<Topology, 'host'>): Array<{ key: string; value: string; field: string }> {
+/** The host-wide switches a topology sets, with the value it wants (and the lab interfaces' own, for port forwards). */
+function wantedSysctls(topology: Pick<Topology, 'host' | 'nodes' | 'bridge'>): Array<{ key: string; value: string; field: string }> {
   return [
     { key: 'net.ipv4.ip_forward', value: topology.host.ipForward ? '1' : '0', field: 'host.ipForward' },
     { key: 'net.bridge.bridge-nf-call-iptables', value: topology.host.bridgeNfCallIptables ? '1' : '0', field: 'host.bridgeNfCallIptables' },
+    ...forwardSysctls(topology),
   ];
 }
 
@@ -36,7 +38,7 @@ export async function applySysctls(topology: Topology, store: StateStore, report
   for (const { key, value, field } of wantedSysctls(topology)) {
     const current = await readSysctl(key);
     if (current === undefined) {
-      if (value === '1') reporter.note(`${key} is not available (br_netfilter not loaded); Docker loads it when it starts`);
+      if (value === '1') reporter.note(key.startsWith('net.bridge.') ? `${key} is not available (br_netfilter not loaded); Docker loads it when it starts` : `${key} is not available (interface missing) for ${field}`);
       continue;
     }
     if (current === value) continue;

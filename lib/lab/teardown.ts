@@ -96,7 +96,7 @@ export function describeResource(resource: LabResource): string {
     case 'docker-network':
       return `network ${resource.id}`;
     case 'iptables-rule':
-      return `${resource.rule.family === 'ipv6' ? 'ip6tables' : 'iptables'} ${resource.rule.chain}: ${resource.rule.purpose}`;
+      return `${resource.rule.family === 'ipv6' ? 'ip6tables' : 'iptables'} ${resource.rule.table === 'nat' ? 'nat ' : ''}${resource.rule.chain}: ${resource.rule.purpose}`;
     case 'iptables-chain':
       return `${resource.family === 'ipv6' ? 'ip6tables' : 'iptables'} chain ${resource.id.split(':')[1]}`;
     case 'bridge':

@@ -17,6 +17,7 @@ import { dhcpDir, dnsDir, hostsDir } from './dns-paths.ts';
 import { bridgeAlias, dnsContainerName, engineNetworkName } from './names.ts';
 import { ensureLabChain } from './lab-chain-step.ts';
 import type { LabResource, StateStore } from './state.ts';
+import { labForwardRules } from './port-forwards.ts';
 import { applySysctls } from './sysctls.ts';
 import { describeResource, removeResource } from './teardown.ts';
 
@@ -38,7 +39,7 @@ export async function ensureResource(store: StateStore, resource: LabResource, e
 /**
  * Every network's bridge with the host's addresses, sysctls, the forwarding rules the lab promises
  * per bridge, the host's INPUT guard, and (for labs of several networks or modes other than
- * bridged) the lab chain deciding what crosses between segments.
+ * bridged) the lab chain deciding what crosses between segments, and the port forwards.
  */
 export async function ensureNetwork(topology: Topology, store: StateStore, reporter: ProgressReporter, track: Track): Promise<void> {
   const networks = labNetworks(topology);
@@ -48,8 +49,12 @@ export async function ensureNetwork(topology: Topology, store: StateStore, repor
     return ensureResource(store, { kind: 'bridge', id: network.bridge }, () => linkExists(network.bridge), () => createBridge(network.bridge, addresses, bridgeAlias(topology, network)), reporter, track);
   }));
   await applySysctls(topology, store, reporter);
-  await ensureRules(networks.flatMap((network) => labRules(topology.name, network.bridge)), store, reporter, track);
-  await ensureRules(networks.flatMap((network) => hostInputRules(topology.name, network.bridge, topology.host.acceptFromLab ?? [])), store, reporter, track);
+  // One iptables-restore per family for all of them (nat rules of the port forwards included).
+  await ensureRules([
+    ...networks.flatMap((network) => labRules(topology.name, network.bridge)),
+    ...networks.flatMap((network) => hostInputRules(topology.name, network.bridge, topology.host.acceptFromLab ?? [])),
+    ...labForwardRules(topology),
+  ], store, reporter, track);
   await ensureLabChain(topology, store, reporter, track);
 }
 

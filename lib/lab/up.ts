@@ -13,6 +13,7 @@ import { ensureEngineIsolation } from './engine-isolation.ts';
 import { acquireLabLock } from './lock.ts';
 import { ensureContainers, ensureDnsServer, ensureLabNetworkStep, ensureNetwork, removeStaleNodes } from './up-steps.ts';
 import { ensureVms } from './vm-steps.ts';
+import { removeStaleForwardRules } from './port-forwards.ts';
 import { readState, StateStore, type LabResource, removeStateDir } from './state.ts';
 import { restoreSysctls } from './sysctls.ts';
 import { describeResource, removeResource } from './teardown.ts';
@@ -61,6 +62,8 @@ export async function upLab(topology: Topology, options: UpOptions): Promise<UpR
     // Every node's image is here (pulled or built) before anything is created: a missing one stops `up` clean.
     const nodeImages = await resolveNodeImages(topology, runtime, images.node.reference, reporter);
     const track = (resource: LabResource) => created.push(resource);
+    // A forward taken out of the file stops answering now, not at the next `down`.
+    const removedForwards = await removeStaleForwardRules(topology, store, reporter);
     await ensureNetwork(topology, store, reporter, track);
     await ensureLabNetworkStep(topology, runtime, store, reporter, track);
     await ensureEngineIsolation(topology, runtime, store, reporter, track);
@@ -72,7 +75,7 @@ export async function upLab(topology: Topology, options: UpOptions): Promise<UpR
     const vmGates = new Map(topology.nodes.filter((node) => node.kind === 'vm').map((node) => [node.name, vmsUp]));
     await allSettledOrThrow([ensureContainers(topology, runtime, store, nodeImages, reporter, track, vmGates), vmsUp]);
     await store.setStatus('up');
-    return { lab: topology.name, created: created.map(describeResource), removed, elapsedMs: nowMs() - started };
+    return { lab: topology.name, created: created.map(describeResource), removed: [...removedForwards, ...removed], elapsedMs: nowMs() - started };
   } catch (error) {
     await rollback(created, topology, store, reporter);
     // A refused or failed first `up` leaves no state directory behind.

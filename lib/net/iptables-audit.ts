@@ -32,5 +32,5 @@ function sameArgs(a: readonly string[], b: readonly string[]): boolean {
 
 /** How the rule reads on an iptables command line, for messages. */
 export function formatRule(rule: IptablesRule): string {
-  return `${rule.family === 'ipv6' ? '[ip6tables] ' : ''}-A ${rule.chain} ${rule.spec.map((arg) => (/\s|:/.test(arg) ? `"${arg}"` : arg)).join(' ')}`;
+  return `${rule.family === 'ipv6' ? '[ip6tables] ' : ''}${rule.table === 'nat' ? '-t nat ' : ''}-A ${rule.chain} ${rule.spec.map((arg) => (/\s|:/.test(arg) ? `"${arg}"` : arg)).join(' ')}`;
 }

@@ -1,9 +1,11 @@
 import { run, succeeds } from '../common/run.ts';
 
-/** One filter-table rule the lab owns; `comment` tags it so it can be found and removed later. */
+/** One rule the lab owns; `comment` tags it so it can be found and removed later. */
 export interface IptablesRule {
   /** ipv4 (iptables, the default) or ipv6 (ip6tables). */
   family?: 'ipv4' | 'ipv6';
+  /** filter (the default; older state files have no table) or nat (port forwards). */
+  table?: 'filter' | 'nat';
   chain: string;
   /** Match and target arguments, without -A/-I and chain. */
   spec: string[];
@@ -77,12 +79,17 @@ function iptablesCommand(rule: Pick<IptablesRule, 'family'>): string {
   return rule.family === 'ipv6' ? 'ip6tables' : 'iptables';
 }
 
+/** The rule's table: filter when unset (rules recorded before nat rules existed). */
+export function tableOf(rule: Pick<IptablesRule, 'table'>): 'filter' | 'nat' {
+  return rule.table ?? 'filter';
+}
+
 export async function chainExists(chain: string, family: IptablesRule['family'] = 'ipv4'): Promise<boolean> {
   return succeeds(iptablesCommand({ family }), ['-w', '-n', '-L', chain]);
 }
 
 export async function ruleExists(rule: IptablesRule): Promise<boolean> {
-  return succeeds(iptablesCommand(rule), ['-w', '-C', rule.chain, ...rule.spec]);
+  return succeeds(iptablesCommand(rule), ['-w', '-t', tableOf(rule), '-C', rule.chain, ...rule.spec]);
 }
 
 /**
@@ -97,7 +104,7 @@ export async function ensureRule(rule: IptablesRule, position = 1): Promise<bool
   let verb = ['-A', rule.chain];
   if (rule.chain === 'DOCKER-USER') verb = ['-I', rule.chain, '1'];
   if (rule.chain === 'INPUT') verb = ['-I', rule.chain, String(Math.min(position, (await chainLength(command, 'INPUT')) + 1))];
-  await run(command, ['-w', ...verb, ...rule.spec]);
+  await run(command, ['-w', '-t', tableOf(rule), ...verb, ...rule.spec]);
   return true;
 }
 
@@ -108,7 +115,7 @@ async function chainLength(command: string, chain: string): Promise<number> {
 
 /** Deletes every copy of a rule. */
 export async function removeRule(rule: IptablesRule): Promise<void> {
-  while (await ruleExists(rule)) await run(iptablesCommand(rule), ['-w', '-D', rule.chain, ...rule.spec]);
+  while (await ruleExists(rule)) await run(iptablesCommand(rule), ['-w', '-t', tableOf(rule), '-D', rule.chain, ...rule.spec]);
 }
 
 /** Whether a rule carries this lab's comment: the only rules `down` may delete. */

@@ -20,7 +20,8 @@ export async function topologyFromYaml(yaml: string): Promise<Topology> {
 /** Everything of a lab still on the host; all empty means `down` left nothing. */
 export async function labRemains(labName: string, bridge: string, runtimeName = 'docker') {
   const runtime = await containerRuntime(runtimeName);
-  const rules = (await run('iptables-save', ['-t', 'filter'])).stdout.split('\n').filter((line) => line.includes(`hybrid-lab:${labName}`));
+  // Every table: port forwards put rules in nat too.
+  const rules = (await run('iptables-save', [])).stdout.split('\n').filter((line) => line.includes(`hybrid-lab:${labName}`));
   return {
     bridge: (await linkExists(bridge)) ? [bridge] : [],
     interfaces: (await findLabInterfaces(labName)).map((link) => link.name),

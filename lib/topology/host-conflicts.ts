@@ -1,6 +1,7 @@
 import { run } from '../common/run.ts';
 import { TopologyError } from '../common/errors.ts';
 import { labInterfaceAlias, linkInfo } from '../net/bridge.ts';
+import { checkPortForwardsAgainstHost } from './host-ports.ts';
 import { cidrsOverlap, formatCidr, parseCidr, type Cidr } from './ipv4.ts';
 import { labNetworks, type ResolvedNetwork, type Topology } from './topology.ts';
 import { LEGACY_NETWORK_NAME } from './networks.ts';
@@ -86,4 +87,5 @@ function bridgeAliasOf(topology: Topology, network: ResolvedNetwork, index: numb
 export async function checkTopologyAgainstHost(topology: Topology): Promise<void> {
   const { ourBridges } = await checkBridgeAgainstHost(topology);
   checkSubnetAgainstHost(topology, await readHostRoutes(), ourBridges);
+  await checkPortForwardsAgainstHost(topology);
 }

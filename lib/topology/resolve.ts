@@ -3,6 +3,7 @@ import { shortHash } from '../common/hash.ts';
 import { cidrContains, ipToInt, type Cidr } from './ipv4.ts';
 import { networkInputs, planNetworks } from './networks.ts';
 import { resolveNics } from './nics.ts';
+import { checkPortForwards } from './port-forwards.ts';
 import type { ParsedTopology } from './schema.ts';
 import { resolveVmDiskPaths } from './vm-disks.ts';
 import { RESERVED_NODE_NAMES, type Topology } from './topology.ts';
@@ -19,6 +20,8 @@ export function resolveTopology(parsed: ParsedTopology, source: string): Topolog
   });
   const networks = plans.map((plan) => plan.network);
   const primary = networks[0];
+  // Forwards go to each node's first address, through its network's bridge.
+  checkPortForwards({ nodes, networks, bridge: { name: primary.bridge, subnet: primary.subnet, prefix: primary.prefix, gateway: primary.gateway }, host: parsed.host });
   const resolved: Omit<Topology, 'hash'> = {
     name: parsed.name,
     source,

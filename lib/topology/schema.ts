@@ -67,12 +67,32 @@ const containerNode = z
       for (const field of ['command', 'entrypoint', 'readiness'] as const) {
         if (node[field] !== undefined) issue(field, `the built-in node image runs its test services and has its own ${field}${FIX}remove ${field}, or give the node your own image/build`);
       }
-      if (node.ports.length > 0) issue('ports', `the built-in node image serves its services' ports${FIX}remove ports (choose services instead), or give the node your own image/build`);
+      checkPublishOnlyPorts(node.ports, 'the built-in node image', servedByServices(node.services ?? [...serviceNames]), ctx);
     } else if (node.services !== undefined) {
       issue('services', `services are the built-in node image's test services; image ${node.image ?? '(build)'} does not run them${FIX}remove services and declare the ports the image serves under ports:`);
     }
   })
   .transform((node) => ({ ...node, image: node.build ? undefined : (node.image ?? BUILTIN_IMAGE), services: node.services ?? (isBuiltinNode(node) ? [...serviceNames] : []) }));
+
+/** The ports a built-in node's services listen on, as "80/tcp". */
+function servedByServices(services: readonly ServiceName[]): string[] {
+  return services.map((service) => `${servicePorts[service].port}/${servicePorts[service].protocol}`);
+}
+
+/**
+ * Nodes whose services the suites know by name (built-in containers, VMs) list ports only to
+ * publish them on the host: each entry needs `host:`, and `http`/`path` (what the suites check
+ * on a user's image) do not apply. `served`, when known, is what the node listens on.
+ */
+function checkPublishOnlyPorts(ports: ReadonlyArray<{ port: number; protocol: string; http: boolean; path: string; host?: unknown }>, what: string, served: string[] | undefined, ctx: z.RefinementCtx): void {
+  ports.forEach((entry, i) => {
+    const issue = (field: string, message: string) => ctx.addIssue({ code: 'custom', path: ['ports', i, field], message });
+    if (entry.host === undefined) issue('host', `${what} serves its own ports; on this node ports: only publishes a port on the host${FIX}add host: 8080 (the host port; or "ADDRESS:PORT") or remove this entry`);
+    if (entry.http || entry.path !== '/') issue(entry.http ? 'http' : 'path', `http and path describe a user's image's port for the suites; ${what}'s services are checked by name${FIX}remove ${entry.http ? 'http' : 'path'}`);
+    const key = `${entry.port}/${entry.protocol}`;
+    if (served && !served.includes(key)) issue('port', `${what} does not listen on ${key}${FIX}publish one of its services' ports: ${served.join(', ')}`);
+  });
+}
 
 /** Whether a container node runs the built-in image (no image and no build, or image: node). */
 export function isBuiltinNode(node: { image?: string; build?: unknown }): boolean {
@@ -92,9 +112,12 @@ const vmNode = z
     memoryMb: z.number().int().min(96, `too little memory for the guest${FIX}give at least 96`).max(65536).default(128),
     cpus: z.number().int().min(1).max(64).default(1),
     services: services.default([...serviceNames]),
+    /** Ports published on the host (each with host:); the guest's services are its own. Optional: VM specs written in code and older state files have none. */
+    ports: z.array(servedPort).optional(),
     ...providerOptionFields,
   })
   .superRefine((node, context) => {
+    checkPublishOnlyPorts(node.ports ?? [], 'a VM', undefined, context);
     for (const [provider, entry] of Object.entries(VM_PROVIDERS)) {
       if (provider === node.provider) continue;
       for (const field of Object.keys(entry.options)) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hostPublishField } from './port-publish.ts';
 
 /**
  * The fields a container node may carry to run the user's own workload (issue 11): any image or
@@ -75,7 +76,10 @@ export const volumeMount = z.strictObject({
   readOnly: z.boolean().default(false),
 });
 
-/** A port the node serves: the suites connect to it from every other node. */
+/**
+ * A port the node serves: the suites connect to it from every other node. With `host:` it is
+ * also published on the host (a port forward: DNAT from the host address and port to the node).
+ */
 export const servedPort = z.strictObject({
   port: z.number().int().min(1).max(65535),
   protocol: z.enum(['tcp', 'udp'], { message: `unknown protocol${FIX}use tcp or udp` }).default('tcp'),
@@ -83,6 +87,8 @@ export const servedPort = z.strictObject({
   http: z.boolean().default(false),
   /** Path the HTTP check asks for. */
   path: z.string().regex(/^\//, `not an HTTP path${FIX}start it with /`).default('/'),
+  /** Publish on the host: 8080 (on 127.0.0.1), "ADDRESS:PORT" or "[IPV6]:PORT". */
+  host: hostPublishField.optional(),
 });
 
 const timeoutSec = z.number().positive().max(3600).default(30);

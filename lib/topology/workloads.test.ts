@@ -74,7 +74,7 @@ describe('container workload fields: bad input names field, value and fix', () =
     ['not an image reference', '  - { name: a, kind: container, image: "Bad Image!" }\n', 'nodes[0].image', /not an image reference.*Fix: write NAME\[:TAG\]/],
     ['services on a user image', '  - { name: a, kind: container, image: x:1, services: [http] }\n', 'nodes[0].services', /does not run them.*Fix: remove services and declare the ports/],
     ['command on the built-in image', '  - { name: a, kind: container, command: [sh] }\n', 'nodes[0].command', /built-in node image.*Fix: remove command/],
-    ['ports on the built-in image', '  - { name: a, kind: container, ports: [{ port: 80 }] }\n', 'nodes[0].ports', /Fix: remove ports/],
+    ['ports on the built-in image without host', '  - { name: a, kind: container, ports: [{ port: 80 }] }\n', 'nodes[0].ports[0].host', /only publishes a port on the host.*Fix: add host: 8080/],
     ['missing build context', '  - { name: a, kind: container, build: nowhere }\n', 'nodes[0].build.context', /nowhere does not exist.*Fix: create the folder/],
     ['missing Dockerfile', '  - { name: a, kind: container, build: { context: data } }\n', 'nodes[0].build.dockerfile', /Dockerfile does not exist.*Fix: add Dockerfile/],
     ['missing volume path', '  - { name: a, kind: container, image: x:1, volumes: [{ source: gone, target: /gone }] }\n', 'nodes[0].volumes[0].source', /gone does not exist.*bind mount needs an existing host path/],

@@ -20,6 +20,9 @@ function printLab(status: LabStatus): void {
   const rows = status.nodes.map((node) => [node.name, node.kind, node.ip, node.dnsName, node.state, node.detail ?? '']);
   process.stdout.write(renderPlainTable(['node', 'kind', 'ip', 'dns name', 'state', 'detail'], rows, stdoutTableOptions([, , , , byState])));
   if (status.leases) printLeases(status.leases);
+  if (status.forwards.length === 0) return;
+  const forwards = status.forwards.map((forward) => [`${forward.host}/${forward.protocol}`, forward.node, forward.target, forward.state]);
+  process.stdout.write(renderPlainTable(['port forward', 'node', 'to', 'state'], forwards, stdoutTableOptions()));
 }
 
 function printLeases(leases: NonNullable<LabStatus['leases']>): void {
@@ -30,7 +33,7 @@ function printLeases(leases: NonNullable<LabStatus['leases']>): void {
 }
 
 function unhealthy(status: LabStatus): boolean {
-  return status.status === 'invalid' || (status.status === 'up' && status.nodes.some((node) => node.state !== 'running'));
+  return status.status === 'invalid' || (status.status === 'up' && (status.nodes.some((node) => node.state !== 'running') || status.forwards.some((forward) => forward.state === 'missing')));
 }
 
 async function printAllLabs(json: boolean): Promise<void> {

@@ -53,6 +53,13 @@ const labStatus = z.strictObject({
   bridge: z.strictObject({ name: z.string(), subnet: z.string(), present: z.boolean() }),
   nodes: z.array(nodeStatus),
   leases: z.array(dhcpLease).optional().describe('DHCP leases of the lab DNS server; absent when no network has DHCP'),
+  forwards: z.array(z.strictObject({
+    node: z.string(),
+    protocol: z.enum(['tcp', 'udp']),
+    host: z.string().describe('host endpoint, e.g. 127.0.0.1:8080'),
+    target: z.string().describe("the node's endpoint, e.g. 10.0.1.10:80"),
+    state: z.enum(['active', 'missing', 'unknown']).describe('active: every rule of the forward is in place'),
+  })).describe('port forwards (nodes[].ports[].host)'),
 });
 
 const graphNode = z.strictObject({
