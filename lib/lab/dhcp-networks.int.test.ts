@@ -129,6 +129,14 @@ describe('VMs on several networks, and DHCP (lab dh14)', () => {
     expect(lookup.stdout, lookup.stderr).toContain('10.0.73.10');
   });
 
+  it('a second up keeps every VM and its lease (nothing created, the same addresses)', async () => {
+    const again = await upLab(topology, { reporter: silentReporter });
+    expect(again.created).toEqual([]);
+    const reopened = await openLab(topology.name);
+    expect(findNode(reopened, 'dynamic').ip).toBe(findNode(lab, 'dynamic').ip);
+    expect(findNode(reopened, 'reserved').ip).toBe('10.0.73.10');
+  }, 120_000);
+
   it('status --json lists the leases; the dhcp suite passes on this lab', async () => {
     const status = await runCli(['status', '--lab', topology.name, '--json']);
     expect(status.exitCode, status.stderr).toBe(0);
