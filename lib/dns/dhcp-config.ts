@@ -14,10 +14,20 @@ function netmask(prefix: number): string {
   return intToIp(prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0);
 }
 
-/** A reservation's DNS name: its own, else the node whose NIC on this network has that MAC. */
+/**
+ * The host name a node's DHCP lease is given: the node's name on its first NIC, `NODE-NETWORK` on
+ * a further one (the first NIC's address already holds the node's name; a DHCP host name is one
+ * label, so not the `NODE.<network>` of static NICs). At most 63 characters.
+ */
+export function leaseHostName(nodeName: string, networkName: string, firstNic: boolean): string {
+  return firstNic ? nodeName : `${nodeName}-${networkName}`.slice(0, 63).replace(/-+$/, '');
+}
+
+/** A reservation's DNS name: its own, else the lease name of the node whose NIC on this network has that MAC. */
 function reservationName(topology: Topology, network: ResolvedNetwork, mac: string, name?: string): string | undefined {
   if (name) return name;
-  return topology.nodes.find((node) => node.nics.some((nic) => nic.network === network.name && nic.mac === mac))?.name;
+  const node = topology.nodes.find((candidate) => candidate.nics.some((nic) => nic.network === network.name && nic.mac === mac));
+  return node ? leaseHostName(node.name, network.name, node.nics[0].network === network.name) : undefined;
 }
 
 /**
@@ -34,6 +44,10 @@ export function renderDhcpLines(topology: Topology): string[] {
     `dhcp-leasefile=${CONTAINER_LEASE_DIR}/${LEASE_FILE_NAME}`,
     // The lab's DHCP server is the only one on its segments: answer clients that still hold an old lease at once.
     'dhcp-authoritative',
+    // No ICMP check of a dynamic address before offering it: every static address of the lab lies
+    // outside the range (topology validation), and the check blocks dnsmasq's DHCP for up to 3 s
+    // per offer, long enough for a second client's REQUEST to time out (seen with two DHCP NICs).
+    'no-ping',
   ];
   for (const network of networks) {
     const dhcp = network.dhcp!;
@@ -54,9 +68,9 @@ export function renderDhcpLines(topology: Topology): string[] {
 /**
  * Capabilities the DNS container needs for DHCP, none without it: NET_ADMIN lets dnsmasq put a
  * client's address in the ARP table (SIOCSARP) to send an offer straight to a client that has
- * no address yet; NET_RAW sends the ICMP echo it uses to check that a dynamic address is unused
- * before offering it.
+ * no address yet; dnsmasq 2.90 refuses to start with a dhcp-range without it. NET_RAW (its ICMP
+ * ping check) is not needed with no-ping (checked: it starts and serves without it).
  */
 export function dhcpCapabilities(topology: Topology): string[] {
-  return dhcpNetworks(topology).length > 0 ? ['NET_ADMIN', 'NET_RAW'] : [];
+  return dhcpNetworks(topology).length > 0 ? ['NET_ADMIN'] : [];
 }

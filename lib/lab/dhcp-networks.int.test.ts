@@ -36,7 +36,7 @@ nodes:
   - { name: c74, kind: container, nics: [{ network: back, ip: 10.0.74.50 }] }
   - { name: twonic, kind: vm, provider: qemu, memoryMb: 128, managementNic: true, nics: [{ network: front, ip: 10.0.73.20 }, { network: back, ip: 10.0.74.20, ipv6: "fd00:74::20" }] }
   - { name: reserved, kind: vm, provider: qemu, memoryMb: 128, nics: [{ network: front, ip: dhcp, mac: "52:54:00:73:00:10" }] }
-  - { name: dynamic, kind: vm, provider: qemu, memoryMb: 128, nics: [{ network: back, ip: dhcp }] }
+  - { name: dynamic, kind: vm, provider: qemu, memoryMb: 128, nics: [{ network: back, ip: dhcp }, { network: front, ip: dhcp }] }
 `;
 const BOOT_MS = 10 * 60_000;
 let topology: Topology;
@@ -113,7 +113,7 @@ describe('VMs on several networks, and DHCP (lab dh14)', () => {
     expect(Number(lease!.ip.split('.')[3])).toBeLessThanOrEqual(150);
     expect(findNode(lab, 'reserved').ip).toBe('10.0.73.10');
     expect(findNode(lab, 'dynamic').ip).toBe(lease!.ip);
-    // The dynamic VM's first NIC is on back: its route and DNS server came from back's lease.
+    // The dynamic VM's first NIC is on back: its route and DNS server came from back's lease, not front's.
     expect(await defaultRoutes(findNode(lab, 'dynamic'))).toEqual(['default via 10.0.74.1 dev eth0']);
     expect((await findNode(lab, 'dynamic').exec(['cat', '/etc/resolv.conf'])).stdout).toContain('nameserver 10.0.74.2');
     expect(await ping(findNode(lab, 'dynamic'), '10.0.74.50'), 'dynamic -> c74').toBe(0);
@@ -141,7 +141,8 @@ describe('VMs on several networks, and DHCP (lab dh14)', () => {
     const status = await runCli(['status', '--lab', topology.name, '--json']);
     expect(status.exitCode, status.stderr).toBe(0);
     const leases = (JSON.parse(status.stdout) as { leases: Array<{ name?: string; ip: string; expiresAt?: string }> }).leases;
-    expect(leases.map((lease) => lease.name).sort()).toEqual(['dynamic', 'reserved']);
+    // A lease beyond a VM's first NIC is named NODE-NETWORK (the node's name is its first NIC's address).
+    expect(leases.map((lease) => lease.name).sort()).toEqual(['dynamic', 'dynamic-front', 'reserved']);
     expect(leases.every((lease) => lease.expiresAt && Date.parse(lease.expiresAt) > Date.now())).toBe(true);
     const suite = await runCli(['test', 'dhcp', '-t', topology.source], { timeoutMs: 180_000 });
     expect(suite.exitCode, `${suite.stdout}\n${suite.stderr}`).toBe(0);
@@ -150,7 +151,7 @@ describe('VMs on several networks, and DHCP (lab dh14)', () => {
 
   it('down removes every tap, the lease folder and everything else of the lab', async () => {
     const taps = ['twonic', 'reserved', 'dynamic'].flatMap((node) => vmHandle(node).nics!.map((nic) => nic.hostInterface!));
-    expect(taps).toHaveLength(4);
+    expect(taps).toHaveLength(5);
     await downLab(topology.name, topology, silentReporter);
     for (const tap of taps) expect((await run('ip', ['link', 'show', 'dev', tap], { allowFailure: true })).exitCode, tap).not.toBe(0);
     expect(existsSync(dhcpDir(topology.name))).toBe(false);

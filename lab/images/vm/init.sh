@@ -47,12 +47,15 @@ wait_iface() {
   return 1
 }
 
-# One NIC per hl.nic=MAC,IPV4,IPV6 (IPV4: a.b.c.d/p, dhcp or -; IPV6: x::y/p, slaac or -). The
+# One NIC per hl.nic=MAC,IPV4,IPV6[,HOSTNAME] (IPV4: a.b.c.d/p, dhcp or -; IPV6: x::y/p, slaac or -;
+# HOSTNAME: the name a DHCP NIC asks for, its lease's DNS name). The
 # first is the primary: default route, DNS, the name's address. DHCP clients run at once and the
-# boot waits for their leases (udhcpc goes to the background once it has one, or gives up after
-# 30 tries); SLAAC takes the lab's router advertisements (accept_ra), other NICs ignore them.
+# boot waits for their leases (udhcpc goes to the background once it has one, or after 20
+# discovers 2 s apart; -T also spaces its 3 requests, time for a busy server to answer).
+# SLAAC takes the lab's router advertisements (accept_ra), other NICs ignore them.
 configure_nic() {
-  mac=${1%%,*}; rest=${1#*,}; v4=${rest%%,*}; v6=${rest#*,}
+  mac=${1%%,*}; rest=${1#*,}; v4=${rest%%,*}; rest=${rest#*,}; v6=${rest%%,*}
+  lease_name=$NAME; case "$rest" in *,*) lease_name=${rest#*,} ;; esac
   iface=$(wait_iface "$mac") || { echo "hybrid-lab: no NIC with MAC $mac"; return 1; }
   [ "$2" = primary ] && { IFACE=$iface; echo "$iface" > /run/hl-primary; }
   if [ -d "/proc/sys/net/ipv6/conf/$iface" ]; then
@@ -64,7 +67,7 @@ configure_nic() {
   fi
   ip link set "$iface" up
   case "$v4" in
-    dhcp) udhcpc -i "$iface" -s /bin/hl-dhcp -x "hostname:$NAME" -t 30 -T 1 -A 3 -b -p "/run/udhcpc.$iface.pid" >/dev/null 2>&1 & ;;
+    dhcp) udhcpc -i "$iface" -s /bin/hl-dhcp -x "hostname:$lease_name" -t 20 -T 2 -A 3 -b -p "/run/udhcpc.$iface.pid" >/dev/null 2>&1 & ;;
     -|'') ;;
     *) ip addr add "$v4" dev "$iface" ;;
   esac

@@ -26,9 +26,10 @@ function addressText(address: AddressWithPrefix | 'dhcp' | 'slaac' | undefined):
   return typeof address === 'string' ? address : `${address.ip}/${address.prefix}`;
 }
 
-/** `hl.nic=MAC,IPV4,IPV6`: each `a.b.c.d/p` or `dhcp`, `x::y/p` or `slaac`, `-` for none. */
+/** `hl.nic=MAC,IPV4,IPV6[,HOSTNAME]`: `a.b.c.d/p` or `dhcp`, `x::y/p` or `slaac`, `-` for none; a DHCP NIC's host name last. */
 export function nicParameter(nic: GuestNic): string {
-  return checked('hl.nic', `${nic.mac},${addressText(nic.ipv4)},${addressText(nic.ipv6)}`);
+  const hostName = nic.ipv4 === 'dhcp' && nic.dhcpHostName ? `,${nic.dhcpHostName}` : '';
+  return checked('hl.nic', `${nic.mac},${addressText(nic.ipv4)},${addressText(nic.ipv6)}${hostName}`);
 }
 
 /**

@@ -27,7 +27,9 @@ export async function leasedAddresses(vmName: string, nics: readonly GuestNic[],
   const addresses = await guestAddressesByMac(exec);
   for (const nic of dynamic) {
     if (!addresses.has(nic.mac)) {
-      throw new ProvisionError(`VM ${vmName} got no DHCP lease on network ${nic.network} (NIC ${nic.mac}). Fix: check that network's dhcp: range has free addresses and that the lab DNS container runs (hybrid-lab status)`);
+      // What the guest's DHCP clients saw (lab/images/vm/hl-dhcp.sh), for the one who has to find out why.
+      const events = await exec(['sh', '-c', 'for f in /run/hl-dhcp/*.events; do echo "$f: $(tr "\\n" ";" < "$f")"; done']);
+      throw new ProvisionError(`VM ${vmName} got no DHCP lease on network ${nic.network} (NIC ${nic.mac}; client events: ${events.stdout.trim() || 'none'}). Fix: check that network's dhcp: range has free addresses and that the lab DNS container runs (hybrid-lab status)`);
     }
   }
   return new Map(dynamic.map((nic) => [nic.mac, addresses.get(nic.mac)!]));

@@ -49,10 +49,10 @@ describe('renderKernelCmdline', () => {
   });
 
   it('one hl.nic per NIC in order; DHCP and SLAAC by keyword; no static gateway when the first NIC leases its address', () => {
-    const dynamic: GuestNic = { ...staticNic, mac: '52:54:00:00:00:03', ipv4: 'dhcp', ipv6: 'slaac', gateway6: 'fd00:1::1' };
+    const dynamic: GuestNic = { ...staticNic, mac: '52:54:00:00:00:03', ipv4: 'dhcp', ipv6: 'slaac', gateway6: 'fd00:1::1', dhcpHostName: 'base-vm' };
     const second: GuestNic = { ...staticNic, network: 'back', mac: '52:54:00:00:00:04', ipv4: { ip: '10.0.2.5', prefix: 24 }, ipv6: { ip: 'fd00:2::5', prefix: 64 }, gateway: '10.0.2.1', dns: '10.0.2.2' };
     const parts = renderKernelCmdline({ ...params, services: [], nics: [dynamic, second] }).split(' ');
-    expect(parts.filter((part) => part.startsWith('hl.nic='))).toEqual(['hl.nic=52:54:00:00:00:03,dhcp,slaac', 'hl.nic=52:54:00:00:00:04,10.0.2.5/24,fd00:2::5/64']);
+    expect(parts.filter((part) => part.startsWith('hl.nic='))).toEqual(['hl.nic=52:54:00:00:00:03,dhcp,slaac,base-vm', 'hl.nic=52:54:00:00:00:04,10.0.2.5/24,fd00:2::5/64']);
     expect(parts.some((part) => part.startsWith('hl.gw'))).toBe(false);
     expect(parts).toContain('hl.dns=10.0.1.2');
   });
@@ -79,8 +79,10 @@ describe('planGuestNics', () => {
     expect(nics[0].mac).toBe(vmMac('dh14', 'vm'));
     expect(nics[1].mac).toBe(vmMac('dh14', 'vm', 'net:back'));
     expect(new Set(nics.map((nic) => nic.mac)).size).toBe(2);
+    // A DHCP NIC beyond the first asks for NODE-NETWORK: the node's name belongs to its first NIC's address.
+    expect(nics.map((nic) => nic.dhcpHostName)).toEqual([undefined, 'vm-back']);
     const given = planGuestNics({ ...spec, nics: [{ network: 'back', dhcp: true, slaac: false, mac: '52:54:00:aa:bb:cc' }] }, ctx);
-    expect(given[0]).toMatchObject({ mac: '52:54:00:aa:bb:cc', gateway: '10.0.74.1', dns: '10.0.74.2' });
+    expect(given[0]).toMatchObject({ mac: '52:54:00:aa:bb:cc', gateway: '10.0.74.1', dns: '10.0.74.2', dhcpHostName: 'vm' });
   });
 
   it('without nics: one NIC on the first network at the node\'s ip; a NIC on an unknown network is refused naming it', () => {

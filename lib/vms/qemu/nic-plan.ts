@@ -1,6 +1,7 @@
 import { ProvisionError } from '../../common/errors.ts';
 import type { ResolvedNetwork, ResolvedNic } from '../../topology/topology.ts';
 import type { VmLabContext, VmNicRecord, VmStartSpec } from '../provider.ts';
+import { leaseHostName } from '../../dns/dhcp-config.ts';
 import { vmMac } from './mac.ts';
 import { tapAlias, tapName } from './tap.ts';
 
@@ -24,6 +25,8 @@ export interface GuestNic {
   gateway: string;
   gateway6?: string;
   dns: string;
+  /** The host name a DHCP NIC asks for (its lease's DNS name, see leaseHostName). */
+  dhcpHostName?: string;
 }
 
 /** The networks a VM may join: the context's, or the one bridge of an older context. */
@@ -60,6 +63,7 @@ export function planGuestNics(spec: VmStartSpec, ctx: VmLabContext): GuestNic[] 
       gateway: network.gateway,
       ...(network.ipv6 ? { gateway6: network.ipv6.gateway } : {}),
       dns: network.dns,
+      ...(nic.dhcp ? { dhcpHostName: leaseHostName(spec.name, network.name, index === 0) } : {}),
     };
   });
 }

@@ -38,7 +38,7 @@ function netplanEthernet(nic: GuestNic, index: number, inputs: SeedInputs): Reco
     match: { macaddress: nic.mac },
     'set-name': `eth${index}`,
     ...(addresses.length ? { addresses } : {}),
-    ...(nic.ipv4 === 'dhcp' ? { dhcp4: true, 'dhcp4-overrides': { hostname: inputs.nodeName, ...(first ? {} : { 'use-routes': false, 'use-dns': false }) } } : {}),
+    ...(nic.ipv4 === 'dhcp' ? { dhcp4: true, 'dhcp4-overrides': { hostname: nic.dhcpHostName ?? inputs.nodeName, ...(first ? {} : { 'use-routes': false, 'use-dns': false }) } } : {}),
     ...(nic.ipv6 !== undefined ? { 'accept-ra': nic.ipv6 === 'slaac' } : {}),
     ...(routes.length ? { routes } : {}),
     ...(first ? { nameservers: { addresses: [nic.dns], search: [inputs.dnsDomain] } } : {}),
