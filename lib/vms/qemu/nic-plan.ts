@@ -3,7 +3,7 @@ import type { ResolvedNetwork, ResolvedNic } from '../../topology/topology.ts';
 import type { VmLabContext, VmNicRecord, VmStartSpec } from '../provider.ts';
 import { leaseHostName } from '../../dns/dhcp-config.ts';
 import { vmMac } from './mac.ts';
-import { tapAlias, tapName } from './tap.ts';
+import { createTap, tapAlias, tapName } from './tap.ts';
 
 /** An address with its prefix length, as `ip addr add` takes it. */
 export interface AddressWithPrefix {
@@ -66,6 +66,11 @@ export function planGuestNics(spec: VmStartSpec, ctx: VmLabContext): GuestNic[] 
       ...(nic.dhcp ? { dhcpHostName: leaseHostName(spec.name, network.name, index === 0) } : {}),
     };
   });
+}
+
+/** One tap per NIC, each on its network's bridge (all made before QEMU opens them). */
+export async function createTaps(nics: readonly GuestNic[]): Promise<void> {
+  for (const nic of nics) await createTap(nic.tap, nic.tapAlias, nic.bridge);
 }
 
 /** What the handle records of each NIC; `leased` holds the addresses the guest got by DHCP, by MAC. */

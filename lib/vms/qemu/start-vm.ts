@@ -9,20 +9,14 @@ import { vmMac } from './mac.ts';
 import { qemuNodeOptions } from './options.ts';
 import { preferredBios, qemuGuestLabel, renderQemuArgs, vmFiles } from './qemu-args.ts';
 import { isQemuWithLabel, launchQemu, residentKb } from './qemu-process.ts';
-import { createTap } from './tap.ts';
 import { leasedAddresses } from './guest-addresses.ts';
-import { nicRecords, planGuestNics, type GuestNic } from './nic-plan.ts';
+import { createTaps, nicRecords, planGuestNics } from './nic-plan.ts';
 import { serialExec } from './serial-exec.ts';
 
 /** How long a guest may take to print its boot marker (TCG on a busy host is slow). */
 export function bootTimeoutMs(): number {
   const fromEnv = Number(process.env.HYBRID_LAB_VM_BOOT_TIMEOUT_MS);
   return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 90_000;
-}
-
-/** One tap per NIC, each on its network's bridge (all made before QEMU opens them). */
-export async function createTaps(nics: readonly GuestNic[]): Promise<void> {
-  for (const nic of nics) await createTap(nic.tap, nic.tapAlias, nic.bridge);
 }
 
 /**
