@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentReporter } from '../common/progress.ts';
 import { run } from '../common/run.ts';
@@ -12,6 +13,8 @@ import type { Topology } from '../topology/topology.ts';
 import type { VmHandle } from '../vms/provider.ts';
 import { dhcpDir, leaseFile } from './dns-paths.ts';
 import { downLab } from './down.ts';
+import { dnsContainerName } from './names.ts';
+import { containerRuntime } from '../runtimes/registry.ts';
 import { findNode, openLab, type LiveLab } from './lab-nodes.ts';
 import { readState } from './state.ts';
 import { upLab } from './up.ts';
@@ -127,6 +130,16 @@ describe('VMs on several networks, and DHCP (lab dh14)', () => {
     }
     const lookup = await findNode(lab, 'dynamic').exec(['nslookup', 'reserved.hybrid.local']);
     expect(lookup.stdout, lookup.stderr).toContain('10.0.73.10');
+  });
+
+  it('the DNS container has NET_ADMIN for DHCP (and no NET_RAW), its config read-only, its lease folder (0700 on the host) writable', async () => {
+    const runtime = await containerRuntime(topology.runtime);
+    const dns = await runtime.exec(dnsContainerName(topology.name), ['sh', '-c', 'grep ^CapEff: /proc/self/status; touch /etc/dnsmasq/x; touch /var/lib/hybrid-lab-dhcp/probe && echo lease-folder-writable; rm -f /var/lib/hybrid-lab-dhcp/probe']);
+    // NET_BIND_SERVICE (bit 10), SETUID (7), SETGID (6), NET_ADMIN (12).
+    expect(dns.stdout).toContain('CapEff:\t00000000000014c0');
+    expect(dns.stderr).toMatch(/Read-only file system/);
+    expect(dns.stdout).toContain('lease-folder-writable');
+    expect((await stat(dhcpDir(topology.name))).mode & 0o777).toBe(0o700);
   });
 
   it('a second up keeps every VM and its lease (nothing created, the same addresses)', async () => {

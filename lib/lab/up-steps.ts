@@ -6,7 +6,7 @@ import { step, type ProgressReporter } from '../common/progress.ts';
 import { SPEC_LABEL, labLabels, type ContainerRuntime } from '../runtimes/runtime.ts';
 import { nodeContainerSpec } from './node-container-spec.ts';
 import { CONTAINER_CONFIG_DIR, SERVERS_FILE, renderDnsmasqConfig, renderServersFile } from '../dns/dnsmasq-config.ts';
-import { CONTAINER_LEASE_DIR, dhcpCapabilities } from '../dns/dhcp-config.ts';
+import { CONTAINER_LEASE_DIR, dhcpCapabilities, dhcpNetworks } from '../dns/dhcp-config.ts';
 import { LiveRecords } from '../dns/live-records.ts';
 import { labRecords } from '../dns/records.ts';
 import { createBridge, linkExists } from '../net/bridge.ts';
@@ -133,7 +133,9 @@ export async function ensureDnsServer(topology: Topology, runtime: ContainerRunt
   await chmod(dnsDir(topology.name), 0o755);
   await chmod(hostsDir(topology.name), 0o755);
   // Leases: written by dnsmasq, read on the host by status and the VM providers; nobody else's business.
-  await mkdir(dhcpDir(topology.name), { recursive: true, mode: 0o700 });
+  // Without DHCP the DNS container gets no writable host folder at all.
+  const leaseMounts = dhcpNetworks(topology).length > 0 ? [{ source: dhcpDir(topology.name), target: CONTAINER_LEASE_DIR, mode: 'rw' as const }] : [];
+  if (leaseMounts.length > 0) await mkdir(dhcpDir(topology.name), { recursive: true, mode: 0o700 });
   await writeFileAtomic(join(dnsDir(topology.name), 'dnsmasq.conf'), renderDnsmasqConfig(topology));
   await writeFileAtomic(join(dnsDir(topology.name), SERVERS_FILE), renderServersFile(topology.dns.upstreams));
   await new LiveRecords(hostsDir(topology.name), topology.dns.domain).sync(labRecords(topology));
@@ -156,7 +158,7 @@ export async function ensureDnsServer(topology: Topology, runtime: ContainerRunt
         extraNetworks: others.map((network) => ({ network: engineNetworkName(topology, network.name), ip: network.dns, ...(network.ipv6 ? { ipv6: network.ipv6.dns } : {}) })),
         labels: labLabels(topology.name, 'dns', 'dns'),
         command: [],
-        bindMounts: [{ source: dnsDir(topology.name), target: CONTAINER_CONFIG_DIR, mode: 'ro' }, { source: dhcpDir(topology.name), target: CONTAINER_LEASE_DIR, mode: 'rw' }],
+        bindMounts: [{ source: dnsDir(topology.name), target: CONTAINER_CONFIG_DIR, mode: 'ro' }, ...leaseMounts],
         readiness: { kind: 'log', pattern: /started, version/ },
         // dnsmasq binds port 53 and sets its uid/gid at start (user=root still calls setgid); DHCP adds its own (see dhcpCapabilities).
         capabilities: ['NET_BIND_SERVICE', 'SETUID', 'SETGID', ...dhcpCapabilities(topology)],
