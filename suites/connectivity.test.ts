@@ -7,7 +7,7 @@ import { httpGet, httpStatusFrom } from '../lib/probe/http.ts';
 import { tcpConnect } from '../lib/probe/tcp-connect.ts';
 import { ping } from '../lib/probe/ping.ts';
 import { lookup } from '../lib/probe/dns-lookup.ts';
-import { declaredPorts, endpoints, hasProbeTools, liveLab, noToolsReason, orderedPairs, servesBuiltinServices } from './support/lab.ts';
+import { declaredPorts, endpoints, hasProbeTools, liveLab, noToolsReason, orderedPairs, portDeniedBy, servesBuiltinServices } from './support/lab.ts';
 
 // Every ordered pair of endpoints (host included), every protocol, by IP and by DNS name.
 const lab = await liveLab();
@@ -47,6 +47,12 @@ async function resolveAt(from: LabNode, fqdn: string): Promise<string> {
   return address;
 }
 
+/** `it`, or a skip naming the rule when the lab's policies deny this port between the two (the reachability suite checks that). */
+function onPort(from: LabNode, to: LabNode, port: number, protocol: 'tcp' | 'udp'): (title: string, check: () => Promise<void>) => void {
+  const rule = portDeniedBy(lab, from, to, port, protocol);
+  return rule ? (title, check) => it.skip(`${title} (skipped: ${port}/${protocol} is denied by ${rule}; the reachability suite checks it is blocked)`, check) : (title, check) => it(title, check);
+}
+
 /** A user's image is checked on the ports it declares: TCP connect by name and IP, HTTP where declared. */
 function declaredPortChecks(from: LabNode, to: LabNode): void {
   for (const served of declaredPorts(lab, to)) {
@@ -54,12 +60,12 @@ function declaredPortChecks(from: LabNode, to: LabNode): void {
       it.skip(`udp ${served.port} (skipped: a UDP service answers only its own protocol; no generic check)`, () => {});
       continue;
     }
-    it(`tcp ${served.port} connect by name`, async () => {
+    onPort(from, to, served.port, 'tcp')(`tcp ${served.port} connect by name`, async () => {
       const target = await targetByName(from, to);
       const result = await tcpConnect(from, target, served.port);
       expect(result.ok, `${from.name} -> ${to.name}.${domain}:${served.port}/tcp: ${result.detail}`).toBe(true);
     });
-    it(`tcp ${served.port} connect by ip`, async () => {
+    onPort(from, to, served.port, 'tcp')(`tcp ${served.port} connect by ip`, async () => {
       const result = await tcpConnect(from, to.ip, served.port);
       expect(result.ok, `${from.name} -> ${to.ip}:${served.port}/tcp (${to.name}): ${result.detail}`).toBe(true);
     });
@@ -72,7 +78,7 @@ function declaredPortChecks(from: LabNode, to: LabNode): void {
   }
 }
 
-for (const [from, to] of orderedPairs(endpoints(lab))) describe(`connectivity: ${from.name} -> ${to.name}`, () => {
+for (const [from, to] of orderedPairs(endpoints(lab), lab)) describe(`connectivity: ${from.name} -> ${to.name}`, () => {
   if (!hasProbeTools(lab, from)) {
     it.skip(`every check (${noToolsReason(lab, from)})`, () => {});
     return;
@@ -95,20 +101,20 @@ for (const [from, to] of orderedPairs(endpoints(lab))) describe(`connectivity: $
     return;
   }
 
-  it('tcp http by name', async () => {
+  onPort(from, to, 80, 'tcp')('tcp http by name', async () => {
     const expected = to.kind === 'host' ? 'hello from gateway' : `hello from ${to.name}`;
     const result = await httpGet(from, await targetByName(from, to), expected);
     expect(result.ok, `${from.name} -> http://${to.name}.${domain}/: ${result.detail}`).toBe(true);
   });
 
-  it('tcp http by ip', async () => {
+  onPort(from, to, 80, 'tcp')('tcp http by ip', async () => {
     const expected = to.kind === 'host' ? 'hello from gateway' : `hello from ${to.name}`;
     const result = await httpGet(from, to.ip, expected);
     expect(result.ok, `${from.name} -> http://${to.ip}/ (${to.name}): ${result.detail}`).toBe(true);
   });
 
   for (const protocol of ['tcp', 'udp'] as const) {
-    it(`${protocol} echo by name`, async () => {
+    onPort(from, to, 7, protocol)(`${protocol} echo by name`, async () => {
       const fqdn = `${to.name}.${domain}`;
       const address = await resolveAt(from, fqdn);
       expect(address, `${from.name} resolved ${fqdn}`).toBe(to.ip);
@@ -117,12 +123,12 @@ for (const [from, to] of orderedPairs(endpoints(lab))) describe(`connectivity: $
     });
   }
 
-  it('tcp echo by ip', async () => {
+  onPort(from, to, 7, 'tcp')('tcp echo by ip', async () => {
     const result = await echo(from, 'tcp', to.ip);
     expect(result.ok, `${from.name} -> ${to.name} ${to.ip}:7/tcp echo: ${result.detail}`).toBe(true);
   });
 
-  it('udp echo by ip', async () => {
+  onPort(from, to, 7, 'udp')('udp echo by ip', async () => {
     const result = await echo(from, 'udp', to.ip);
     expect(result.ok, `${from.name} -> ${to.name} ${to.ip}:7/udp echo: ${result.detail}`).toBe(true);
   });

@@ -16,6 +16,7 @@ import { lookup, lookupWithGetent, type LookupResult } from '../lib/probe/dns-lo
 import type { LabNode } from '../lib/nodes/node.ts';
 import { cidrContains, intToIp, ipToInt, parseCidr, broadcastAddress, reverseName } from '../lib/topology/ipv4.ts';
 import { endpoints, hasProbeTools, liveLab, noToolsReason } from './support/lab.ts';
+import { labNetworks, nodeNics } from '../lib/topology/topology.ts';
 import { MeasurementLog } from './support/measurements.ts';
 import { CEILING_POLICY } from '../lib/measure/budget-rounds.ts';
 import { dnsTimeCeiling } from '../lib/measure/lab-checks.ts';
@@ -33,9 +34,16 @@ afterAll(() => log.write());
  * Undefined: the image has neither, so DNS is checked for it from the other nodes only.
  */
 async function resolverOf(node: LabNode): Promise<((query: string) => Promise<LookupResult>) | undefined> {
-  if (hasProbeTools(lab, node)) return (query) => lookup(node, query, dnsServer);
+  // The lab DNS answers on every network: each node asks it on its own first network.
+  if (hasProbeTools(lab, node)) return (query) => lookup(node, query, dnsServerFor(node));
   const getent = await node.exec(['getent', 'hosts', 'localhost'], { timeoutMs: 5_000 }).catch(() => undefined);
   return getent?.exitCode === 0 ? (query) => lookupWithGetent(node, query) : undefined;
+}
+/** The DNS server's address on a node's first network (the host: the primary network's). */
+function dnsServerFor(node: LabNode): string {
+  const spec = topology.nodes.find((candidate) => candidate.name === node.name);
+  const first = spec ? nodeNics(topology, spec)[0].network : undefined;
+  return labNetworks(topology).find((network) => network.name === first)?.dns ?? dnsServer;
 }
 const resolvers = new Map(await Promise.all(endpoints(lab).map(async (node) => [node.name, await resolverOf(node)] as const)));
 
@@ -117,9 +125,11 @@ describe('dns: no leakage and lab-local upstream forwarding', () => {
   });
 
   it('no DNS packet on the bridge is addressed outside the lab while every node looks up lab names', async () => {
-    const pcap = join(await mkdtemp(join(tmpdir(), 'hybrid-lab-dns-')), 'dns.pcap');
-    const capture = startCapture({ interface: topology.bridge.name, outputPath: pcap, filter: 'port 53' });
-    await capture.ready;
+    // One capture per network bridge: every node's lookups cross one of them.
+    const dir = await mkdtemp(join(tmpdir(), 'hybrid-lab-dns-'));
+    const networks = labNetworks(topology);
+    const captures = networks.map((network) => ({ network, pcap: join(dir, `${network.name}.pcap`) })).map((entry) => ({ ...entry, capture: startCapture({ interface: entry.network.bridge, outputPath: entry.pcap, filter: 'port 53' }) }));
+    await Promise.all(captures.map((entry) => entry.capture.ready));
     for (const node of endpoints(lab)) {
       const resolve = resolvers.get(node.name);
       if (!resolve) continue;
@@ -128,14 +138,20 @@ describe('dns: no leakage and lab-local upstream forwarding', () => {
       if (node.kind !== 'host' && hasProbeTools(lab, node)) await lookup(node, lab.dns.name); // through the node's own resolver
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
-    capture.stop();
-    await capture.done;
-    const analysis = await analyseCapture(pcap, { subnet: topology.bridge.subnet });
-    expect(analysis.dns.queries, 'the capture saw the lookups (else this check proves nothing)').toBeGreaterThanOrEqual(endpoints(lab).length);
-    const leaked = analysis.dns.transactions.filter((t) => !cidrContains(subnet, ipToInt(t.server)));
-    expect(leaked.map((t) => `${t.client} -> ${t.server}: ${t.name}`), 'DNS queries addressed outside the lab').toEqual([]);
-    expect(analysis.outsideLab.addresses.map((a) => a.address), 'addresses outside the lab in DNS traffic').toEqual([]);
-    await rm(pcap, { force: true });
+    for (const entry of captures) entry.capture.stop();
+    await Promise.all(captures.map((entry) => entry.capture.done));
+    const subnets = networks.map((network) => parseCidr(network.subnet)!);
+    let queries = 0;
+    for (const entry of captures) {
+      const analysis = await analyseCapture(entry.pcap, { subnet: entry.network.subnet });
+      queries += analysis.dns.queries;
+      const leaked = analysis.dns.transactions.filter((t) => !subnets.some((net) => cidrContains(net, ipToInt(t.server))));
+      expect(leaked.map((t) => `${t.client} -> ${t.server}: ${t.name}`), `DNS queries addressed outside the lab on ${entry.network.bridge}`).toEqual([]);
+      const outside = analysis.outsideLab.addresses.map((a) => a.address).filter((address) => !subnets.some((net) => cidrContains(net, ipToInt(address))));
+      expect(outside, `addresses outside the lab in DNS traffic on ${entry.network.bridge}`).toEqual([]);
+    }
+    expect(queries, 'the captures saw the lookups (else this check proves nothing)').toBeGreaterThanOrEqual(endpoints(lab).length);
+    await rm(dir, { recursive: true, force: true });
   });
 
   it(`forwards a delegated domain to a lab-local upstream (${upstreamIp}) `, async () => {

@@ -28,7 +28,7 @@ function budgetFor(from: LabNode, to: LabNode): { p95Ms: number; maxLossPercent:
 
 const pingsPerRound = Math.max(5, Math.ceil(budgets.pings / CEILING_POLICY.minRounds));
 
-for (const [from, to] of orderedPairs(endpoints(lab))) describe(`latency: ${from.name} -> ${to.name}`, () => {
+for (const [from, to] of orderedPairs(endpoints(lab), lab)) describe(`latency: ${from.name} -> ${to.name}`, () => {
   const budget = budgetFor(from, to);
   if (!hasProbeTools(lab, from)) {
     it.skip(`p95 <= ${budget.p95Ms} ms (${noToolsReason(lab, from)})`, () => {});

@@ -13,7 +13,7 @@ afterAll(() => log.write());
 
 /** Pairs between containers and between VMs and containers, among the nodes that have iperf3 (not a user's image). */
 const measurable = lab.nodes.filter((node) => hasProbeTools(lab, node));
-const pairs = orderedPairs(measurable).filter(([from, to]) => ['containerContainer', 'vmContainer'].includes(pairClass(from, to)));
+const pairs = orderedPairs(measurable, lab).filter(([from, to]) => ['containerContainer', 'vmContainer'].includes(pairClass(from, to)));
 for (const node of lab.nodes.filter((n) => !measurable.includes(n))) {
   it.skip(`throughput to and from ${node.name} (${noToolsReason(lab, node).replace('(ping, wget, nc)', '(iperf3)')})`, () => {});
 }

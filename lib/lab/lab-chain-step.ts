@@ -1,14 +1,16 @@
 import { step, type ProgressReporter } from '../common/progress.ts';
 import { replaceChainRules } from '../net/iptables-batch.ts';
+import { hostBridges } from '../net/bridge.ts';
 import { createChain, chainPresent, labChainJumps, labChainName, labChainRules } from '../net/lab-chain.ts';
 import { labNetworks, type Topology } from '../topology/topology.ts';
+import { policyRules } from '../net/policy-rules.ts';
 import type { StateStore } from './state.ts';
 import { ensureResource, ensureRules, type Track } from './up-steps.ts';
 
 /** A lab of one bridged network needs no chain: its per-bridge rules say everything. */
 export function needsLabChain(topology: Topology): boolean {
   const networks = labNetworks(topology);
-  return networks.length > 1 || networks.some((network) => network.mode !== 'bridged');
+  return networks.length > 1 || networks.some((network) => network.mode !== 'bridged') || (topology.policies ?? []).length > 0;
 }
 
 /**
@@ -22,7 +24,9 @@ export async function ensureLabChain(topology: Topology, store: StateStore, repo
   for (const family of ['ipv4', 'ipv6'] as const) {
     await ensureResource(store, { kind: 'iptables-chain', id: `${family}:${chain}`, family }, () => chainPresent(chain, family), () => createChain(chain, family), reporter, track);
   }
-  const rules = labChainRules(topology.name, labNetworks(topology));
+  const own = new Set(labNetworks(topology).map((network) => network.bridge));
+  const foreign = (await hostBridges()).filter((bridge) => !own.has(bridge)).sort();
+  const rules = labChainRules(topology.name, labNetworks(topology), policyRules(topology), foreign);
   const wanted = new Set(rules.map((rule) => rule.purpose));
   const fresh = rules.filter((rule) => store.find('iptables-rule', rule.purpose)?.phase !== 'created');
   const entries = await Promise.all(rules.map((rule) => store.plan({ kind: 'iptables-rule', id: rule.purpose, rule })));

@@ -56,3 +56,9 @@ export async function bridgePorts(bridge: string): Promise<string[]> {
   const links = JSON.parse((await run('ip', ['-j', 'link', 'show', 'master', bridge])).stdout) as IpLink[];
   return links.map((link) => link.ifname);
 }
+
+/** Every bridge on the host, by name (what a lab's routed segment must refuse traffic from, unless it is the lab's). */
+export async function hostBridges(): Promise<string[]> {
+  const links = JSON.parse((await run('ip', ['-j', 'link', 'show', 'type', 'bridge'])).stdout || '[]') as IpLink[];
+  return links.map((link) => link.ifname);
+}

@@ -23,14 +23,24 @@ describe('the lab chain', () => {
     expect(v4).toContain('-A HL-t -i bra -o brc -m comment --comment "hybrid-lab:t" -j DROP');
     expect(v4).toContain('-A HL-t -i brd -o bra -m comment --comment "hybrid-lab:t" -j DROP');
     const mode = (dir: string, bridge: string, target: string) => `-A HL-t ${dir} ${bridge} -m comment --comment "hybrid-lab:t" -j ${target}`;
-    expect(v4.slice(-8)).toEqual([
-      mode('-i', 'bra', 'ACCEPT'), mode('-o', 'bra', 'ACCEPT'), // routed
-      mode('-i', 'brb', 'ACCEPT'), mode('-o', 'brb', 'ACCEPT'),
+    expect(v4.slice(-5)).toEqual([
+      mode('-o', 'bra', 'ACCEPT'), mode('-o', 'brb', 'ACCEPT'), // routed: in from outside (out falls through to FORWARD)
       mode('-i', 'brc', 'DROP'), mode('-o', 'brc', 'DROP'), // isolated
-      mode('-i', 'brd', 'ACCEPT'), mode('-o', 'brd', 'DROP'), // nat
+      mode('-o', 'brd', 'DROP'), // nat: nothing new in
     ]);
     expect(rules.filter((rule) => rule.family === 'ipv6').length).toBe(v4.length - 1); // the policy was IPv4 only
     expect(new Set(rules.map((rule) => rule.purpose)).size).toBe(rules.length);
+  });
+
+  it('keeps the host\'s other bridges out of (and unreached from) a routed segment', () => {
+    const rules = labChainRules('t', [net('a', 'bra', 'routed')], [], ['docker0', 'hybr0']).filter((rule) => rule.family === 'ipv4').map(formatRule);
+    expect(rules.slice(-5)).toEqual([
+      '-A HL-t -i bra -o docker0 -m comment --comment "hybrid-lab:t" -j DROP',
+      '-A HL-t -i docker0 -o bra -m comment --comment "hybrid-lab:t" -j DROP',
+      '-A HL-t -i bra -o hybr0 -m comment --comment "hybrid-lab:t" -j DROP',
+      '-A HL-t -i hybr0 -o bra -m comment --comment "hybrid-lab:t" -j DROP',
+      '-A HL-t -o bra -m comment --comment "hybrid-lab:t" -j ACCEPT',
+    ]);
   });
 
   it('is jumped to from the top of DOCKER-USER and FORWARD in both families', () => {

@@ -55,12 +55,14 @@ export async function leftoverChains(labName: string): Promise<Array<{ chain: st
  * 2. `policies` (caller-supplied, already in their order);
  * 3. traffic within each segment;
  * 4. between two segments: accepted when both are routed, dropped otherwise;
- * 5. each segment's mode towards everything else (the host's uplink, other engines' networks):
- *    isolated drops both ways; nat lets the segment out (the engine masquerades) and nothing new
- *    in; routed both ways; bridged out, as the lab bridge always did.
- * Traffic that matches nothing returns to FORWARD (the engines' own rules and the lab's accepts).
+ * 5. each segment's mode: isolated drops everything leaving or entering it; the others drop
+ *    traffic to and from the host's other bridges (`foreignBridges`: other engines' and labs'
+ *    networks); nat drops new connections from outside; routed accepts them.
+ * Everything else returns to FORWARD, where the engines' own rules, their isolation between
+ * networks and the lab's engine-isolation rules decide as for a lab of one bridge: traffic
+ * leaving a bridged, nat or routed segment goes out as the lab bridge always did.
  */
-export function labChainRules(labName: string, networks: readonly ResolvedNetwork[], policies: readonly IptablesRule[] = []): IptablesRule[] {
+export function labChainRules(labName: string, networks: readonly ResolvedNetwork[], policies: readonly IptablesRule[] = [], foreignBridges: readonly string[] = []): IptablesRule[] {
   const chain = labChainName(labName);
   const tag = ['-m', 'comment', '--comment', labRuleComment(labName)];
   const rules: IptablesRule[] = [];
@@ -76,7 +78,7 @@ export function labChainRules(labName: string, networks: readonly ResolvedNetwor
         add([['-i', from.bridge, '-o', to.bridge], routed ? 'ACCEPT' : 'DROP'], `${routed ? 'route' : 'deny'} network ${from.name} -> network ${to.name}${routed ? ' (both routed)' : ' (networks are apart unless both are routed)'}`);
       }
     }
-    for (const network of networks) for (const [verdict, purpose] of modeRules(network)) add(verdict, purpose);
+    for (const network of networks) for (const [verdict, purpose] of modeRules(network, foreignBridges)) add(verdict, purpose);
   }
   return rules;
 }
@@ -84,26 +86,26 @@ export function labChainRules(labName: string, networks: readonly ResolvedNetwor
 /** Match arguments and the target. */
 type Verdict = [string[], 'ACCEPT' | 'DROP'];
 
-function modeRules(network: ResolvedNetwork): Array<[Verdict, string]> {
+function modeRules(network: ResolvedNetwork, foreignBridges: readonly string[]): Array<[Verdict, string]> {
   const { bridge, name, mode } = network;
+  if (mode === 'isolated') {
+    return [
+      [[['-i', bridge], 'DROP'], `isolated network ${name}: nothing leaves ${bridge}`],
+      [[['-o', bridge], 'DROP'], `isolated network ${name}: nothing enters ${bridge}`],
+    ];
+  }
+  // Other engines' and labs' networks never talk to a lab segment, whatever those engines' own rules say.
+  const apart = foreignBridges.flatMap((other): Array<[Verdict, string]> => [
+    [[['-i', bridge, '-o', other], 'DROP'], `${mode} network ${name}: nothing out to ${other} (not this lab's)`],
+    [[['-i', other, '-o', bridge], 'DROP'], `${mode} network ${name}: nothing in from ${other} (not this lab's)`],
+  ]);
   switch (mode) {
-    case 'isolated':
-      return [
-        [[['-i', bridge], 'DROP'], `isolated network ${name}: nothing leaves ${bridge}`],
-        [[['-o', bridge], 'DROP'], `isolated network ${name}: nothing enters ${bridge}`],
-      ];
     case 'nat':
-      return [
-        [[['-i', bridge], 'ACCEPT'], `nat network ${name}: out to the uplink (masqueraded)`],
-        [[['-o', bridge], 'DROP'], `nat network ${name}: no new connection from outside`],
-      ];
+      return [...apart, [[['-o', bridge], 'DROP'], `nat network ${name}: no new connection from outside`]];
     case 'routed':
-      return [
-        [[['-i', bridge], 'ACCEPT'], `routed network ${name}: out, unchanged addresses`],
-        [[['-o', bridge], 'ACCEPT'], `routed network ${name}: in, unchanged addresses`],
-      ];
+      return [...apart, [[['-o', bridge], 'ACCEPT'], `routed network ${name}: in from outside, unchanged addresses`]];
     case 'bridged':
-      return [[[['-i', bridge], 'ACCEPT'], `bridged network ${name}: out`]];
+      return apart;
   }
 }
 

@@ -4,6 +4,7 @@ import { cidrContains, ipToInt, type Cidr } from './ipv4.ts';
 import { networkInputs, planNetworks } from './networks.ts';
 import { resolveNics } from './nics.ts';
 import { checkPortForwards } from './port-forwards.ts';
+import { checkPolicies } from './policies.ts';
 import type { ParsedTopology } from './schema.ts';
 import { resolveVmDiskPaths } from './vm-disks.ts';
 import { RESERVED_NODE_NAMES, type Topology } from './topology.ts';
@@ -22,6 +23,7 @@ export function resolveTopology(parsed: ParsedTopology, source: string): Topolog
   const primary = networks[0];
   // Forwards go to each node's first address, through its network's bridge.
   checkPortForwards({ nodes, networks, bridge: { name: primary.bridge, subnet: primary.subnet, prefix: primary.prefix, gateway: primary.gateway }, host: parsed.host });
+  checkPolicies(parsed.policies, nodes, networks);
   const resolved: Omit<Topology, 'hash'> = {
     name: parsed.name,
     source,
@@ -31,6 +33,7 @@ export function resolveTopology(parsed: ParsedTopology, source: string): Topolog
     dns: { address: primary.dns, domain: parsed.dns.domain, upstreams: parsed.dns.upstreams },
     host: parsed.host,
     nodes,
+    ...(parsed.policies.length > 0 ? { policies: parsed.policies } : {}),
     budgets: parsed.budgets,
   };
   const { source: _source, ...hashed } = resolved;

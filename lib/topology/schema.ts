@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CONTAINER_RUNTIME_NAMES } from '../runtimes/registry.ts';
 import { checkProviderOptions, VM_PROVIDERS, VM_PROVIDER_NAMES } from '../vms/registry.ts';
 import { networkSchema, nicSchema } from './network-schema.ts';
+import { policySchema } from './policy-schema.ts';
 import { BUILTIN_IMAGE, buildField, envField, fileCopy, imageField, readinessField, servedPort, volumeMount } from './workload-schema.ts';
 
 /** Separates the problem from the fix inside a zod message, so errors can name both. */
@@ -217,6 +218,8 @@ export const topologySchema = z.strictObject({
     })
     .default({ ipForward: true, bridgeNfCallIptables: true, acceptFromLab: [] }),
   nodes: z.array(nodeSchema).default([]),
+  /** Allow/deny rules between nodes and networks, first match wins, before the lab's defaults. */
+  policies: z.array(policySchema).max(256).default([]),
   budgets,
 });
 

@@ -1,4 +1,5 @@
 import type { NetworkMode } from './network-schema.ts';
+import type { PolicySpec } from './policy-schema.ts';
 import type { Budgets, NodeSpec, ParsedTopology } from './schema.ts';
 
 /** One segment of the lab after validation: a bridge with its mode, addresses and DHCP service. */
@@ -60,6 +61,8 @@ export interface Topology {
   dns: { address: string; domain: string; upstreams: string[] };
   host: ParsedTopology['host'];
   nodes: ResolvedNode[];
+  /** Allow/deny rules in their order (first match wins); older state files lack them. */
+  policies?: PolicySpec[];
   budgets: Budgets;
   /** Valid but noteworthy choices (e.g. DNS upstreams off the machine); not part of the hash. */
   warnings?: string[];

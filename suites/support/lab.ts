@@ -5,7 +5,8 @@ import type { LabNode } from '../../lib/nodes/node.ts';
 import type { AccelMode } from '../../lib/report/measurement.ts';
 import { labAccelMode } from '../../lib/lab/accel-mode.ts';
 import { isBuiltinNode } from '../../lib/topology/schema.ts';
-import type { ResolvedNode } from '../../lib/topology/topology.ts';
+import { labNetworks, nodeNics, type ResolvedNode } from '../../lib/topology/topology.ts';
+import { expectedVerdict } from '../../lib/net/reachability.ts';
 import type { ServedPort } from '../../lib/topology/workload-schema.ts';
 
 /** The live lab the global setup made sure is up. */
@@ -20,9 +21,41 @@ export function endpoints(lab: LiveLab): LabNode[] {
   return [lab.host, ...lab.nodes];
 }
 
-/** Every ordered pair of distinct endpoints. */
-export function orderedPairs(nodes: readonly LabNode[]): Array<[LabNode, LabNode]> {
-  return nodes.flatMap((from) => nodes.filter((to) => to !== from).map((to) => [from, to] as [LabNode, LabNode]));
+/**
+ * Every ordered pair of distinct endpoints the lab lets talk: on a lab of several networks, a pair
+ * whose traffic the lab's rules drop (isolated, NAT or bridged segments apart, a deny policy) is
+ * left to the reachability suite, which checks it is blocked. The host reaches every node; a node
+ * reaches the host's services on the primary network only (the host's INPUT guard).
+ */
+export function orderedPairs(nodes: readonly LabNode[], lab?: LiveLab): Array<[LabNode, LabNode]> {
+  const pairs = nodes.flatMap((from) => nodes.filter((to) => to !== from).map((to) => [from, to] as [LabNode, LabNode]));
+  return lab ? pairs.filter(([from, to]) => pairAllowed(lab, from, to)) : pairs;
+}
+
+/**
+ * The rule that denies traffic from one node to another's address on a port (a deny policy),
+ * or undefined when the lab lets it through: checks of that port are left to the reachability suite.
+ */
+export function portDeniedBy(lab: LiveLab, from: LabNode, to: LabNode, port: number, protocol: 'tcp' | 'udp'): string | undefined {
+  const topology = lab.state.topology;
+  const source = topologyNode(lab, from);
+  const target = topologyNode(lab, to);
+  if (!source || !target) return undefined;
+  const nic = nodeNics(topology, target).find((candidate) => candidate.ip === to.ip) ?? nodeNics(topology, target)[0];
+  const verdict = expectedVerdict(topology, { from: source, to: target, target: nic, family: 'ipv4', port: { port, protocol } });
+  return verdict?.verdict === 'deny' ? verdict.rule : undefined;
+}
+
+function pairAllowed(lab: LiveLab, from: LabNode, to: LabNode): boolean {
+  const topology = lab.state.topology;
+  if (from.kind === 'host') return true;
+  const source = topologyNode(lab, from);
+  if (!source) return true;
+  if (to.kind === 'host') return nodeNics(topology, source).some((nic) => nic.network === labNetworks(topology)[0].name);
+  const target = topologyNode(lab, to);
+  if (!target) return true;
+  const nic = nodeNics(topology, target).find((candidate) => candidate.ip === to.ip) ?? nodeNics(topology, target)[0];
+  return expectedVerdict(topology, { from: source, to: target, target: nic, family: 'ipv4' })?.verdict !== 'deny';
 }
 
 export type PairClass = 'hostContainer' | 'containerContainer' | 'vmContainer' | 'hostVm' | 'vmVm';
