@@ -16,6 +16,7 @@ export type { ForwardStatus } from './lab/port-forwards.ts';
 export { portForwards, type PortForward } from './topology/port-forwards.ts';
 export { openLab, findNode, type LiveLab } from './lab/lab-nodes.ts';
 export { readState } from './lab/state.ts';
+export { pauseNode, resumeNode } from './lab/node-pause.ts';
 
 // Nodes: one interface for host, containers and VMs.
 export type { LabNode, NodeKind, ExecOptions, ExecResult } from './nodes/node.ts';

@@ -53,7 +53,7 @@ function onPort(from: LabNode, to: LabNode, port: number, protocol: 'tcp' | 'udp
   return rule ? (title, check) => it.skip(`${title} (skipped: ${port}/${protocol} is denied by ${rule}; the reachability suite checks it is blocked)`, check) : (title, check) => it(title, check);
 }
 
-/** A user's image is checked on the ports it declares: TCP connect by name and IP, HTTP where declared. */
+/** A user's image or a VM is checked on the ports it declares: TCP connect by name and IP, HTTP where declared. */
 function declaredPortChecks(from: LabNode, to: LabNode): void {
   for (const served of declaredPorts(lab, to)) {
     if (served.protocol === 'udp') {
@@ -96,10 +96,9 @@ for (const [from, to] of orderedPairs(endpoints(lab), lab)) describe(`connectivi
     task.meta.figure = `${result.rttMs[0]?.toFixed(2)} ms`;
   });
 
-  if (!servesBuiltinServices(lab, to)) {
-    declaredPortChecks(from, to);
-    return;
-  }
+  // A user's image and a VM's own programs (initramfs.start, a disk's services): their declared ports.
+  declaredPortChecks(from, to);
+  if (!servesBuiltinServices(lab, to)) return;
 
   onPort(from, to, 80, 'tcp')('tcp http by name', async () => {
     const expected = to.kind === 'host' ? 'hello from gateway' : `hello from ${to.name}`;

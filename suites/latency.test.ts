@@ -6,6 +6,8 @@ import { accelMode, endpoints, hasProbeTools, liveLab, noToolsReason, orderedPai
 import { MeasurementLog } from './support/measurements.ts';
 import { CEILING_POLICY } from '../lib/measure/budget-rounds.ts';
 import { latencyCeiling } from '../lib/measure/lab-checks.ts';
+import { rttNearDelay } from '../lib/measure/impaired-checks.ts';
+import { pathImpairment, widenedLossCeiling } from '../lib/measure/impaired-path.ts';
 
 const lab = await liveLab();
 const { budgets } = lab.state.topology;
@@ -29,9 +31,24 @@ function budgetFor(from: LabNode, to: LabNode): { p95Ms: number; maxLossPercent:
 const pingsPerRound = Math.max(5, Math.ceil(budgets.pings / CEILING_POLICY.minRounds));
 
 for (const [from, to] of orderedPairs(endpoints(lab), lab)) describe(`latency: ${from.name} -> ${to.name}`, () => {
-  const budget = budgetFor(from, to);
+  const unimpaired = budgetFor(from, to);
+  // An impaired link is held to what its impairment promises, not to the default budgets.
+  const path = pathImpairment(lab.state.topology, from.name, to.name);
+  const budget = { ...unimpaired, maxLossPercent: widenedLossCeiling(unimpaired.maxLossPercent, path?.roundTripLossPercent ?? 0) };
   if (!hasProbeTools(lab, from)) {
     it.skip(`p95 <= ${budget.p95Ms} ms (${noToolsReason(lab, from)})`, () => {});
+    return;
+  }
+  if (path && path.addedRttMs > 0) {
+    it(`rtt = ${path.addedRttMs} ms added by the impairment ±10% (plus up to the ${budget.name} budget ${budget.p95Ms} ms; median of >= 3 rounds' fastest echo)`, async ({ task }) => {
+      await ping(from, to.ip, { count: 1, waitSec: 2 + Math.ceil(path.addedRttMs / 1000) }); // warm ARP and caches
+      const outcome = await rttNearDelay(from, to, path, { unimpairedP95Ms: budget.p95Ms });
+      outcome.measurements.forEach((measurement) => log.add(measurement));
+      const lossPercent = outcome.measurements[0].lossPercent ?? 100;
+      task.meta.figure = `fastest echo ${outcome.value.toFixed(3)} ms (median of ${outcome.rounds.length} rounds), loss ${lossPercent.toFixed(1)}%`;
+      expect(outcome.passed, `${from.name} -> ${to.name} (accel ${mode}): ${outcome.summary}`).toBe(true);
+      expect(lossPercent, `${from.name} -> ${to.name}: loss ${lossPercent.toFixed(1)}% over the ceiling ${budget.maxLossPercent}% (impairment adds ${path.roundTripLossPercent.toFixed(1)}% per round trip)`).toBeLessThanOrEqual(budget.maxLossPercent);
+    });
     return;
   }
   it(`p95 <= ${budget.p95Ms} ms, loss <= ${budget.maxLossPercent}% (median of >= ${CEILING_POLICY.minRounds} rounds of ${pingsPerRound} pings, ${budget.name})`, async ({ task }) => {

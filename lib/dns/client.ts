@@ -1,11 +1,11 @@
 import { createSocket } from 'node:dgram';
 import dnsPacket from 'dns-packet';
 
-export type QueryType = 'A' | 'PTR' | 'AAAA';
+export type QueryType = 'A' | 'PTR' | 'AAAA' | 'SRV';
 
 export interface DnsAnswer {
   rcode: string;
-  /** A addresses or PTR names. */
+  /** A addresses, PTR names, or SRV answers as `priority weight port target` (zone-file order). */
   answers: string[];
   /** Query to response, in milliseconds. */
   elapsedMs: number;
@@ -29,7 +29,7 @@ export function queryDns(server: string, name: string, type: QueryType, { timeou
       socket.close();
       resolve({
         rcode: response.rcode ?? 'NOERROR',
-        answers: (response.answers ?? []).flatMap((answer) => (answer.type === type && 'data' in answer ? [String(answer.data)] : [])),
+        answers: (response.answers ?? []).flatMap((answer) => (answer.type === type && 'data' in answer ? [answerText(answer.data)] : [])),
         elapsedMs: performance.now() - started,
       });
     });
@@ -44,6 +44,15 @@ export function queryDns(server: string, name: string, type: QueryType, { timeou
       socket.send(packet, port, server);
     });
   });
+}
+
+/** An answer's data as text; SRV data is an object, written as in a zone file. */
+function answerText(data: unknown): string {
+  if (typeof data === 'object' && data !== null && 'target' in data) {
+    const srv = data as dnsPacket.SrvData;
+    return `${srv.priority ?? 0} ${srv.weight ?? 0} ${srv.port} ${srv.target}`;
+  }
+  return String(data);
 }
 
 /**

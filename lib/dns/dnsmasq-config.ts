@@ -1,5 +1,6 @@
 import { labNetworks, type Topology } from '../topology/topology.ts';
 import { renderDhcpLines } from './dhcp-config.ts';
+import { srvHostLine, srvRecords } from './srv-records.ts';
 
 /** Paths inside the DNS container, where the lab's dns/ state folder is mounted read-only. */
 export const CONTAINER_CONFIG_DIR = '/etc/dnsmasq';
@@ -10,7 +11,8 @@ export const SERVERS_FILE = 'servers.conf';
 /**
  * dnsmasq.conf for the lab. Records come from hostsdir (one file per node, picked up by inotify
  * without a restart). With no upstreams configured nothing is forwarded: names outside the lab
- * are refused, so no query can leave the machine.
+ * are refused, so no query can leave the machine. SRV records (declared ports with a `service`)
+ * are part of the config itself.
  */
 export function renderDnsmasqConfig(topology: Topology): string {
   const { domain } = topology.dns;
@@ -37,6 +39,9 @@ export function renderDnsmasqConfig(topology: Topology): string {
     // Never read the container's resolv.conf: forwarding goes only where servers.conf says.
     'no-resolv',
     `servers-file=${CONTAINER_CONFIG_DIR}/${SERVERS_FILE}`,
+    // SRV records of the nodes' declared services. dnsmasq reads them only at start (SIGHUP does
+    // not reload them): `up` re-creates the DNS container when this file changes.
+    ...srvRecords(topology).map(srvHostLine),
     ...renderDhcpLines(topology),
   ];
   return `${lines.join('\n')}\n`;

@@ -5,6 +5,7 @@ import { dockerEngineReachable } from './docker-engine.ts';
 import { HOST_PACKAGES, type HostPackage } from './packages.ts';
 import { readSysctl } from './sysctl.ts';
 import { cachedAccelDecision } from '../vms/accel.ts';
+import { kernelChecks } from './kernel-checks.ts';
 
 export interface DoctorCheck {
   name: string;
@@ -34,6 +35,7 @@ export async function runDoctor(): Promise<DoctorCheck[]> {
   checks.push({ name: 'net.ipv4.ip_forward', ok: forward === '1', detail: forward ?? 'unknown', fix: forward === '1' ? undefined : '`up` sets it to 1 (Docker does too)', required: false });
   const nf = await readSysctl('net.bridge.bridge-nf-call-iptables');
   checks.push({ name: 'bridge-nf-call-iptables', ok: true, detail: nf === undefined ? 'br_netfilter not loaded' : nf, required: false });
+  checks.push(...(await kernelChecks()));
   return checks;
 }
 

@@ -31,7 +31,7 @@ export interface DownResult {
 }
 
 /** Removal order: what uses a thing goes before it (containers before their network, rules before the bridge). */
-const ORDER: Array<LabResource['kind']> = ['vm', 'container', 'dns-container', 'docker-network', 'iptables-rule', 'iptables-chain', 'bridge'];
+const ORDER: Array<LabResource['kind']> = ['vm', 'container', 'ifb', 'dns-container', 'docker-network', 'iptables-rule', 'iptables-chain', 'bridge'];
 const PARALLEL_REMOVALS = 16;
 
 /**

@@ -49,6 +49,7 @@ export const recordedResourceSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('iptables-chain'), id: z.string().regex(new RegExp(`^ipv[46]:${LAB_CHAIN_PATTERN.source.slice(1)}`)), family: z.enum(['ipv4', 'ipv6']), phase }),
   z.strictObject({ kind: z.literal('dns-container'), id: resourceName, phase }),
   z.strictObject({ kind: z.literal('container'), id: resourceName, node: dnsLabel, phase }),
+  z.strictObject({ kind: z.literal('ifb'), id: ifName, node: dnsLabel, phase }),
   z.strictObject({ kind: z.literal('vm'), id: resourceName, node: dnsLabel, provider: z.string().regex(/^[a-z0-9-]+$/), handle: vmHandle.optional(), phase }),
 ]);
 

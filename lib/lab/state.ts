@@ -17,7 +17,8 @@ export type LabResource =
   | { kind: 'iptables-chain'; id: string; family: 'ipv4' | 'ipv6' }
   | { kind: 'dns-container'; id: string }
   | { kind: 'container'; id: string; node: string }
-  | { kind: 'vm'; id: string; node: string; provider: string; handle?: VmHandle };
+  | { kind: 'vm'; id: string; node: string; provider: string; handle?: VmHandle }
+  | { kind: 'ifb'; id: string; node: string };
 
 export type RecordedResource = LabResource & { phase: 'planned' | 'created' };
 

@@ -10,6 +10,7 @@ import { leaseFile } from './dns-paths.ts';
 import { forwardStatuses, type ForwardStatus } from './port-forwards.ts';
 import { readState, StateFileError } from './state.ts';
 import { vmContext } from './vm-context.ts';
+import { impairmentStatuses, type ImpairmentStatus } from './impairment-status.ts';
 
 export interface NodeStatus {
   name: string;
@@ -19,6 +20,8 @@ export interface NodeStatus {
   /** running, exited, missing...; VMs add their accel mode. */
   state: string;
   detail?: string;
+  /** The node's link impairment, when the topology gives one. */
+  impairment?: ImpairmentStatus;
 }
 
 export interface LabStatus {
@@ -54,6 +57,7 @@ export async function labStatus(labName: string, topologyIfDown?: Topology): Pro
     { name: 'host', kind: 'host', ip: topology.bridge.gateway, dnsName: fqdn('gateway'), state: (await linkExists(topology.bridge.name)) ? 'running' : 'missing' },
     { name: 'dns', kind: 'dns', ip: topology.dns.address, dnsName: fqdn('dns'), state: containerState(dnsContainerName(labName)) },
   ];
+  const impairments = state ? await impairmentStatuses(topology, state.resources, (await runtime.probe()).reachable ? runtime : undefined) : new Map<string, ImpairmentStatus>();
   for (const node of topology.nodes) {
     const resource = state?.resources.find((r) => (r.kind === 'container' || r.kind === 'vm') && r.node === node.name);
     let nodeState = 'missing';
@@ -66,7 +70,7 @@ export async function labStatus(labName: string, topologyIfDown?: Topology): Pro
     }
     // A VM's address is the one it has: for a dynamic DHCP lease, what the provider read back after boot.
     const ip = resource?.kind === 'vm' && resource.handle?.ip ? resource.handle.ip : node.ip;
-    nodes.push({ name: node.name, kind: node.kind, ip, dnsName: fqdn(node.name), state: nodeState, detail });
+    nodes.push({ name: node.name, kind: node.kind, ip, dnsName: fqdn(node.name), state: nodeState, detail, impairment: impairments.get(node.name) ?? (node.impair ? { ...node.impair, applied: false } : undefined) });
   }
   const dhcp = dhcpNetworks(topology);
   return {

@@ -2,6 +2,7 @@ import { containerRuntime } from '../runtimes/registry.ts';
 import { bridgePorts, deleteLink, labInterfaceAlias, linkInfo } from '../net/bridge.ts';
 import { removeRule, ruleIsTagged } from '../net/iptables.ts';
 import { deleteChainIfEmpty, labChainName } from '../net/lab-chain.ts';
+import { ifbAlias, removeIfb } from '../net/link-impairment.ts';
 import { loadVmProvider } from '../vms/registry.ts';
 import type { LabResource, RecordedResource } from './state.ts';
 import { vmContext } from './vm-context.ts';
@@ -62,6 +63,10 @@ export async function removeResource(resource: LabResource | RecordedResource, t
     }
     case 'bridge':
       return removeBridge(resource, topology);
+    case 'ifb': {
+      const outcome = await removeIfb(resource.id, ifbAlias(lab, resource.node));
+      return outcome === 'removed' ? removed() : outcome === 'absent' ? { outcome: 'absent' } : { outcome: 'refused', reason: `interface ${resource.id} does not carry the alias ${ifbAlias(lab, resource.node)}` };
+    }
   }
 }
 
@@ -101,5 +106,7 @@ export function describeResource(resource: LabResource): string {
       return `${resource.family === 'ipv6' ? 'ip6tables' : 'iptables'} chain ${resource.id.split(':')[1]}`;
     case 'bridge':
       return `bridge ${resource.id}`;
+    case 'ifb':
+      return `ifb ${resource.id} (impairment of ${resource.node})`;
   }
 }

@@ -1,6 +1,7 @@
-import { chmod, mkdir } from 'node:fs/promises';
+import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../common/atomic-write.ts';
+import { shortHash } from '../common/hash.ts';
 import { ProvisionError } from '../common/errors.ts';
 import { step, type ProgressReporter } from '../common/progress.ts';
 import { SPEC_LABEL, labLabels, type ContainerRuntime } from '../runtimes/runtime.ts';
@@ -110,10 +111,6 @@ export async function ensureLabNetworkStep(topology: Topology, runtime: Containe
   }));
 }
 
-async function runningContainers(runtime: ContainerRuntime, labName: string): Promise<Set<string>> {
-  return new Set((await runtime.listLabContainers(labName)).filter((c) => c.state === 'running').map((c) => c.name));
-}
-
 /**
  * Makes room for a lab container of this name: a leftover of this lab is removed; a container of
  * that name that is not this lab's is never touched, and `up` stops naming its owner.
@@ -126,7 +123,11 @@ async function clearContainerName(runtime: ContainerRuntime, name: string, labNa
   }
 }
 
-/** dnsmasq.conf and one hosts file per record, then the DNS container at the DNS address. */
+/**
+ * dnsmasq.conf and one hosts file per record, then the DNS container at the DNS address. What
+ * dnsmasq reads only at start (SRV records) is in dnsmasq.conf: a running DNS container made
+ * with another config (its SPEC_LABEL is the config's hash) is re-created.
+ */
 export async function ensureDnsServer(topology: Topology, runtime: ContainerRuntime, store: StateStore, image: string, reporter: ProgressReporter, track: Track): Promise<void> {
   // Readable by the DNS container, writable only by root, whatever the caller's umask.
   await mkdir(hostsDir(topology.name), { recursive: true, mode: 0o755 });
@@ -136,14 +137,21 @@ export async function ensureDnsServer(topology: Topology, runtime: ContainerRunt
   // Without DHCP the DNS container gets no writable host folder at all.
   const leaseMounts = dhcpNetworks(topology).length > 0 ? [{ source: dhcpDir(topology.name), target: CONTAINER_LEASE_DIR, mode: 'rw' as const }] : [];
   if (leaseMounts.length > 0) await mkdir(dhcpDir(topology.name), { recursive: true, mode: 0o700 });
-  await writeFileAtomic(join(dnsDir(topology.name), 'dnsmasq.conf'), renderDnsmasqConfig(topology));
+  const configPath = join(dnsDir(topology.name), 'dnsmasq.conf');
+  const config = renderDnsmasqConfig(topology);
+  const previousConfig = await readFile(configPath, 'utf8').catch(() => undefined);
+  await writeFileAtomic(configPath, config);
   await writeFileAtomic(join(dnsDir(topology.name), SERVERS_FILE), renderServersFile(topology.dns.upstreams));
   await new LiveRecords(hostsDir(topology.name), topology.dns.domain).sync(labRecords(topology));
   const name = dnsContainerName(topology.name);
   await ensureResource(
     store,
     { kind: 'dns-container', id: name },
-    async () => (await runningContainers(runtime, topology.name)).has(name),
+    async () => {
+      const running = (await runtime.listLabContainers(topology.name)).find((c) => c.name === name && c.state === 'running');
+      // A DNS container made by older code has no config label: it runs the config its `up` wrote.
+      return running !== undefined && (running.spec ?? shortHash([previousConfig ?? config])) === shortHash([config]);
+    },
     async () => {
       await clearContainerName(runtime, name, topology.name);
       const [primary, ...others] = labNetworks(topology);
@@ -156,7 +164,7 @@ export async function ensureDnsServer(topology: Topology, runtime: ContainerRunt
         ...(primary.ipv6 ? { ipv6: primary.ipv6.dns } : {}),
         // The DNS server has an address on every network, so isolated segments resolve too.
         extraNetworks: others.map((network) => ({ network: engineNetworkName(topology, network.name), ip: network.dns, ...(network.ipv6 ? { ipv6: network.ipv6.dns } : {}) })),
-        labels: labLabels(topology.name, 'dns', 'dns'),
+        labels: { ...labLabels(topology.name, 'dns', 'dns'), [SPEC_LABEL]: shortHash([config]) },
         command: [],
         bindMounts: [{ source: dnsDir(topology.name), target: CONTAINER_CONFIG_DIR, mode: 'ro' }, ...leaseMounts],
         readiness: { kind: 'log', pattern: /started, version/ },

@@ -14,6 +14,7 @@ import { acquireLabLock } from './lock.ts';
 import { ensureContainers, ensureDnsServer, ensureLabNetworkStep, ensureNetwork, removeStaleNodes } from './up-steps.ts';
 import { ensureVms } from './vm-steps.ts';
 import { removeStaleForwardRules } from './port-forwards.ts';
+import { ensureImpairments } from './impairment-steps.ts';
 import { readState, StateStore, type LabResource, removeStateDir } from './state.ts';
 import { restoreSysctls } from './sysctls.ts';
 import { describeResource, removeResource } from './teardown.ts';
@@ -74,6 +75,7 @@ export async function upLab(topology: Topology, options: UpOptions): Promise<UpR
     const vmsUp = ensureVms(topology, store, reporter, track);
     const vmGates = new Map(topology.nodes.filter((node) => node.kind === 'vm').map((node) => [node.name, vmsUp]));
     await allSettledOrThrow([ensureContainers(topology, runtime, store, nodeImages, reporter, track, vmGates), vmsUp]);
+    await ensureImpairments(topology, previous?.topology, runtime, store, reporter, track);
     await store.setStatus('up');
     return { lab: topology.name, created: created.map(describeResource), removed: [...removedForwards, ...removed], elapsedMs: nowMs() - started };
   } catch (error) {

@@ -5,6 +5,8 @@ import { checkPortForwardsAgainstHost } from './host-ports.ts';
 import { cidrsOverlap, formatCidr, parseCidr, type Cidr } from './ipv4.ts';
 import { labNetworks, type ResolvedNetwork, type Topology } from './topology.ts';
 import { LEGACY_NETWORK_NAME } from './networks.ts';
+import { kernelFeatures } from '../host/kernel-capabilities.ts';
+import { checkImpairmentsAgainstKernel, impairmentRequests } from './impairment-links.ts';
 
 export interface HostRoute {
   /** Destination in CIDR form, e.g. 172.17.0.0/16 */
@@ -88,4 +90,5 @@ export async function checkTopologyAgainstHost(topology: Topology): Promise<void
   const { ourBridges } = await checkBridgeAgainstHost(topology);
   checkSubnetAgainstHost(topology, await readHostRoutes(), ourBridges);
   await checkPortForwardsAgainstHost(topology);
+  if (impairmentRequests(topology).length > 0) checkImpairmentsAgainstKernel(topology, await kernelFeatures());
 }

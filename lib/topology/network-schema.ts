@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { impairmentSchema } from './impairment.ts';
 
 /**
  * `networks:` (several segments per lab, each a bridge with a mode, its subnet(s) and DHCP) and a
@@ -83,6 +84,8 @@ export const nicSchema = z.strictObject({
   ipv6: z.union([z.literal('slaac'), z.string().regex(ipv6Text, `not an IPv6 address${FIX}write e.g. fd00:2::10, or slaac`)]).optional(),
   /** A fixed MAC (what a DHCP reservation matches); default a stable one derived from lab, node and network. */
   mac: macField.optional(),
+  /** Delay, jitter, loss and rate on this link, both directions (see impairment.ts). */
+  impair: impairmentSchema.optional(),
 });
 
 export type NetworkSpec = z.output<typeof networkSchema>;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { topologyErrorOf } from '../testing/topology-errors.ts';
 import { formatIpv6, parseIpv6, reverseName6 } from './ipv6.ts';
 import { parseTopology } from './load.ts';
+import { impairmentRequests } from './impairment-links.ts';
 
 const networks = `
 name: nw
@@ -112,6 +113,25 @@ describe('networks and NICs', () => {
     expect(error.fieldPath).toBe(field);
     expect(error.message).toMatch(problem);
     expect(error.message).toMatch(/Fix: /);
+  });
+});
+
+describe('link impairments on NICs', () => {
+  it('puts a NIC\'s impair on its own link and the node\'s on its first', () => {
+    const topology = parse(`  - name: c
+    kind: container
+    impair: { rateBitsPerSec: 1000000 }
+    nics: [{ network: front }, { network: back, impair: { lossPercent: 1 } }]
+`);
+    expect(impairmentRequests(topology).map((request) => [request.linkName, request.nicIndex, request.fieldPath, request.impairment])).toEqual([
+      ['c', 0, 'nodes[0].impair', { rateBitsPerSec: 1000000 }],
+      ['c.back', 1, 'nodes[0].nics[1].impair', { lossPercent: 1 }],
+    ]);
+  });
+
+  it('refuses an impairment on both the node and its first NIC, and on a VM\'s second NIC', () => {
+    expect(errorOf('  - { name: c, kind: container, impair: { lossPercent: 1 }, nics: [{ network: front, impair: { lossPercent: 2 } }] }\n').fieldPath).toBe('nodes[0].impair');
+    expect(errorOf('  - { name: v, kind: vm, nics: [{ network: front }, { network: out, impair: { lossPercent: 2 } }] }\n').fieldPath).toBe('nodes[0].nics[1].impair');
   });
 });
 

@@ -43,6 +43,7 @@ export function resolveNics(nodes: readonly NodeSpec[], plans: readonly NetworkP
         dhcp,
         ...ipv6Of(input, plan, ip),
         ...(input.spec.mac ? { mac: input.spec.mac } : {}),
+        ...(input.spec.impair ? { impair: input.spec.impair } : {}),
       });
     }
   }
@@ -57,12 +58,18 @@ export function resolveNics(nodes: readonly NodeSpec[], plans: readonly NetworkP
 function nicInputs(node: NodeSpec, nodeIndex: number, primary: NetworkPlan): NicInput[] {
   const base = `nodes[${nodeIndex}]`;
   if (node.nics && node.ip !== undefined) throw new TopologyError(`${base}.ip`, node.ip, 'cannot be combined with nics:', `put the address on the NIC: nics: [{ network: ${node.nics[0].network}, ip: ${node.ip} }]`);
-  if (!node.nics) return [{ node, nodeIndex, spec: { network: primary.network.name, ip: node.ip }, field: (name) => (name === 'ip' ? `${base}.ip` : base) }];
-  return node.nics.map((spec, i) => ({ node, nodeIndex, spec, field: (name) => `${base}.nics[${i}].${name}` }));
+  const impair = (node as { impair?: NicSpec['impair'] }).impair;
+  if (!node.nics) return [{ node, nodeIndex, spec: { network: primary.network.name, ip: node.ip, ...(impair ? { impair } : {}) }, field: (name) => (name === 'ip' || name === 'impair' ? `${base}.${name}` : base) }];
+  if (impair && node.nics[0].impair) throw new TopologyError(`${base}.impair`, undefined, 'the node\'s impair is its first NIC\'s, and nics[0] has its own', 'keep one of them (nics[0].impair, or impair on the node)');
+  // The node's `impair` is its first link's: `nics:` nodes may say it either way.
+  return node.nics.map((spec, i) => ({ node, nodeIndex, spec: i === 0 && impair ? { ...spec, impair } : spec, field: (name) => (i === 0 && impair && name === 'impair' ? `${base}.impair` : `${base}.nics[${i}].${name}`) }));
 }
 
 function checkNic(input: NicInput, byName: Map<string, NetworkPlan>): void {
   const { spec, node, field } = input;
+  if (spec.impair && node.kind === 'vm' && node.nics && node.nics[0].network !== spec.network) {
+    throw new TopologyError(field('impair'), undefined, 'only a VM\'s first NIC can be impaired so far (its guest and tap are known for that one)', 'impair the first NIC, or put the impaired network first in nics:');
+  }
   const plan = byName.get(spec.network);
   if (!plan) throw new TopologyError(field('network'), spec.network, 'no such network', `use one of ${[...byName.keys()].join(', ')}, or add it under networks:`);
   if (spec.ip === 'dhcp') {

@@ -62,7 +62,6 @@ describe('port forwards in a topology', () => {
 
   const cases: Array<[string, string, string, RegExp]> = [
     ['a port on the built-in image without host', '  - { name: a, kind: container, ports: [{ port: 80 }] }\n', 'nodes[0].ports[0].host', /the built-in node image serves its own ports.*Fix: add host: 8080/],
-    ['a port on a VM without host', '  - { name: v, kind: vm, ports: [{ port: 22 }] }\n', 'nodes[0].ports[0].host', /a VM serves its own ports.*Fix: add host: 8080/],
     ['http on a built-in node', '  - { name: a, kind: container, ports: [{ port: 80, http: true, host: 8080 }] }\n', 'nodes[0].ports[0].http', /services are checked by name.*Fix: remove http/],
     ['a port the built-in image does not serve', '  - { name: a, kind: container, ports: [{ port: 8080, host: 8080 }] }\n', 'nodes[0].ports[0].port', /does not listen on 8080\/tcp.*Fix: publish one of its services' ports: 80\/tcp, 7\/tcp, 7\/udp, 5201\/tcp/],
     ['a service the node does not run', '  - { name: a, kind: container, services: [http], ports: [{ port: 5201, host: 8080 }] }\n', 'nodes[0].ports[0].port', /does not listen on 5201\/tcp.*ports: 80\/tcp$/],

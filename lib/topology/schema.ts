@@ -3,6 +3,7 @@ import { CONTAINER_RUNTIME_NAMES } from '../runtimes/registry.ts';
 import { checkProviderOptions, VM_PROVIDERS, VM_PROVIDER_NAMES } from '../vms/registry.ts';
 import { networkSchema, nicSchema } from './network-schema.ts';
 import { policySchema } from './policy-schema.ts';
+import { impairmentSchema } from './impairment.ts';
 import { BUILTIN_IMAGE, buildField, envField, fileCopy, imageField, readinessField, servedPort, volumeMount } from './workload-schema.ts';
 
 /** Separates the problem from the fix inside a zod message, so errors can name both. */
@@ -60,6 +61,7 @@ const containerNode = z
     readiness: readinessField.optional(),
     /** Nodes that must be ready before this one starts. */
     dependsOn: z.array(nodeName).default([]),
+    impair: impairmentSchema.optional(),
   })
   .superRefine((node, ctx) => {
     const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
@@ -81,14 +83,15 @@ function servedByServices(services: readonly ServiceName[]): string[] {
 }
 
 /**
- * Nodes whose services the suites know by name (built-in containers, VMs) list ports only to
- * publish them on the host: each entry needs `host:`, and `http`/`path` (what the suites check
- * on a user's image) do not apply. `served`, when known, is what the node listens on.
+ * Built-in containers, whose services the suites know by name, list ports only to publish them on
+ * the host or name them for SRV: each entry needs `host:` or `service:`, and `http`/`path` (what the
+ * suites check on a user's image) do not apply. `served`, when known, is what the node listens on.
+ * (A VM's ports are what its guest serves beyond the built-in services, as a user's image's are.)
  */
-function checkPublishOnlyPorts(ports: ReadonlyArray<{ port: number; protocol: string; http: boolean; path: string; host?: unknown }>, what: string, served: string[] | undefined, ctx: z.RefinementCtx): void {
+function checkPublishOnlyPorts(ports: ReadonlyArray<{ port: number; protocol: string; http: boolean; path: string; host?: unknown; service?: string }>, what: string, served: string[] | undefined, ctx: z.RefinementCtx): void {
   ports.forEach((entry, i) => {
     const issue = (field: string, message: string) => ctx.addIssue({ code: 'custom', path: ['ports', i, field], message });
-    if (entry.host === undefined) issue('host', `${what} serves its own ports; on this node ports: only publishes a port on the host${FIX}add host: 8080 (the host port; or "ADDRESS:PORT") or remove this entry`);
+    if (entry.host === undefined && entry.service === undefined) issue('host', `${what} serves its own ports; on this node ports: only publishes a port on the host or names it for SRV${FIX}add host: 8080 (the host port; or "ADDRESS:PORT") or service: NAME, or remove this entry`);
     if (entry.http || entry.path !== '/') issue(entry.http ? 'http' : 'path', `http and path describe a user's image's port for the suites; ${what}'s services are checked by name${FIX}remove ${entry.http ? 'http' : 'path'}`);
     const key = `${entry.port}/${entry.protocol}`;
     if (served && !served.includes(key)) issue('port', `${what} does not listen on ${key}${FIX}publish one of its services' ports: ${served.join(', ')}`);
@@ -113,12 +116,12 @@ const vmNode = z
     memoryMb: z.number().int().min(96, `too little memory for the guest${FIX}give at least 96`).max(65536).default(128),
     cpus: z.number().int().min(1).max(64).default(1),
     services: services.default([...serviceNames]),
-    /** Ports published on the host (each with host:); the guest's services are its own. Optional: VM specs written in code and older state files have none. */
+    /** Ports the guest serves beyond the built-in services (e.g. a program it starts), with optional SRV service names; host: publishes one. Optional: VM specs written in code and older state files have none. */
     ports: z.array(servedPort).optional(),
+    impair: impairmentSchema.optional(),
     ...providerOptionFields,
   })
   .superRefine((node, context) => {
-    checkPublishOnlyPorts(node.ports ?? [], 'a VM', undefined, context);
     for (const [provider, entry] of Object.entries(VM_PROVIDERS)) {
       if (provider === node.provider) continue;
       for (const field of Object.keys(entry.options)) {
@@ -127,6 +130,7 @@ const vmNode = z
       }
     }
     checkProviderOptions(node as Record<string, unknown> & { provider: string }, (field, message) => context.addIssue({ code: 'custom', path: [field], message }));
+    if (node.impair && node.provider !== 'qemu') context.addIssue({ code: 'custom', path: ['impair'], message: `the ${node.provider} provider does not say which host interface is its VM's NIC, so that link cannot be impaired yet${FIX}remove impair, or use provider: qemu` });
   });
 
 export const nodeSchema = z.discriminatedUnion('kind', [containerNode, vmNode], {

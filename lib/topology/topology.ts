@@ -1,5 +1,6 @@
 import type { NetworkMode } from './network-schema.ts';
 import type { PolicySpec } from './policy-schema.ts';
+import type { Impairment } from './impairment.ts';
 import type { Budgets, NodeSpec, ParsedTopology } from './schema.ts';
 
 /** One segment of the lab after validation: a bridge with its mode, addresses and DHCP service. */
@@ -31,6 +32,8 @@ export interface ResolvedNic {
   ipv6?: string;
   slaac: boolean;
   mac?: string;
+  /** The link's impairment (the node's `impair` lands on its first NIC). */
+  impair?: Impairment;
 }
 
 /**

@@ -40,4 +40,12 @@ describe('VM disk fields in the topology', () => {
     expect(() => parseTopology(topology('cloudInit: { runcmd: [x] }'), file)).toThrow(/nodes\[0\]\.cloudInit: cloudInit needs a disk image/);
     expect(() => parseTopology(topology('provider: vagrant, disk: my.qcow2, memoryMb: 512'), file)).toThrow(/nodes\[0\]\.disk: is a qemu provider option; this VM uses vagrant/);
   });
+
+  it('takes readyTimeoutSec on a disk VM only, within 10 s to an hour', () => {
+    const file = join(dir, 'lab.yaml');
+    expect(parseTopology(topology('disk: { recipe: debian }, memoryMb: 512, readyTimeoutSec: 600'), file).nodes[0]).toMatchObject({ readyTimeoutSec: 600 });
+    expect(() => parseTopology(topology('readyTimeoutSec: 600'), file)).toThrow(/nodes\[0\]\.readyTimeoutSec: readyTimeoutSec is how long a disk VM may take.*Fix: remove readyTimeoutSec or add disk/);
+    expect(() => parseTopology(topology('disk: { recipe: debian }, memoryMb: 512, readyTimeoutSec: 5'), file)).toThrow(/nodes\[0\]\.readyTimeoutSec: too short for a VM to boot/);
+    expect(() => parseTopology(topology('disk: { recipe: debian }, memoryMb: 512, readyTimeoutSec: 7200'), file)).toThrow(/nodes\[0\]\.readyTimeoutSec: longer than an hour/);
+  });
 });

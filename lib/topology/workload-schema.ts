@@ -89,6 +89,11 @@ export const servedPort = z.strictObject({
   path: z.string().regex(/^\//, `not an HTTP path${FIX}start it with /`).default('/'),
   /** Publish on the host: 8080 (on 127.0.0.1), "ADDRESS:PORT" or "[IPV6]:PORT". */
   host: hostPublishField.optional(),
+  /**
+   * A service name (RFC 6335: 1-15 lowercase letters, digits, inner hyphens): the lab DNS then
+   * answers SRV `_<service>._<protocol>.<domain>` with this port on every node declaring it.
+   */
+  service: z.string().regex(/^(?=.*[a-z])[a-z0-9](?:[a-z0-9-]{0,13}[a-z0-9])?$/, `not a service name${FIX}use 1-15 lowercase letters, digits and inner hyphens, e.g. node-exporter`).optional(),
 });
 
 const timeoutSec = z.number().positive().max(3600).default(30);

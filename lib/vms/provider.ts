@@ -92,6 +92,10 @@ export interface VmProvider {
   node(handle: VmHandle, ctx: VmLabContext): LabNode;
   /** Whether the VM is still running. */
   isRunning(handle: VmHandle, ctx: VmLabContext): Promise<boolean>;
+  /** Freezes the running VM's CPUs (it stops answering, as a hung machine); optional per provider. */
+  pause?(handle: VmHandle, ctx: VmLabContext): Promise<void>;
+  /** Lets a VM pause() froze run on. */
+  resume?(handle: VmHandle, ctx: VmLabContext): Promise<void>;
   /**
    * Stops and removes the VM and everything it made (tap, domain, disks). Idempotent. Works from
    * the identity alone (a VM recorded before it was started, whose start never returned).

@@ -110,9 +110,10 @@ export function noToolsReason(lab: LiveLab, node: LabNode): string {
   return `skipped: ${node.name} runs ${image}, which has no probe tools (ping, wget, nc); it is checked from every other node`;
 }
 
-/** The ports a user's image declares it serves (the built-in image's services are checked by name). */
+/** The ports a user's image or a VM declares it serves (the built-in services are checked by name). */
 export function declaredPorts(lab: LiveLab, node: LabNode): ServedPort[] {
   const spec = topologyNode(lab, node);
+  if (spec?.kind === 'vm') return spec.ports ?? [];
   return spec?.kind === 'container' && !isBuiltinNode(spec) ? spec.ports : [];
 }
 

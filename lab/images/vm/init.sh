@@ -118,6 +118,8 @@ for service in $SERVICES; do
 done
 if [ -n "$ECHO_TCP" ] && [ -n "$ECHO_UDP" ]; then ECHO_MODE=both; elif [ -n "$ECHO_TCP" ]; then ECHO_MODE=tcp; elif [ -n "$ECHO_UDP" ]; then ECHO_MODE=udp; fi
 [ -n "$ECHO_MODE" ] && { hl-echo serve 7 "$ECHO_MODE" >/dev/null 2>&1 & }
+# The node's own programs (initramfs.start), in a second archive the lab adds for this VM only.
+[ -x /etc/hybrid-lab/start.sh ] && /etc/hybrid-lab/start.sh
 
 # From here on the console carries the exec protocol: keep kernel messages off it.
 echo 1 > /proc/sys/kernel/printk

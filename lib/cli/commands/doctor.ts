@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT_CHECK_FAILED } from '../../common/errors.ts';
 import { runDoctor, type DoctorCheck } from '../../host/doctor.ts';
+import { kernelFeatures } from '../../host/kernel-capabilities.ts';
 import { assertDockerSocketAccess } from '../docker-access.ts';
 import { printDocument } from '../output.ts';
 import { painter } from '../terminal/colour.ts';
@@ -20,7 +21,7 @@ export function registerDoctor(program: Command): void {
       // Without access to the socket every Docker check would read "not reachable": say why instead.
       await assertDockerSocketAccess();
       const checks = await runDoctor();
-      if (options.json) printDocument('doctor', { checks });
+      if (options.json) printDocument('doctor', { checks, kernel: await kernelFeatures() });
       else {
         const paint = painter();
         const byMark = (text: string) => (text === '✔' ? paint('green', text) : text === '✘' ? paint('red', text) : text);

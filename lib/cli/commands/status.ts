@@ -4,6 +4,7 @@ import { labStatus, type LabStatus } from '../../lab/status.ts';
 import { assertDockerSocketAccess } from '../docker-access.ts';
 import { knownLabs, LAB_OPTION, selectedLabName, TOPOLOGY_OPTION } from '../lab-select.ts';
 import { printDocument } from '../output.ts';
+import { describeImpairment } from '../../topology/impairment.ts';
 import { painter, stateHue } from '../terminal/colour.ts';
 import { renderPlainTable, stdoutTableOptions } from '../terminal/table.ts';
 
@@ -17,7 +18,7 @@ function printLab(status: LabStatus): void {
   process.stdout.write(`lab "${status.lab}": ${byState(status.status)}${bridge}\n`);
   if (status.problem) process.stdout.write(`  ${status.problem}\n`);
   if (status.nodes.length === 0) return;
-  const rows = status.nodes.map((node) => [node.name, node.kind, node.ip, node.dnsName, node.state, node.detail ?? '']);
+  const rows = status.nodes.map((node) => [node.name, node.kind, node.ip, node.dnsName, node.state, [node.detail, impairmentText(node.impairment)].filter(Boolean).join('; ')]);
   process.stdout.write(renderPlainTable(['node', 'kind', 'ip', 'dns name', 'state', 'detail'], rows, stdoutTableOptions([, , , , byState])));
   if (status.leases) printLeases(status.leases);
   if (status.forwards.length === 0) return;
@@ -32,8 +33,15 @@ function printLeases(leases: NonNullable<LabStatus['leases']>): void {
   process.stdout.write(renderPlainTable(['network', 'mac', 'ip', 'name', 'expires'], rows, stdoutTableOptions([])));
 }
 
+/** "impaired: rate 20 Mbit/s (veth1234)", or "not applied" when the qdiscs are not in place. */
+function impairmentText(impairment: LabStatus['nodes'][number]['impairment']): string {
+  if (!impairment) return '';
+  const where = [impairment.hostInterface && `${impairment.hostInterface} and its ifb`, impairment.inGuest && 'netem inside the guest'].filter(Boolean).join(', ');
+  return `impaired: ${describeImpairment(impairment)}${impairment.applied ? ` (${where})` : ' (not applied)'}`;
+}
+
 function unhealthy(status: LabStatus): boolean {
-  return status.status === 'invalid' || (status.status === 'up' && (status.nodes.some((node) => node.state !== 'running') || status.forwards.some((forward) => forward.state === 'missing')));
+  return status.status === 'invalid' || (status.status === 'up' && (status.nodes.some((node) => node.state !== 'running' || node.impairment?.applied === false) || status.forwards.some((forward) => forward.state === 'missing')));
 }
 
 async function printAllLabs(json: boolean): Promise<void> {
@@ -58,7 +66,7 @@ export function registerStatus(program: Command): void {
     .option('--json', 'print as JSON')
     .addHelpText(
       'after',
-      '\nExit code 1 when the lab is up but a node is not running.\n\nExamples:\n  npx hybrid-lab status\n  npx hybrid-lab status --all\n  npx hybrid-lab status --json | jq .nodes',
+      '\nExit code 1 when the lab is up but a node is not running (or its impairment is not in place).\n\nExamples:\n  npx hybrid-lab status\n  npx hybrid-lab status --all\n  npx hybrid-lab status --json | jq .nodes',
     )
     .action(async (options: { topology?: string; lab?: string; all?: boolean; json?: boolean }) => {
       await assertDockerSocketAccess();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { topologySchema } from '../../topology/schema.ts';
 import { NETWORK_MODES } from '../../topology/network-schema.ts';
+import { KERNEL_FEATURES } from '../../host/kernel-capabilities.ts';
 import { schemaId } from '../output.ts';
 
 // The JSON documents the CLI prints with --json, as zod schemas: the JSON Schema files in
@@ -36,6 +37,18 @@ const nodeStatus = z.strictObject({
   dnsName: z.string(),
   state: z.string().describe('running, exited, missing, stopped...'),
   detail: z.string().optional().describe('VMs: provider and acceleration (KVM or emulated)'),
+  impairment: z
+    .strictObject({
+      delayMs: z.number().optional(),
+      jitterMs: z.number().optional(),
+      lossPercent: z.number().optional(),
+      rateBitsPerSec: z.number().optional(),
+      hostInterface: z.string().optional().describe('the host-side interface carrying the host part (veth or tap)'),
+      inGuest: z.boolean().optional().describe('delay/jitter/loss are applied inside the VM guest (the host kernel has no netem)'),
+      applied: z.boolean().describe('both directions\' qdiscs are in place on the host'),
+    })
+    .optional()
+    .describe('the link impairment the topology gives the node (impair:)'),
 });
 
 const dhcpLease = z.strictObject({
@@ -105,6 +118,10 @@ export const documentSchemas = {
   doctor: z.strictObject({
     schema: tag('doctor'),
     checks: z.array(z.strictObject({ name: z.string(), ok: z.boolean(), detail: z.string(), fix: z.string().optional(), required: z.boolean() })),
+    kernel: z
+      .array(z.strictObject({ feature: z.enum(KERNEL_FEATURES), state: z.enum(['present', 'missing', 'unknown']), detail: z.string().optional().describe("the kernel's answer when missing") }))
+      .optional()
+      .describe('network features of the running kernel, found by creating each in a scratch namespace'),
   }),
   setup: z.strictObject({ schema: tag('setup'), features: z.array(z.string()), elapsedMs: z.number() }),
   graph: z.strictObject({

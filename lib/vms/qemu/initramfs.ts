@@ -54,6 +54,9 @@ export async function ensureInitramfs(kernel: GuestKernel): Promise<string> {
 async function collectGuestFiles(kernel: GuestKernel): Promise<GuestFile[]> {
   const busybox = await findProgram('busybox');
   const iperf3 = await findProgram('iperf3');
+  // iproute2's tc (busybox's cannot add netem) for impairments applied inside the guest, at Debian's
+  // path; callers name it by that path, since busybox sh runs its own tc applet for a bare `tc`.
+  const tc = await findProgram('tc');
   const files: GuestFile[] = [
     { source: GUEST_INIT, target: 'init', mode: 0o755 },
     { source: GUEST_AGENT, target: 'bin/hl-agent', mode: 0o755 },
@@ -61,9 +64,11 @@ async function collectGuestFiles(kernel: GuestKernel): Promise<GuestFile[]> {
     { source: busybox, target: 'bin/busybox', mode: 0o755 },
     { source: await buildEchoTool(), target: 'bin/hl-echo', mode: 0o755 },
     { source: iperf3, target: 'usr/bin/iperf3', mode: 0o755 },
+    { source: tc, target: 'usr/sbin/tc', mode: 0o755 },
   ];
-  for (const library of await sharedLibraries(iperf3)) files.push({ source: library, target: library.slice(1), mode: 0o755 });
-  for (const module of kernel.modules) files.push({ source: module, target: `lib/modules/${module.split('/').pop()}`, mode: 0o644 });
+  const libraries = new Set([...(await sharedLibraries(iperf3)), ...(await sharedLibraries(tc))]);
+  for (const library of libraries) files.push({ source: library, target: library.slice(1), mode: 0o755 });
+  for (const module of [...kernel.modules, ...kernel.onDemandModules]) files.push({ source: module, target: `lib/modules/${module.split('/').pop()}`, mode: 0o644 });
   return files;
 }
 

@@ -28,6 +28,20 @@ const cloudInit = z.strictObject({
   runcmd: z.array(z.union([z.string(), z.array(z.string()).min(1)])).default([]),
 });
 
+/**
+ * What a busybox-initramfs VM (no disk:) carries beyond the built-in tools: Debian packages
+ * unpacked into its initramfs, and programs it starts at boot.
+ */
+const initramfsExtras = z.strictObject({
+  /**
+   * Packages whose files are unpacked into the guest (docs and init scripts left out). Their
+   * dependencies are not: the programs' shared libraries are copied from the host, as iperf3's are.
+   */
+  packages: z.array(debianPackage).min(1, `no packages${FIX}list at least one, e.g. packages: [prometheus-node-exporter], or remove initramfs`),
+  /** Commands (argv lists) the guest starts in the background before it reports booted; output in /var/log/hybrid-lab/. */
+  start: z.array(z.array(z.string().min(1)).min(1, `empty command${FIX}write the program and its arguments, e.g. [prometheus-node-exporter]`)).default([]),
+});
+
 /** Topology fields only the qemu provider reads (contributed to the VM node schema by the registry). */
 export const qemuOptions = {
   /** A second NIC for management (the seeds' eth0), on QEMU's user network; off by default. */
@@ -35,6 +49,9 @@ export const qemuOptions = {
   /** Boot this disk (systemd, cloud-init, exec over SSH) instead of the busybox initramfs. */
   disk: vmDisk.optional(),
   cloudInit: cloudInit.optional(),
+  initramfs: initramfsExtras.optional(),
+  /** How long a disk VM may take to answer SSH and finish cloud-init (default $HYBRID_LAB_VM_READY_TIMEOUT_MS, else 300 s). */
+  readyTimeoutSec: z.number().int().min(10, `too short for a VM to boot${FIX}give at least 10 (seconds)`).max(3600, `longer than an hour${FIX}give at most 3600 (seconds)`).optional(),
 };
 
 export type QemuNodeOptions = z.output<z.ZodObject<typeof qemuOptions>>;
@@ -49,5 +66,18 @@ export function checkQemuNode(node: Record<string, unknown>, issue: (field: stri
   const options = node as QemuNodeOptions & { memoryMb?: number };
   if (options.cloudInit !== undefined && options.disk === undefined) issue('cloudInit', `cloudInit needs a disk image with cloud-init${FIX}add disk: { recipe: debian } or remove cloudInit`);
   if (options.disk !== undefined && options.managementNic) issue('managementNic', `disk VMs have only the hybrid NIC (exec goes over SSH on it)${FIX}remove managementNic`);
+  if (options.disk !== undefined && options.initramfs !== undefined) issue('initramfs', `initramfs extras are for the busybox initramfs VM; a disk VM boots its own system${FIX}bake packages into disk: { recipe: debian, packages: [...] } and start programs with cloudInit.runcmd`);
+  if (options.readyTimeoutSec !== undefined && options.disk === undefined) issue('readyTimeoutSec', `readyTimeoutSec is how long a disk VM may take to be ready; this VM boots the busybox initramfs${FIX}remove readyTimeoutSec or add disk: { recipe: debian }`);
   if (options.disk !== undefined && (options.memoryMb ?? 0) < 256) issue('memoryMb', `a Debian disk VM needs at least 256 MB${FIX}set memoryMb: 512`);
+}
+
+/**
+ * Whether the VM's guest can apply netem itself: the busybox initramfs (it carries iproute2's tc
+ * and the netem/ifb modules, see initramfs.ts) and a Debian recipe disk (its kernel has them as
+ * modules, and iproute2). A user's own disk image may have neither.
+ */
+export function guestAppliesNetem(node: { kind: string; provider?: string } & Record<string, unknown>): boolean {
+  if (node.kind !== 'vm' || node.provider !== 'qemu') return false;
+  const disk = node.disk as QemuNodeOptions['disk'];
+  return disk === undefined || (typeof disk === 'object' && disk.recipe === 'debian');
 }

@@ -9,6 +9,7 @@ import { QemuVmNode } from './vm-node.ts';
 import { qemuNodeOptions } from './options.ts';
 import { startDiskVm } from './disk/start-disk-vm.ts';
 import { closeSshMaster, sshAccess, SshVmNode } from './disk/ssh.ts';
+import { qmpCommand } from './qmp.ts';
 
 /**
  * Direct QEMU: Debian's cloud kernel + a busybox initramfs built here, a tap on the lab bridge,
@@ -28,8 +29,8 @@ export const qemuProvider: VmProvider = {
       // A VM of the same name from an earlier run would hold the tap: replace it, never run two.
       await destroyQemuVm(ctx.labName, spec.name, ctx.stateDir);
       try {
-        const { disk, cloudInit } = qemuNodeOptions(spec);
-        if (disk !== undefined) return await startDiskVm({ ...spec, disk, cloudInit }, ctx, artefacts.accel.mode);
+        const { disk, cloudInit, readyTimeoutSec } = qemuNodeOptions(spec);
+        if (disk !== undefined) return await startDiskVm({ ...spec, disk, cloudInit, readyTimeoutSec }, ctx, artefacts.accel.mode);
         return await startQemuVm(spec, ctx, artefacts);
       } catch (error) {
         await destroyQemuVm(ctx.labName, spec.name, ctx.stateDir).catch(() => undefined);
@@ -49,6 +50,14 @@ export const qemuProvider: VmProvider = {
     return (await runningQemuPid(files.pidFile, qemuGuestLabel(ctx.labName, handle.name))) !== undefined;
   },
 
+  async pause(handle, ctx) {
+    await qmpCommand(qmpSocketOf(handle, ctx), 'stop');
+  },
+
+  async resume(handle, ctx) {
+    await qmpCommand(qmpSocketOf(handle, ctx), 'cont');
+  },
+
   async destroy(handle, ctx) {
     const details = qemuDetails({ details: handle.details ?? {} });
     if (details.exec === 'ssh' && handle.ip) await closeSshMaster(handle.ip, sshAccess(String(details.dir)));
@@ -59,3 +68,8 @@ export const qemuProvider: VmProvider = {
     return findQemuLeftovers(labName, ctx.stateDir);
   },
 };
+
+/** The VM's QMP monitor socket (in the handle since it was started; the lab's usual path otherwise). */
+function qmpSocketOf(handle: VmHandle, ctx: VmLabContext): string {
+  return qemuDetails(handle).qmpSocket ?? vmFiles(ctx.stateDir, handle.name).qmpSocket;
+}

@@ -12,6 +12,7 @@ import { isQemuWithLabel, launchQemu, residentKb } from './qemu-process.ts';
 import { leasedAddresses } from './guest-addresses.ts';
 import { createTaps, nicRecords, planGuestNics } from './nic-plan.ts';
 import { serialExec } from './serial-exec.ts';
+import { vmInitrd } from './initramfs-extras.ts';
 
 /** How long a guest may take to print its boot marker (TCG on a busy host is slow). */
 export function bootTimeoutMs(): number {
@@ -26,7 +27,10 @@ export function bootTimeoutMs(): number {
 export async function startQemuVm(spec: VmStartSpec, ctx: VmLabContext, artefacts: GuestArtefacts): Promise<VmHandle> {
   const files = vmFiles(ctx.stateDir, spec.name);
   const nics = planGuestNics(spec, ctx);
-  const managementMac = qemuNodeOptions(spec).managementNic ? vmMac(ctx.labName, spec.name, 'mgmt') : undefined;
+  const options = qemuNodeOptions(spec);
+  const managementMac = options.managementNic ? vmMac(ctx.labName, spec.name, 'mgmt') : undefined;
+  // Before anything is made: an unknown package stops here.
+  const initrd = await vmInitrd(artefacts.initrd, options.initramfs, `VM ${spec.name} initramfs.packages`);
   const label = qemuGuestLabel(ctx.labName, spec.name);
   await rm(files.dir, { recursive: true, force: true });
   await mkdir(files.dir, { recursive: true });
@@ -34,7 +38,7 @@ export async function startQemuVm(spec: VmStartSpec, ctx: VmLabContext, artefact
   const cmdline = renderKernelCmdline({ name: spec.name, nics, dnsDomain: ctx.dnsDomain, services: spec.services, managementMac });
   const args = renderQemuArgs({
     labName: ctx.labName, nodeName: spec.name, accel: artefacts.accel.mode, memoryMb: spec.memoryMb, cpus: spec.cpus,
-    kernel: artefacts.kernel.vmlinuz, initrd: artefacts.initrd, cmdline, nics, managementMac, bios: preferredBios(), files,
+    kernel: artefacts.kernel.vmlinuz, initrd, cmdline, nics, managementMac, bios: preferredBios(), files,
   });
   const started = Date.now();
   const pid = await launchQemu(args, files.pidFile);

@@ -16,7 +16,7 @@ import { renderSeed } from './seed.ts';
 import { writeSeedIso } from './seed-iso.ts';
 import { generateSshKey, sshAccess } from './ssh.ts';
 
-type DiskVmSpec = VmStartSpec & { disk: NonNullable<QemuNodeOptions['disk']>; cloudInit?: QemuNodeOptions['cloudInit'] };
+type DiskVmSpec = VmStartSpec & { disk: NonNullable<QemuNodeOptions['disk']>; cloudInit?: QemuNodeOptions['cloudInit']; readyTimeoutSec?: number };
 
 /** How the guest boots: the recipe's own kernel/initrd directly, or the firmware from a user's disk. */
 interface BootSource {
@@ -64,7 +64,8 @@ export async function startDiskVm(spec: DiskVmSpec, ctx: VmLabContext, accel: Ac
   const pid = await launchQemu(renderQemuArgs(launch), files.pidFile);
   let leased: Map<string, string>;
   try {
-    const deadline = Date.now() + diskReadyTimeoutMs();
+    const timeoutMs = spec.readyTimeoutSec !== undefined ? spec.readyTimeoutSec * 1000 : diskReadyTimeoutMs();
+    const deadline = Date.now() + timeoutMs;
     leased = await diskVmLeases(spec.name, nics, ctx, deadline, () => isQemuWithLabel(pid, label));
     const ip = nics[0].ipv4 === 'dhcp' ? leased.get(nics[0].mac)! : spec.ip;
     await waitForDiskVmReady(ip, access, Math.max(1000, deadline - Date.now()), () => isQemuWithLabel(pid, label));
