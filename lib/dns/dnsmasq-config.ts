@@ -1,4 +1,5 @@
 import { labNetworks, type Topology } from '../topology/topology.ts';
+import { renderDhcpLines } from './dhcp-config.ts';
 import { srvHostLine, srvRecords } from './srv-records.ts';
 import { routerAdvertisementLines } from './dnsmasq-ipv6.ts';
 
@@ -43,6 +44,7 @@ export function renderDnsmasqConfig(topology: Topology): string {
     // not reload them): `up` re-creates the DNS container when this file changes.
     ...srvRecords(topology).map(srvHostLine),
     ...routerAdvertisementLines(topology),
+    ...renderDhcpLines(topology),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -28,6 +28,15 @@ const vmHandle = z.looseObject({
   ip: z.string(),
   accel: z.enum(['kvm', 'tcg']),
   nic: z.strictObject({ hostInterface: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,14}$/).optional(), mac: z.string().optional() }),
+  // Every NIC (several networks, DHCP); handles written before several NICs lack it.
+  nics: z.array(z.strictObject({
+    network: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/),
+    hostInterface: ifName.optional(),
+    mac: z.string().optional(),
+    ip: z.string().optional(),
+    ipv6: z.string().optional(),
+    dhcp: z.boolean().optional(),
+  })).optional(),
   management: z.strictObject({ bridge: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,14}$/), ip: z.string() }).optional(),
   boot: z.strictObject({ ms: z.number(), rssKb: z.number() }).optional(),
   details: z.record(z.string(), z.union([z.string(), z.number()])),

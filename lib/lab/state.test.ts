@@ -53,6 +53,18 @@ describe('state file', () => {
     await writeFile(stateFilePath('st'), JSON.stringify({ version: 1, lab: 'other', topology: { ...topology(), name: 'other' }, status: 'up', updatedAt: '', resources: [] }));
     await expect(readState('st')).rejects.toThrow(/records lab "other", not "st"/);
   });
+
+  it('VM handles with every NIC recorded are valid, and so are older ones with only the first NIC; a bad tap name is refused', async () => {
+    const vm = (handle: object) => ({ kind: 'vm', id: 'st-v', node: 'v', provider: 'qemu', phase: 'created', handle: { name: 'v', provider: 'qemu', ip: '10.0.44.101', accel: 'tcg', nic: { hostInterface: 'hlt-0123456789', mac: '52:54:00:00:00:01' }, details: {}, ...handle } });
+    const write = (resource: object) => writeFile(stateFilePath('st'), JSON.stringify({ version: 1, lab: 'st', topology: topology(), status: 'up', updatedAt: '', resources: [resource] }));
+    await write(vm({}));
+    expect((await readState('st'))?.resources).toHaveLength(1);
+    await write(vm({ nics: [{ network: 'main', hostInterface: 'hlt-0123456789', mac: '52:54:00:00:00:01', ip: '10.0.44.101', dhcp: true }, { network: 'back', hostInterface: 'hlt-abcdefabcd', mac: '52:54:00:00:00:02', ip: '10.0.45.5', ipv6: 'fd00:45::5' }] }));
+    const recorded = (await readState('st'))?.resources[0];
+    expect(recorded?.kind === 'vm' ? recorded.handle?.nics?.map((nic) => nic.network) : undefined).toEqual(['main', 'back']);
+    await write(vm({ nics: [{ network: 'main', hostInterface: 'bad name; rm -rf /' }] }));
+    await expect(readState('st')).rejects.toThrow(StateFileError);
+  });
 });
 
 describe('state file: iptables rules with a table (port forwards)', () => {

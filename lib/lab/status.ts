@@ -4,6 +4,9 @@ import { silentReporter } from '../common/progress.ts';
 import type { Topology } from '../topology/topology.ts';
 import { vmIsRunning } from '../vms/registry.ts';
 import { dnsContainerName } from './names.ts';
+import { readLeases, type DhcpLease } from '../dns/leases.ts';
+import { dhcpNetworks } from '../dns/dhcp-config.ts';
+import { leaseFile } from './dns-paths.ts';
 import { forwardStatuses, type ForwardStatus } from './port-forwards.ts';
 import { readState, StateFileError } from './state.ts';
 import { vmContext } from './vm-context.ts';
@@ -28,6 +31,8 @@ export interface LabStatus {
   problem?: string;
   bridge: { name: string; subnet: string; present: boolean };
   nodes: NodeStatus[];
+  /** DHCP leases the lab DNS server has given (MAC, address, name, expiry); absent when no network has DHCP. */
+  leases?: DhcpLease[];
   /** Port forwards (host endpoint -> node endpoint) and whether their rules are in place. */
   forwards: ForwardStatus[];
 }
@@ -62,13 +67,17 @@ export async function labStatus(labName: string, topologyIfDown?: Topology): Pro
       nodeState = (await vmIsRunning(resource.provider, resource.handle, vmContext(topology, silentReporter))) ? 'running' : 'stopped';
       detail = `${resource.provider}, ${resource.handle.accel === 'kvm' ? 'KVM' : 'emulated (TCG)'}`;
     }
-    nodes.push({ name: node.name, kind: node.kind, ip: node.ip, dnsName: fqdn(node.name), state: nodeState, detail, impairment: impairments.get(node.name) ?? (node.impair ? { ...node.impair, applied: false } : undefined) });
+    // A VM's address is the one it has: for a dynamic DHCP lease, what the provider read back after boot.
+    const ip = resource?.kind === 'vm' && resource.handle?.ip ? resource.handle.ip : node.ip;
+    nodes.push({ name: node.name, kind: node.kind, ip, dnsName: fqdn(node.name), state: nodeState, detail, impairment: impairments.get(node.name) ?? (node.impair ? { ...node.impair, applied: false } : undefined) });
   }
+  const dhcp = dhcpNetworks(topology);
   return {
     lab: labName,
     status: state ? state.status : 'down',
     bridge: { name: topology.bridge.name, subnet: topology.bridge.subnet, present: await linkExists(topology.bridge.name) },
     nodes,
+    ...(dhcp.length > 0 ? { leases: await readLeases(leaseFile(labName), dhcp) } : {}),
     forwards: state ? await forwardStatuses(topology) : [],
   };
 }

@@ -7,6 +7,7 @@ import { step, type ProgressReporter } from '../common/progress.ts';
 import { SPEC_LABEL, labLabels, type ContainerRuntime, type ContainerSpec } from '../runtimes/runtime.ts';
 import { nodeContainerSpec } from './node-container-spec.ts';
 import { CONTAINER_CONFIG_DIR, SERVERS_FILE, renderDnsmasqConfig, renderServersFile } from '../dns/dnsmasq-config.ts';
+import { CONTAINER_LEASE_DIR, dhcpCapabilities, dhcpNetworks } from '../dns/dhcp-config.ts';
 import { LiveRecords } from '../dns/live-records.ts';
 import { labRecords } from '../dns/records.ts';
 import { dnsCapabilities } from '../dns/dnsmasq-ipv6.ts';
@@ -16,7 +17,7 @@ import { addRules, presentRules } from '../net/iptables-batch.ts';
 import { labNetworks, type Topology } from '../topology/topology.ts';
 import { isBuiltinNode } from '../topology/schema.ts';
 import { networkFamilies } from '../topology/families.ts';
-import { dnsDir, hostsDir } from './dns-paths.ts';
+import { dhcpDir, dnsDir, hostsDir } from './dns-paths.ts';
 import { bridgeAlias, dnsContainerName, engineNetworkName } from './names.ts';
 import { ensureLabChain } from './lab-chain-step.ts';
 import type { LabResource, StateStore } from './state.ts';
@@ -161,6 +162,10 @@ export async function writeDnsFiles(topology: Topology): Promise<DnsFiles> {
   await mkdir(hostsDir(topology.name), { recursive: true, mode: 0o755 });
   await chmod(dnsDir(topology.name), 0o755);
   await chmod(hostsDir(topology.name), 0o755);
+  // Leases: written by dnsmasq, read on the host by status and the VM providers; nobody else's business.
+  // Without DHCP the DNS container gets no writable host folder at all.
+  const leaseMounts = dhcpNetworks(topology).length > 0 ? [{ source: dhcpDir(topology.name), target: CONTAINER_LEASE_DIR, mode: 'rw' as const }] : [];
+  if (leaseMounts.length > 0) await mkdir(dhcpDir(topology.name), { recursive: true, mode: 0o700 });
   const configPath = join(dnsDir(topology.name), 'dnsmasq.conf');
   const config = renderDnsmasqConfig(topology);
   const previousConfig = await readFile(configPath, 'utf8').catch(() => undefined);
@@ -178,6 +183,13 @@ export async function writeDnsFiles(topology: Topology): Promise<DnsFiles> {
 export async function ensureDnsServer(topology: Topology, runtime: ContainerRuntime, store: StateStore, image: string, reporter: ProgressReporter, track: Track, { config, previousConfig }: DnsFiles): Promise<void> {
   const name = dnsContainerName(topology.name);
   const [primary, ...others] = labNetworks(topology);
+  // Leases: written by dnsmasq, read on the host by status and the VM providers; nobody else's business.
+  // Without DHCP the DNS container gets no writable host folder at all.
+  const leaseMounts = dhcpNetworks(topology).length > 0 ? [{ source: dhcpDir(topology.name), target: CONTAINER_LEASE_DIR, mode: 'rw' as const }] : [];
+  if (leaseMounts.length > 0) {
+    await mkdir(dhcpDir(topology.name), { recursive: true, mode: 0o700 });
+    await chmod(dhcpDir(topology.name), 0o700);
+  }
   await ensureResource(
     store,
     { kind: 'dns-container', id: name },
@@ -198,10 +210,11 @@ export async function ensureDnsServer(topology: Topology, runtime: ContainerRunt
         extraNetworks: others.map((network) => ({ network: engineNetworkName(topology, network.name), ip: network.dns, ...(network.ipv6 ? { ipv6: network.ipv6.dns } : {}) })),
         labels: { ...labLabels(topology.name, 'dns', 'dns'), [SPEC_LABEL]: shortHash([config]) },
         command: [],
-        bindMounts: [{ source: dnsDir(topology.name), target: CONTAINER_CONFIG_DIR, mode: 'ro' }],
+        bindMounts: [{ source: dnsDir(topology.name), target: CONTAINER_CONFIG_DIR, mode: 'ro' }, ...leaseMounts],
         readiness: { kind: 'log', pattern: /started, version/ },
-        // dnsmasq binds port 53 and sets its uid/gid at start (user=root still calls setgid); raw sockets only for router advertisements.
-        capabilities: dnsCapabilities(topology),
+        // dnsmasq binds port 53 and sets its uid/gid at start (user=root still calls setgid); router
+        // advertisements and DHCP add their own (dnsCapabilities, dhcpCapabilities), each only when used.
+        capabilities: [...new Set([...dnsCapabilities(topology), ...dhcpCapabilities(topology)])],
       }),
     reporter,
     track,

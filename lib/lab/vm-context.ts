@@ -1,8 +1,9 @@
 import type { ProgressReporter } from '../common/progress.ts';
 import { labStateDir } from '../common/paths.ts';
-import type { Topology } from '../topology/topology.ts';
+import { labNetworks, type Topology } from '../topology/topology.ts';
 import type { VmLabContext } from '../vms/provider.ts';
 import { join } from 'node:path';
+import { leaseFile } from './dns-paths.ts';
 
 /** What VM providers need to know about the lab. */
 export function vmContext(topology: Topology, reporter: ProgressReporter): VmLabContext {
@@ -13,6 +14,8 @@ export function vmContext(topology: Topology, reporter: ProgressReporter): VmLab
     gateway: topology.bridge.gateway,
     dnsServer: topology.dns.address,
     dnsDomain: topology.dns.domain,
+    networks: labNetworks(topology),
+    leaseFile: leaseFile(topology.name),
     stateDir: join(labStateDir(topology.name), 'vms'),
     reporter,
   };

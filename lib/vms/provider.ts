@@ -1,6 +1,7 @@
 import type { LabNode } from '../nodes/node.ts';
 import type { ProgressReporter } from '../common/progress.ts';
-import type { VmNodeSpec } from '../topology/schema.ts';
+import type { NodeSpec } from '../topology/schema.ts';
+import type { ResolvedNetwork, ResolvedNic } from '../topology/topology.ts';
 
 /** How a VM's CPU is run: real hardware virtualisation or QEMU's software emulation. */
 export type AccelMode = 'kvm' | 'tcg';
@@ -14,6 +15,10 @@ export interface VmLabContext {
   gateway: string;
   dnsServer: string;
   dnsDomain: string;
+  /** Every segment of the lab, the primary first (each NIC's bridge, mask and gateway); absent: only the bridge above. */
+  networks?: ResolvedNetwork[];
+  /** The lab DNS server's DHCP lease file, readable on the host (a disk VM's dynamic address is looked up there). */
+  leaseFile?: string;
   /** Per-lab directory for the provider's files (sockets, logs, disks). */
   stateDir: string;
   reporter: ProgressReporter;
@@ -25,6 +30,17 @@ export interface VmNicFacts {
   hostInterface?: string;
   mac?: string;
 }
+
+/** One NIC of a VM as made: where it is attached, and the address it has (for a dynamic lease, the one the guest got). */
+export interface VmNicRecord extends VmNicFacts {
+  network: string;
+  ip?: string;
+  ipv6?: string;
+  dhcp?: boolean;
+}
+
+/** A VM node as a provider starts it; `nics` absent (benchmarks, older callers): one NIC on the first network at `ip`. */
+export type VmStartSpec = Omit<Extract<NodeSpec, { kind: 'vm' }>, 'nics'> & { ip: string; nics?: ResolvedNic[] } & { [providerOption: string]: unknown };
 
 /** A management network the provider attached the VM to; the lab isolates it from its own bridge. */
 export interface VmManagementFacts {
@@ -42,7 +58,10 @@ export interface VmHandle {
   provider: string;
   ip: string;
   accel: AccelMode;
+  /** The first NIC (the debug capture maps it to the node). */
   nic: VmNicFacts;
+  /** Every NIC, the first one first; older handles lack it (one NIC: `nic`). */
+  nics?: VmNicRecord[];
   management?: VmManagementFacts;
   /** Boot time and resident memory, for progress lines and benchmarks. */
   boot?: { ms: number; rssKb: number };
@@ -68,7 +87,7 @@ export interface VmProvider {
   /** Builds or checks what the provider needs (kernel, initramfs, box); cached, so cheap when done. */
   prepare(ctx: VmLabContext): Promise<void>;
   /** Creates and starts the VM and waits until it has booted (marker seen / reachable). */
-  start(spec: VmNodeSpec & { ip: string }, ctx: VmLabContext): Promise<VmHandle>;
+  start(spec: VmStartSpec, ctx: VmLabContext): Promise<VmHandle>;
   /** The node interface (exec, address) for a running VM. */
   node(handle: VmHandle, ctx: VmLabContext): LabNode;
   /** Whether the VM is still running. */

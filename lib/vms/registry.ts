@@ -3,7 +3,7 @@ import { SetupError } from '../common/errors.ts';
 import { succeeds } from '../common/run.ts';
 import type { VmHandle, VmLabContext, VmLeftover, VmProvider } from './provider.ts';
 import { checkQemuNode, qemuOptions } from './qemu/options.ts';
-import { vagrantOptions } from './vagrant/options.ts';
+import { checkVagrantNode, vagrantOptions } from './vagrant/options.ts';
 
 /** One line per VM provider: its folder's loader, the topology fields it adds, and when `down` looks for its leftovers. */
 interface VmProviderEntry {
@@ -34,7 +34,7 @@ export const VM_PROVIDERS = {
     running: async () => (await import('./qemu/liveness.ts')).qemuIsRunning,
   },
   // Looking needs libvirtd (seconds to start): only when it already runs.
-  vagrant: { load: async () => (await import('./vagrant/index.ts')).vagrantProvider, options: vagrantOptions, sweepWhenUnused: () => succeeds('pgrep', ['-x', 'libvirtd']) },
+  vagrant: { load: async () => (await import('./vagrant/index.ts')).vagrantProvider, options: vagrantOptions, sweepWhenUnused: () => succeeds('pgrep', ['-x', 'libvirtd']), check: checkVagrantNode },
 } satisfies Record<string, VmProviderEntry>;
 
 /** A provider's own checks of a VM node (see VmProviderEntry.check). */

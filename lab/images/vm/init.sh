@@ -14,11 +14,11 @@ mkdir -p /dev/pts && mount -t devpts devpts /dev/pts
 for arg in $(cat /proc/cmdline); do
   case "$arg" in
     hl.name=*) NAME=${arg#hl.name=} ;;
-    hl.ip=*) ADDR=${arg#hl.ip=} ;;
+    hl.nic=*) NICS="$NICS ${arg#hl.nic=}" ;;
     hl.gw=*) GATEWAY=${arg#hl.gw=} ;;
+    hl.gw6=*) GATEWAY6=${arg#hl.gw6=} ;;
     hl.dns=*) DNS=${arg#hl.dns=} ;;
     hl.domain=*) DOMAIN=${arg#hl.domain=} ;;
-    hl.mac=*) MAC=${arg#hl.mac=} ;;
     hl.mgmt=*) MGMT_MAC=${arg#hl.mgmt=} ;;
     hl.services=*) SERVICES=$(echo "${arg#hl.services=}" | tr ',' ' ') ;;
     hl.probe=*) PROBE=1 ;;
@@ -29,7 +29,6 @@ done
 if [ -n "$PROBE" ]; then echo "HYBRID-LAB-PROBE-OK"; reboot -f; fi
 
 NAME=${NAME:-vm}
-IP=${ADDR%/*}
 hostname "$NAME"
 for module in $(cat /lib/modules/load-order 2>/dev/null); do
   insmod "/lib/modules/$module.ko" || echo "hybrid-lab: insmod $module failed"
@@ -48,13 +47,49 @@ wait_iface() {
   return 1
 }
 
+# One NIC per hl.nic=MAC,IPV4,IPV6[,HOSTNAME] (IPV4: a.b.c.d/p, dhcp or -; IPV6: x::y/p, slaac or -;
+# HOSTNAME: the name a DHCP NIC asks for, its lease's DNS name). The
+# first is the primary: default route, DNS, the name's address. DHCP clients run at once and the
+# boot waits for their leases (udhcpc goes to the background once it has one, or after 20
+# discovers 2 s apart; -T also spaces its 3 requests, time for a busy server to answer).
+# SLAAC takes the lab's router advertisements (accept_ra), other NICs ignore them.
+configure_nic() {
+  mac=${1%%,*}; rest=${1#*,}; v4=${rest%%,*}; rest=${rest#*,}; v6=${rest%%,*}
+  lease_name=$NAME; case "$rest" in *,*) lease_name=${rest#*,} ;; esac
+  iface=$(wait_iface "$mac") || { echo "hybrid-lab: no NIC with MAC $mac"; return 1; }
+  [ "$2" = primary ] && { IFACE=$iface; echo "$iface" > /run/hl-primary; }
+  if [ -d "/proc/sys/net/ipv6/conf/$iface" ]; then
+    ra=0; [ "$v6" = slaac ] && ra=1
+    echo $ra > "/proc/sys/net/ipv6/conf/$iface/accept_ra"
+    echo $ra > "/proc/sys/net/ipv6/conf/$iface/autoconf"
+    # The lab gives each static address once: skip duplicate address detection (busybox ip has no nodad).
+    [ $ra = 0 ] && echo 0 > "/proc/sys/net/ipv6/conf/$iface/accept_dad"
+  fi
+  ip link set "$iface" up
+  case "$v4" in
+    dhcp) udhcpc -i "$iface" -s /bin/hl-dhcp -x "hostname:$lease_name" -t 20 -T 2 -A 3 -b -p "/run/udhcpc.$iface.pid" >/dev/null 2>&1 & ;;
+    -|'') ;;
+    *) ip addr add "$v4" dev "$iface" ;;
+  esac
+  case "$v6" in
+    slaac|-|'') ;;
+    *) ip -6 addr add "$v6" dev "$iface" ;;
+  esac
+}
+
 ip link set lo up
-IFACE=$(wait_iface "$MAC") || echo "hybrid-lab: no NIC with MAC $MAC"
+ROLE=primary
+for nic in $NICS; do
+  configure_nic "$nic" "$ROLE"
+  ROLE=other
+done
+wait
 if [ -n "$IFACE" ]; then
-  ip link set "$IFACE" up
-  [ -n "$ADDR" ] && ip addr add "$ADDR" dev "$IFACE"
   [ -n "$GATEWAY" ] && ip route add default via "$GATEWAY" dev "$IFACE"
+  [ -n "$GATEWAY6" ] && ip -6 route add default via "$GATEWAY6" dev "$IFACE"
+  ADDR=$(ip -4 -o addr show dev "$IFACE" | awk '{print $4}' | head -n 1)
 fi
+IP=${ADDR%/*}
 # Management NIC: QEMU user-mode network (restrict=on), fixed slirp address, no default route,
 # so it can never carry the lab's traffic.
 if [ -n "$MGMT_MAC" ] && MGMT_IFACE=$(wait_iface "$MGMT_MAC"); then

@@ -20,9 +20,17 @@ function printLab(status: LabStatus): void {
   if (status.nodes.length === 0) return;
   const rows = status.nodes.map((node) => [node.name, node.kind, node.ip, node.dnsName, node.state, [node.detail, impairmentText(node.impairment)].filter(Boolean).join('; ')]);
   process.stdout.write(renderPlainTable(['node', 'kind', 'ip', 'dns name', 'state', 'detail'], rows, stdoutTableOptions([, , , , byState])));
+  if (status.leases) printLeases(status.leases);
   if (status.forwards.length === 0) return;
   const forwards = status.forwards.map((forward) => [`${forward.host}/${forward.protocol}`, forward.node, forward.target, forward.state]);
   process.stdout.write(renderPlainTable(['port forward', 'node', 'to', 'state'], forwards, stdoutTableOptions()));
+}
+
+function printLeases(leases: NonNullable<LabStatus['leases']>): void {
+  if (leases.length === 0) return void process.stdout.write('DHCP leases: none yet\n');
+  process.stdout.write('DHCP leases:\n');
+  const rows = leases.map((lease) => [lease.network ?? '', lease.mac, lease.ip, lease.name ?? '', lease.expiresAt ?? 'never']);
+  process.stdout.write(renderPlainTable(['network', 'mac', 'ip', 'name', 'expires'], rows, stdoutTableOptions([])));
 }
 
 /** "impaired: rate 20 Mbit/s (veth1234)", or "not applied" when the qdiscs are not in place. */

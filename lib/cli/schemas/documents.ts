@@ -51,12 +51,21 @@ const nodeStatus = z.strictObject({
     .describe('the link impairment the topology gives the node (impair:)'),
 });
 
+const dhcpLease = z.strictObject({
+  mac: z.string(),
+  ip: z.string(),
+  name: z.string().optional().describe('the client\'s host name (absent when it sent none and no reservation names it)'),
+  expiresAt: z.string().optional().describe('ISO 8601; absent for an infinite lease'),
+  network: z.string().optional().describe('the lab network whose subnet holds the address'),
+});
+
 const labStatus = z.strictObject({
   lab: z.string(),
   status: z.enum(['up', 'creating', 'failed', 'down', 'invalid']),
   problem: z.string().optional().describe('why the state file of an `invalid` lab is not trusted, with the fix'),
   bridge: z.strictObject({ name: z.string(), subnet: z.string(), present: z.boolean() }),
   nodes: z.array(nodeStatus),
+  leases: z.array(dhcpLease).optional().describe('DHCP leases of the lab DNS server; absent when no network has DHCP'),
   forwards: z.array(z.strictObject({
     node: z.string(),
     protocol: z.enum(['tcp', 'udp']),

@@ -25,6 +25,8 @@ export async function destroyQemuVm(labName: string, nodeName: string, stateDir:
     if (qemu.argv.includes(qemuNameArg(qemuGuestLabel(labName, nodeName)))) await stopQemu(qemu.pid);
   }
   await removeTap(tapName(labName, nodeName));
+  // Taps of the VM's further NICs, found by their alias (the handle need not have survived).
+  for (const tap of await findLabTaps(labName, nodeName)) await removeTap(tap);
   for (const pid of await findSshMasters(files.dir)) killQuietly(pid);
   await rm(files.dir, { recursive: true, force: true });
 }

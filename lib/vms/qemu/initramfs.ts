@@ -14,6 +14,8 @@ import type { GuestKernel } from './kernel.ts';
 /** Guest scripts: PID 1 and the serial exec agent (lab/images/vm). */
 export const GUEST_INIT = join(LAB_DIR, 'images', 'vm', 'init.sh');
 export const GUEST_AGENT = join(LAB_DIR, 'images', 'vm', 'hl-agent.sh');
+/** udhcpc's event script (DHCP NICs). */
+export const GUEST_DHCP_SCRIPT = join(LAB_DIR, 'images', 'vm', 'hl-dhcp.sh');
 
 /** Bump when the archive layout changes without any input file changing. */
 const LAYOUT_VERSION = '2';
@@ -58,6 +60,7 @@ async function collectGuestFiles(kernel: GuestKernel): Promise<GuestFile[]> {
   const files: GuestFile[] = [
     { source: GUEST_INIT, target: 'init', mode: 0o755 },
     { source: GUEST_AGENT, target: 'bin/hl-agent', mode: 0o755 },
+    { source: GUEST_DHCP_SCRIPT, target: 'bin/hl-dhcp', mode: 0o755 },
     { source: busybox, target: 'bin/busybox', mode: 0o755 },
     { source: await buildEchoTool(), target: 'bin/hl-echo', mode: 0o755 },
     { source: iperf3, target: 'usr/bin/iperf3', mode: 0o755 },

@@ -56,8 +56,8 @@ export interface QemuLaunch {
   rng?: boolean;
   /** TCG translation cache in MiB; default tcgTbSizeMb(). */
   tbSizeMb?: number;
-  tap: string;
-  mac: string;
+  /** One virtio NIC per tap, in order (the first is the guest's primary). */
+  nics: ReadonlyArray<{ tap: string; mac: string }>;
   managementMac?: string;
   /** Firmware image; qboot boots a -kernel guest faster than SeaBIOS. Omitted: QEMU's default BIOS. */
   bios?: string;
@@ -107,6 +107,19 @@ export function accelArgs(accel: AccelMode, tbSizeMb: number = tcgTbSizeMb()): s
   return accel === 'kvm' ? ['-accel', 'kvm', '-cpu', 'host'] : ['-accel', `tcg,tb-size=${tbSizeMb}`, '-cpu', 'qemu64'];
 }
 
+/**
+ * One tap netdev + virtio-net device per NIC: the first in slot 3 (as before several NICs), the
+ * management NIC keeps slot 4, further NICs from slot 5. romfile= skips the iPXE option ROM:
+ * nothing boots from the network, and it saves memory.
+ */
+function nicArgs(nics: QemuLaunch['nics']): string[] {
+  return nics.flatMap((nic, index) => {
+    const id = index === 0 ? 'lab' : `lab${index}`;
+    const slot = index === 0 ? 3 : 4 + index;
+    return ['-netdev', `tap,id=${id},ifname=${nic.tap},script=no,downscript=no`, '-device', `virtio-net-pci,netdev=${id},mac=${nic.mac},addr=0x${slot.toString(16)},romfile=`];
+  });
+}
+
 /** The full QEMU argument list for a lab VM (daemonized, serial + QMP on unix sockets). */
 export function renderQemuArgs(launch: QemuLaunch): string[] {
   const { files } = launch;
@@ -126,9 +139,7 @@ export function renderQemuArgs(launch: QemuLaunch): string[] {
     '-chardev', `socket,id=serial0,path=${files.serialSocket},server=on,wait=off,logfile=${files.consoleLog}`,
     '-serial', 'chardev:serial0',
     '-qmp', `unix:${files.qmpSocket},server=on,wait=off`,
-    // romfile= skips the iPXE option ROM: nothing boots from the network, and it saves memory.
-    '-netdev', `tap,id=lab,ifname=${launch.tap},script=no,downscript=no`,
-    '-device', `virtio-net-pci,netdev=lab,mac=${launch.mac},addr=0x3,romfile=`,
+    ...nicArgs(launch.nics),
   ];
   if (launch.managementMac) {
     // restrict=on: the user-mode network cannot reach anything outside the VM.

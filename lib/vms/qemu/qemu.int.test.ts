@@ -8,8 +8,7 @@ import { silentReporter } from '../../common/progress.ts';
 import { hasProgram } from '../../common/run.ts';
 import { buildEchoTool } from '../../images/static-tools.ts';
 import type { LabNode } from '../../nodes/node.ts';
-import type { VmNodeSpec } from '../../topology/schema.ts';
-import type { VmHandle, VmLabContext } from '../provider.ts';
+import type { VmHandle, VmLabContext, VmStartSpec } from '../provider.ts';
 import { guestBootsUnder, probeKvm } from '../accel.ts';
 import { guestArtefacts } from './artefacts.ts';
 import { qemuProvider } from './index.ts';
@@ -23,7 +22,7 @@ const VM_IP = '10.67.0.10';
 const VM2_IP = '10.67.0.11';
 const canRun = process.getuid?.() === 0 && (await hasProgram('qemu-system-x86_64')) && (await hasProgram('ip'));
 
-function vmSpec(name: string, ip: string, extra: Partial<VmNodeSpec> = {}): VmNodeSpec & { ip: string } {
+function vmSpec(name: string, ip: string, extra: Partial<VmStartSpec> = {}): VmStartSpec {
   return { name, kind: 'vm', ip, provider: 'qemu', memoryMb: 128, cpus: 1, managementNic: false, role: 'base', services: ['http', 'tcp-echo', 'udp-echo', 'iperf3'], ...extra };
 }
 

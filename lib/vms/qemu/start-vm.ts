@@ -1,8 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { ProvisionError } from '../../common/errors.ts';
 import { formatDuration } from '../../common/time.ts';
-import type { VmNodeSpec } from '../../topology/schema.ts';
-import type { VmHandle, VmLabContext } from '../provider.ts';
+import type { VmHandle, VmLabContext, VmStartSpec } from '../provider.ts';
 import type { GuestArtefacts } from './artefacts.ts';
 import { renderKernelCmdline } from './cmdline.ts';
 import { BootFailure, consoleTail, waitForBootMarker } from './console-log.ts';
@@ -10,7 +9,9 @@ import { vmMac } from './mac.ts';
 import { qemuNodeOptions } from './options.ts';
 import { preferredBios, qemuGuestLabel, renderQemuArgs, vmFiles } from './qemu-args.ts';
 import { isQemuWithLabel, launchQemu, residentKb } from './qemu-process.ts';
-import { createTap, tapAlias, tapName } from './tap.ts';
+import { leasedAddresses } from './guest-addresses.ts';
+import { createTaps, nicRecords, planGuestNics } from './nic-plan.ts';
+import { serialExec } from './serial-exec.ts';
 import { vmInitrd } from './initramfs-extras.ts';
 
 /** How long a guest may take to print its boot marker (TCG on a busy host is slow). */
@@ -19,11 +20,13 @@ export function bootTimeoutMs(): number {
   return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 90_000;
 }
 
-/** Creates tap + QEMU for one VM and waits for its boot marker. The caller cleans up on failure. */
-export async function startQemuVm(spec: VmNodeSpec & { ip: string }, ctx: VmLabContext, artefacts: GuestArtefacts): Promise<VmHandle> {
+/**
+ * Creates the taps + QEMU for one VM, waits for its boot marker, and reads back the address each
+ * DHCP NIC leased (the guest's init waits for its leases before the marker). The caller cleans up on failure.
+ */
+export async function startQemuVm(spec: VmStartSpec, ctx: VmLabContext, artefacts: GuestArtefacts): Promise<VmHandle> {
   const files = vmFiles(ctx.stateDir, spec.name);
-  const tap = tapName(ctx.labName, spec.name);
-  const mac = vmMac(ctx.labName, spec.name, 'lab');
+  const nics = planGuestNics(spec, ctx);
   const options = qemuNodeOptions(spec);
   const managementMac = options.managementNic ? vmMac(ctx.labName, spec.name, 'mgmt') : undefined;
   // Before anything is made: an unknown package stops here.
@@ -31,14 +34,11 @@ export async function startQemuVm(spec: VmNodeSpec & { ip: string }, ctx: VmLabC
   const label = qemuGuestLabel(ctx.labName, spec.name);
   await rm(files.dir, { recursive: true, force: true });
   await mkdir(files.dir, { recursive: true });
-  await createTap(tap, tapAlias(ctx.labName, spec.name), ctx.bridgeName);
-  const cmdline = renderKernelCmdline({
-    name: spec.name, ip: spec.ip, prefix: ctx.prefix, gateway: ctx.gateway, dnsServer: ctx.dnsServer,
-    dnsDomain: ctx.dnsDomain, mac, services: spec.services, managementMac,
-  });
+  await createTaps(nics);
+  const cmdline = renderKernelCmdline({ name: spec.name, nics, dnsDomain: ctx.dnsDomain, services: spec.services, managementMac });
   const args = renderQemuArgs({
     labName: ctx.labName, nodeName: spec.name, accel: artefacts.accel.mode, memoryMb: spec.memoryMb, cpus: spec.cpus,
-    kernel: artefacts.kernel.vmlinuz, initrd, cmdline, tap, mac, managementMac, bios: preferredBios(), files,
+    kernel: artefacts.kernel.vmlinuz, initrd, cmdline, nics, managementMac, bios: preferredBios(), files,
   });
   const started = Date.now();
   const pid = await launchQemu(args, files.pidFile);
@@ -50,6 +50,7 @@ export async function startQemuVm(spec: VmNodeSpec & { ip: string }, ctx: VmLabC
     throw new ProvisionError(`VM ${spec.name} did not boot: ${why}. Last console lines (${files.consoleLog}):\n${tail || '(console empty)'}`, { cause: error });
   }
   const bootMs = Date.now() - started;
+  const records = nicRecords(nics, await leasedAddresses(spec.name, nics, (argv) => serialExec(files.serialSocket, argv, 20_000)));
   const details: QemuDetails = {
     pid, label, dir: files.dir, serialSocket: files.serialSocket, qmpSocket: files.qmpSocket, consoleLog: files.consoleLog,
     ...(managementMac ? { managementMac } : {}),
@@ -57,9 +58,10 @@ export async function startQemuVm(spec: VmNodeSpec & { ip: string }, ctx: VmLabC
   return {
     name: spec.name,
     provider: 'qemu',
-    ip: spec.ip,
+    ip: records[0]?.ip ?? spec.ip,
     accel: artefacts.accel.mode,
-    nic: { hostInterface: tap, mac },
+    nic: { hostInterface: records[0].hostInterface, mac: records[0].mac },
+    nics: records,
     boot: { ms: bootMs, rssKb: (await residentKb(pid)) ?? 0 },
     details: { ...details },
   };

@@ -10,3 +10,19 @@ export const vagrantOptions = {
 export function vagrantNodeOptions(spec: object): { role?: 'base' | 'docker' } {
   return z.object(vagrantOptions).parse(spec);
 }
+
+/**
+ * What the vagrant provider cannot do yet: its VM has one private_network NIC with a static
+ * address on the lab's first bridge (lib/vms/vagrant/vagrantfile.ts). Several NICs, DHCP and a
+ * fixed MAC are refused here, before anything is made, rather than silently dropped.
+ */
+export function checkVagrantNode(node: Record<string, unknown>, issue: (field: string, message: string) => void): void {
+  const nics = (node.nics ?? []) as Array<{ ip?: string; mac?: string; ipv6?: string }>;
+  const fix = ' :: fix: ';
+  if (nics.length > 1) issue('nics', `the vagrant provider gives a VM one NIC, on the lab's first network${fix}keep one NIC, or use provider: qemu for a VM on several networks`);
+  for (const [i, nic] of nics.entries()) {
+    if (nic.ip === 'dhcp') issue(`nics.${i}.ip`, `the vagrant provider cannot take a VM's address by DHCP yet${fix}give a static ip, or use provider: qemu`);
+    if (nic.mac !== undefined) issue(`nics.${i}.mac`, `the vagrant provider cannot set a NIC's MAC yet${fix}remove mac, or use provider: qemu`);
+    if (nic.ipv6 !== undefined) issue(`nics.${i}.ipv6`, `the vagrant provider cannot give a VM an IPv6 address yet${fix}remove ipv6, or use provider: qemu`);
+  }
+}

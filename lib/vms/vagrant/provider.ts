@@ -7,7 +7,7 @@ import { waitFor } from '../../common/time.ts';
 import type { VmNodeSpec } from '../../topology/schema.ts';
 import { detectAccel } from '../accel.ts';
 import { vagrantNodeOptions } from './options.ts';
-import type { AccelMode, VmHandle, VmIdentity, VmLabContext, VmLeftover, VmProvider } from '../provider.ts';
+import type { AccelMode, VmHandle, VmIdentity, VmLabContext, VmLeftover, VmProvider, VmStartSpec } from '../provider.ts';
 import { buildBox } from './box/box-build.ts';
 import { BOX_ROLES, type BoxRole } from './box/box-recipe.ts';
 import { checkVagrantPrograms, ensureKvmPermissions, ensureLibvirtDaemons } from './host-setup.ts';
@@ -46,7 +46,10 @@ export function roleOf(spec: VmNodeSpec): BoxRole {
   return role as BoxRole;
 }
 
-async function startVm(spec: VmNodeSpec & { ip: string }, ctx: VmLabContext): Promise<VmHandle> {
+async function startVm(spec: VmStartSpec, ctx: VmLabContext): Promise<VmHandle> {
+  const primary = ctx.networks?.[0]?.name;
+  const elsewhere = spec.nics?.find((nic) => primary !== undefined && nic.network !== primary);
+  if (elsewhere) throw new ProvisionError(`VM ${spec.name}: the vagrant provider attaches a VM to the lab's first network (${primary}) only, not ${elsewhere.network}. Fix: put its NIC on ${primary}, or use provider: qemu`);
   const role = roleOf(spec);
   // The box of a non-default role is built here, lazily (prepare() builds the base box).
   const accel = await prepareHost(role === 'base' ? silentReporter : ctx.reporter, role);

@@ -14,8 +14,7 @@ import Table from 'cli-table3';
 import { terminalReporter } from '../../../common/progress.ts';
 import { formatDuration } from '../../../common/time.ts';
 import { ensureVmDisk } from '../../../images/vm-disk/build.ts';
-import type { VmNodeSpec } from '../../../topology/schema.ts';
-import type { VmLabContext } from '../../provider.ts';
+import type { VmLabContext, VmStartSpec } from '../../provider.ts';
 import { guestArtefacts } from '../artefacts.ts';
 import { qemuProvider } from '../index.ts';
 import { residentKb } from '../qemu-process.ts';
@@ -31,7 +30,7 @@ interface Row {
   execMs: number;
 }
 
-async function bootAndMeasure(spec: VmNodeSpec & { ip: string }, ctx: VmLabContext): Promise<Row> {
+async function bootAndMeasure(spec: VmStartSpec, ctx: VmLabContext): Promise<Row> {
   const started = performance.now();
   const handle = await qemuProvider.start(spec, ctx);
   const readyMs = performance.now() - started;

@@ -7,8 +7,7 @@ import { runCli } from '../../../testing/cli-process.ts';
 import { silentReporter } from '../../../common/progress.ts';
 import { hasProgram, run } from '../../../common/run.ts';
 import { ensureVmDisk, vmDiskCacheRoot } from '../../../images/vm-disk/build.ts';
-import type { VmNodeSpec } from '../../../topology/schema.ts';
-import type { VmLabContext } from '../../provider.ts';
+import type { VmLabContext, VmStartSpec } from '../../provider.ts';
 import { qemuProvider } from '../index.ts';
 import { createScratchNet, type ScratchNet } from '../scratch-net.ts';
 import { findSshMasters } from './ssh.ts';
@@ -60,13 +59,13 @@ describe.skipIf(!canRun)('qemu disk VMs: bad input and failure (needs root + qem
   it('a disk file in another format is refused naming the VM, the file and the fix, before anything is made', async () => {
     const vmdk = join(ctx.stateDir, 'user.vmdk');
     await run('qemu-img', ['create', '-q', '-f', 'vmdk', vmdk, '64M']);
-    const spec: VmNodeSpec & { ip: string } = { name: 'odd', kind: 'vm', ip: '10.68.0.11', provider: 'qemu', memoryMb: 512, cpus: 1, managementNic: false, role: 'base', services: [], disk: vmdk };
+    const spec: VmStartSpec = { name: 'odd', kind: 'vm', ip: '10.68.0.11', provider: 'qemu', memoryMb: 512, cpus: 1, managementNic: false, role: 'base', services: [], disk: vmdk };
     await expect(qemuProvider.start(spec, ctx)).rejects.toThrow(/VM odd disk: is a vmdk image \(got ".*user\.vmdk"\)\. Fix: convert it with `qemu-img convert -O qcow2 IN OUT`/);
     expect(await qemuProvider.findLeftovers(LAB, ctx)).toEqual([]);
   });
 
   it('a VM that never becomes ready fails naming the node, the check and the last console lines, and leaves nothing', async () => {
-    const spec: VmNodeSpec & { ip: string } = {
+    const spec: VmStartSpec = {
       name: 'never', kind: 'vm', ip: '10.68.0.10', provider: 'qemu', memoryMb: 512, cpus: 1, managementNic: false, role: 'base', services: [],
       disk: { recipe: 'debian', packages: ['nginx-light'] },
     };

@@ -10,7 +10,7 @@ export function diskReadyTimeoutMs(): number {
 /** Which readiness check did not pass, and what it last saw. */
 export class ReadinessFailure extends Error {
   constructor(
-    readonly check: 'ssh' | 'cloud-init' | 'qemu',
+    readonly check: 'ssh' | 'cloud-init' | 'qemu' | 'dhcp',
     detail: string,
   ) {
     super(detail);

@@ -3,21 +3,20 @@ import { join } from 'node:path';
 import { ProvisionError } from '../../../common/errors.ts';
 import type { ProgressReporter } from '../../../common/progress.ts';
 import { ensureVmDisk } from '../../../images/vm-disk/build.ts';
-import type { VmNodeSpec } from '../../../topology/schema.ts';
 import type { QemuNodeOptions } from '../options.ts';
-import type { AccelMode, VmHandle, VmLabContext } from '../../provider.ts';
+import type { AccelMode, VmHandle, VmLabContext, VmStartSpec } from '../../provider.ts';
+import { waitForLease } from '../../../dns/leases.ts';
 import { consoleTail } from '../console-log.ts';
-import { vmMac } from '../mac.ts';
 import { diskTcgTbSizeMb, preferredBios, qemuGuestLabel, renderQemuArgs, vmFiles, type QemuLaunch } from '../qemu-args.ts';
 import { isQemuWithLabel, launchQemu, residentKb } from '../qemu-process.ts';
-import { createTap, tapAlias, tapName } from '../tap.ts';
+import { createTaps, nicRecords, planGuestNics, type GuestNic } from '../nic-plan.ts';
 import { createOverlay, imageFormat } from './overlay.ts';
 import { diskReadyTimeoutMs, ReadinessFailure, waitForDiskVmReady } from './readiness.ts';
 import { renderSeed } from './seed.ts';
 import { writeSeedIso } from './seed-iso.ts';
 import { generateSshKey, sshAccess } from './ssh.ts';
 
-type DiskVmSpec = VmNodeSpec & { ip: string; disk: NonNullable<QemuNodeOptions['disk']>; cloudInit?: QemuNodeOptions['cloudInit']; readyTimeoutSec?: number };
+type DiskVmSpec = VmStartSpec & { disk: NonNullable<QemuNodeOptions['disk']>; cloudInit?: QemuNodeOptions['cloudInit']; readyTimeoutSec?: number };
 
 /** How the guest boots: the recipe's own kernel/initrd directly, or the firmware from a user's disk. */
 interface BootSource {
@@ -42,8 +41,7 @@ async function bootSource(spec: DiskVmSpec, reporter: ProgressReporter): Promise
 export async function startDiskVm(spec: DiskVmSpec, ctx: VmLabContext, accel: AccelMode): Promise<VmHandle> {
   const source = await bootSource(spec, ctx.reporter);
   const files = vmFiles(ctx.stateDir, spec.name);
-  const tap = tapName(ctx.labName, spec.name);
-  const mac = vmMac(ctx.labName, spec.name, 'lab');
+  const nics = planGuestNics(spec, ctx);
   const label = qemuGuestLabel(ctx.labName, spec.name);
   await rm(files.dir, { recursive: true, force: true });
   await mkdir(files.dir, { recursive: true, mode: 0o700 });
@@ -53,34 +51,54 @@ export async function startDiskVm(spec: DiskVmSpec, ctx: VmLabContext, accel: Ac
   await createOverlay(source.base, source.format, overlay);
   const publicKey = await generateSshKey(access, label);
   await writeSeedIso(renderSeed({
-    labName: ctx.labName, nodeName: spec.name, ip: spec.ip, prefix: ctx.prefix, gateway: ctx.gateway, dnsServer: ctx.dnsServer,
-    dnsDomain: ctx.dnsDomain, mac, sshPublicKey: publicKey, cloudInit: spec.cloudInit,
+    labName: ctx.labName, nodeName: spec.name, nics, dnsDomain: ctx.dnsDomain, sshPublicKey: publicKey, cloudInit: spec.cloudInit,
   }), seed);
-  await createTap(tap, tapAlias(ctx.labName, spec.name), ctx.bridgeName);
+  await createTaps(nics);
   const launch: QemuLaunch = {
-    labName: ctx.labName, nodeName: spec.name, accel, memoryMb: spec.memoryMb, cpus: spec.cpus, tap, mac, files, rng: true, tbSizeMb: diskTcgTbSizeMb(),
+    labName: ctx.labName, nodeName: spec.name, accel, memoryMb: spec.memoryMb, cpus: spec.cpus, nics, files, rng: true, tbSizeMb: diskTcgTbSizeMb(),
     drives: [{ file: overlay, format: 'qcow2' }, { file: seed, format: 'raw', readOnly: true }],
     // qboot only boots -kernel guests; a user's disk with its own bootloader needs SeaBIOS.
     ...(source.kernel ? { ...source.kernel, bios: preferredBios() } : {}),
   };
   const started = Date.now();
   const pid = await launchQemu(renderQemuArgs(launch), files.pidFile);
+  let leased: Map<string, string>;
   try {
     const timeoutMs = spec.readyTimeoutSec !== undefined ? spec.readyTimeoutSec * 1000 : diskReadyTimeoutMs();
-    await waitForDiskVmReady(spec.ip, access, timeoutMs, () => isQemuWithLabel(pid, label));
+    const deadline = Date.now() + timeoutMs;
+    leased = await diskVmLeases(spec.name, nics, ctx, deadline, () => isQemuWithLabel(pid, label));
+    const ip = nics[0].ipv4 === 'dhcp' ? leased.get(nics[0].mac)! : spec.ip;
+    await waitForDiskVmReady(ip, access, Math.max(1000, deadline - Date.now()), () => isQemuWithLabel(pid, label));
   } catch (error) {
     const tail = await consoleTail(files.consoleLog);
     const check = error instanceof ReadinessFailure ? error.check : 'ssh';
     const why = error instanceof Error ? error.message : String(error);
     throw new ProvisionError(`VM ${spec.name} did not become ready (check: ${check}): ${why}. Last console lines (${files.consoleLog}):\n${tail || '(console empty)'}`, { cause: error });
   }
+  const records = nicRecords(nics, leased);
   return {
-    name: spec.name, provider: 'qemu', ip: spec.ip, accel,
-    nic: { hostInterface: tap, mac },
+    name: spec.name, provider: 'qemu', ip: records[0].ip ?? spec.ip, accel,
+    nic: { hostInterface: records[0].hostInterface, mac: records[0].mac },
+    nics: records,
     boot: { ms: Date.now() - started, rssKb: (await residentKb(pid)) ?? 0 },
     details: {
       pid, label, dir: files.dir, serialSocket: files.serialSocket, qmpSocket: files.qmpSocket, consoleLog: files.consoleLog,
       exec: 'ssh', baseDisk: source.base, overlay, seed, sshKey: access.privateKey, sshControl: access.controlPath,
     },
   };
+}
+
+/**
+ * The address each DHCP NIC leased, from the lab's lease file (the host reads it; SSH needs the
+ * first NIC's address before anything can be asked of the guest). A NIC without a lease by the
+ * deadline fails the boot naming its network.
+ */
+async function diskVmLeases(vmName: string, nics: readonly GuestNic[], ctx: VmLabContext, deadline: number, stillRunning: () => Promise<boolean>): Promise<Map<string, string>> {
+  const leased = new Map<string, string>();
+  for (const nic of nics.filter((candidate) => candidate.ipv4 === 'dhcp')) {
+    const lease = ctx.leaseFile ? await waitForLease(ctx.leaseFile, nic.mac, Math.max(0, deadline - Date.now()), stillRunning) : undefined;
+    if (!lease) throw new ReadinessFailure('dhcp', `no DHCP lease for NIC ${nic.mac} on network ${nic.network} in ${ctx.leaseFile ?? '(the lab has no lease file)'}`);
+    leased.set(nic.mac, lease.ip);
+  }
+  return leased;
 }
