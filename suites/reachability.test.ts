@@ -26,9 +26,10 @@ interface Probe {
   label: string;
 }
 
-function probesFor(from: ResolvedNode, to: ResolvedNode, family: Family): Probe[] {
-  return nodeNics(topology, to).flatMap((target) => [undefined, ...tcpPorts(to)].flatMap((port) => {
-    const attempt: Attempt = { from, to, target, family, ...(port ? { port: { port, protocol: 'tcp' as const } } : {}) };
+function probesFor(from: ResolvedNode, to: ResolvedNode, family: Family, leased: { from: string; to: string }): Probe[] {
+  return nodeNics(topology, to).flatMap((target, i) => [undefined, ...tcpPorts(to)].flatMap((port) => {
+    // A dynamic lease's address is the live node's (its first NIC's); the topology cannot know it.
+    const attempt: Attempt = { from, to, target, family, leased: { from: leased.from, ...(i === 0 ? { to: leased.to } : {}) }, ...(port ? { port: { port, protocol: 'tcp' as const } } : {}) };
     const expected = expectedVerdict(topology, attempt);
     if (!expected) return [];
     return [{ attempt, expected, label: `${expected.to.address} ${port ? `tcp/${port}` : 'icmp'}` }];
@@ -54,7 +55,7 @@ describe('reachability matrix', () => {
       const source = topologyNode(lab, from)!;
       const target = topologyNode(lab, to)!;
       for (const family of families) {
-        const probes = probesFor(source, target, family);
+        const probes = probesFor(source, target, family, { from: from.ip, to: to.ip });
         if (probes.length === 0) continue;
         const tag = family === 'ipv4' ? '[v4]' : '[v6]';
         const summary = `${probes.filter((p) => p.expected.verdict === 'allow').length} allowed, ${probes.filter((p) => p.expected.verdict === 'deny').length} denied`;

@@ -5,7 +5,7 @@ import { EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK, HybridLabError } from '../c
 import { reportsDir } from '../common/paths.ts';
 import { TestProgressReporter, type TestRunSummary } from './test-progress-reporter.ts';
 
-export const SUITES = ['connectivity', 'dns', 'latency', 'throughput', 'isolation', 'dhcp'] as const;
+export const SUITES = ['connectivity', 'dns', 'latency', 'throughput', 'isolation', 'reachability', 'dhcp'] as const;
 
 /** The package's compiled built-in suites (dist/suites, next to dist/cli) and the matchers' setup file. */
 const DIST = fileURLToPath(new URL('..', import.meta.url));

@@ -12,7 +12,7 @@ import { findNode, openLab, type LiveLab } from './lab-nodes.ts';
 import { upLab } from './up.ts';
 
 // The example lab of several segments: front and back routed, store isolated, egress NAT.
-const FILE = join(LAB_DIR, 'examples', 'networks.yaml');
+const FILE = join(LAB_DIR, 'examples', 'networks', 'networks.yaml');
 
 const pings = async (node: LabNode, ip: string) => (await node.exec(['ping', '-c', '1', '-W', '1', ip], { timeoutMs: 10_000 })).exitCode === 0;
 

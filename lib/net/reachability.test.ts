@@ -7,7 +7,7 @@ import { formatRule } from './iptables-audit.ts';
 import { policyRules } from './policy-rules.ts';
 import { expectedVerdict, type Family } from './reachability.ts';
 
-const text = readFileSync(join(LAB_DIR, 'examples', 'networks.yaml'), 'utf8');
+const text = readFileSync(join(LAB_DIR, 'examples', 'networks', 'networks.yaml'), 'utf8');
 const topology = parseTopology(text, 'networks.yaml');
 const node = (name: string) => topology.nodes.find((candidate) => candidate.name === name)!;
 

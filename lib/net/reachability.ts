@@ -22,6 +22,8 @@ export interface Attempt {
   target: ResolvedNic;
   family: Family;
   port?: { port: number; protocol: 'tcp' | 'udp' };
+  /** Addresses learnt at run time for NICs the topology leaves dynamic (DHCP leases): the source's sending NIC, the target NIC. */
+  leased?: { from?: string; to?: string };
 }
 
 const addressOf = (nic: ResolvedNic, family: Family) => (family === 'ipv4' ? nic.ip : nic.ipv6);
@@ -34,11 +36,12 @@ const addressOf = (nic: ResolvedNic, family: Family) => (family === 'ipv4' ? nic
  * has no address of that family to send from.
  */
 export function expectedVerdict(topology: Topology, attempt: Attempt): ExpectedVerdict | undefined {
-  const targetAddress = addressOf(attempt.target, attempt.family);
+  const leasedIpv4 = (address: string | undefined) => (attempt.family === 'ipv4' ? address : undefined);
+  const targetAddress = addressOf(attempt.target, attempt.family) ?? leasedIpv4(attempt.leased?.to);
   if (!targetAddress) return undefined;
   const fromNics = nodeNics(topology, attempt.from);
   const sending = fromNics.find((nic) => nic.network === attempt.target.network) ?? fromNics[0];
-  const sourceAddress = addressOf(sending, attempt.family);
+  const sourceAddress = addressOf(sending, attempt.family) ?? (sending.dhcp && sending === fromNics[0] ? leasedIpv4(attempt.leased?.from) : undefined);
   if (!sourceAddress) return undefined;
   const from = { address: sourceAddress, network: sending.network };
   const to = { address: targetAddress, network: attempt.target.network };

@@ -1,3 +1,5 @@
+import { formatIpv6Groups } from '../common/ipv6-text.ts';
+
 /** IPv6 arithmetic on 128-bit bigints; just what IPAM, validation and PTR records need. */
 
 export interface Cidr6 {
@@ -31,24 +33,9 @@ export function isIpv6(text: string): boolean {
   return parseIpv6(text) !== undefined;
 }
 
-/** RFC 5952 text: lowercase, leading zeros dropped, the longest run (2+) of zero groups as `::`. */
+/** RFC 5952 text (see formatIpv6Groups). */
 export function formatIpv6(value: bigint): string {
-  const groups = Array.from({ length: 8 }, (_, i) => Number((value >> BigInt(112 - 16 * i)) & 0xffffn));
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength) [bestStart, bestLength] = [i, j - i];
-    i = j;
-  }
-  const hex = groups.map((group) => group.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
+  return formatIpv6Groups(Array.from({ length: 8 }, (_, i) => Number((value >> BigInt(112 - 16 * i)) & 0xffffn)));
 }
 
 export function parseCidr6(text: string): Cidr6 | undefined {

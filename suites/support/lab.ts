@@ -42,7 +42,7 @@ export function portDeniedBy(lab: LiveLab, from: LabNode, to: LabNode, port: num
   const target = topologyNode(lab, to);
   if (!source || !target) return undefined;
   const nic = nodeNics(topology, target).find((candidate) => candidate.ip === to.ip) ?? nodeNics(topology, target)[0];
-  const verdict = expectedVerdict(topology, { from: source, to: target, target: nic, family, port: { port, protocol } });
+  const verdict = expectedVerdict(topology, { from: source, to: target, target: nic, family, port: { port, protocol }, leased: { from: from.ip, to: to.ip } });
   return verdict?.verdict === 'deny' ? verdict.rule : undefined;
 }
 
@@ -55,7 +55,8 @@ function pairAllowed(lab: LiveLab, from: LabNode, to: LabNode): boolean {
   const target = topologyNode(lab, to);
   if (!target) return true;
   const nic = nodeNics(topology, target).find((candidate) => candidate.ip === to.ip) ?? nodeNics(topology, target)[0];
-  return expectedVerdict(topology, { from: source, to: target, target: nic, family: 'ipv4' })?.verdict !== 'deny';
+  // A node with a DHCP lease sends from the address it got (its LabNode's), which the topology leaves open.
+  return expectedVerdict(topology, { from: source, to: target, target: nic, family: 'ipv4', leased: { from: from.ip, to: to.ip } })?.verdict !== 'deny';
 }
 
 export type PairClass = 'hostContainer' | 'containerContainer' | 'vmContainer' | 'hostVm' | 'vmVm';

@@ -1,3 +1,5 @@
+import { formatIpv6Groups } from '../../common/ipv6-text.ts';
+
 /**
  * Address formatting with caches: a lab capture has few distinct hosts, so turning the same
  * IPv4 number or MAC into a string again and again would only make garbage.
@@ -31,26 +33,7 @@ export function parseIpv4(text: string): number | undefined {
 export function formatIpv6(data: Buffer, offset: number): string {
   const groups: number[] = [];
   for (let i = 0; i < 8; i++) groups.push(data.readUInt16BE(offset + i * 2));
-  let bestStart = -1;
-  let bestLength = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength && j - i > 1) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  const head = hex.slice(0, bestStart).join(':');
-  const tail = hex.slice(bestStart + bestLength).join(':');
-  return `${head}::${tail}`;
+  return formatIpv6Groups(groups);
 }
 
 const macCache = new Map<number, string>();
