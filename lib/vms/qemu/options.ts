@@ -1,5 +1,4 @@
 import { z } from 'zod';
-
 import { debianPackage, provisioningOptions, provisioningSchema } from '../provisioning.ts';
 
 /** Separates the problem from the fix inside a zod message (as lib/topology/schema.ts does). */

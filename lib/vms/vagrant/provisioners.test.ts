@@ -126,7 +126,7 @@ TERM`);
 });
 
 describe.skipIf(!rubyAvailable)('hostile provision content through Ruby and sh (ruby as Vagrant loads the Vagrantfile; skipped without ruby)', () => {
-  const hostile = `it's "quoted" $(touch PWNED) \`touch PWNED\` #{system('touch PWNED')} \\n \\\\ %q{x}\nHL_BASE64\nSHELL\nHL_PROVISION_0\n  end\nlast line, no newline`;
+  const hostile = `it's "quoted" $(touch PWNED) \`touch PWNED\` #{system('touch PWNED')} \\n \\\\ %q{x} {{name}} $& $1\nHL_BASE64\nSHELL\nHL_PROVISION_0\n  end\nlast line, no newline`;
 
   it('Ruby reads each script byte for byte, in the order hybrid-net, docker, packages, write-files, runcmd', async () => {
     const machine: VagrantMachine = { ...vm, role: 'docker', provision: provision({ packages: ['jq'], writeFiles: [{ path: `/tmp/${hostile}`, content: hostile, permissions: '0600' }], runcmd: [hostile, ['printf', '%s', hostile]] }) };
