@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,10 +80,15 @@ describe('provision: on a Vagrant VM: shell provisioners in the Vagrantfile', ()
 # hybrid-lab: provision.packages
 set -e
 export DEBIAN_FRONTEND=noninteractive
+missing=
+for package in jq libpq5; do
+  dpkg-query -W -f='\${Status}' "$package" 2>/dev/null | grep -q ' installed$' || missing="$missing $package"
+done
+if [ -z "$missing" ]; then echo "hybrid-lab: already installed: jq libpq5"; exit 0; fi
 if ! ls /var/lib/apt/lists/*_Packages >/dev/null 2>&1; then
   apt-get update -q || { echo "hybrid-lab: apt-get could not fetch package lists from the box's apt sources ($(grep -hs '^deb ' /etc/apt/sources.list | head -n 1)). Fix: give the VM a route to that Debian mirror, or remove provision.packages" >&2; exit 1; }
 fi
-apt-get install -y -q --no-install-recommends jq libpq5
+apt-get install -y -q --no-install-recommends $missing
 TERM`);
     expect(writeFiles).toBe(`node.vm.provision "write-files", type: "shell", binary: true, inline: <<-'TERM'
 #!/bin/sh
@@ -162,6 +167,20 @@ describe.skipIf(!rubyAvailable)('hostile provision content through Ruby and sh (
     expect(await readFile(argvOut, 'utf8')).toBe(hostile);
     // Nothing in the content was run: no PWNED file anywhere the scripts were.
     for (const folder of [dir, work, join(work, 'sub dir'), '/']) expect(await readdir(folder), folder).not.toContain('PWNED');
+  });
+
+  it.skipIf(!existsSync('/usr/bin/dpkg-query'))('the packages script installs nothing, and needs no network, when every package is there (run by sh on this Debian host)', async () => {
+    // A stand-in apt-get first on PATH only guards the host: the script must not reach it.
+    const guard = join(dir, 'guard-bin');
+    await mkdir(guard, { recursive: true });
+    await writeFile(join(guard, 'apt-get'), '#!/bin/sh\necho "apt-get must not run: $*" >&2\nexit 99\n', { mode: 0o755 });
+    const recorded = await provisionersAsRubyReadsThem([{ ...vm, provision: provision({ packages: ['coreutils', 'dpkg'] }) }]);
+    const script = recorded.find((p) => p.name === 'packages')!.inline!;
+    const result = await run('sh', ['-c', script], { allowFailure: true, env: { PATH: `${guard}:${process.env.PATH}` } });
+    expect(result, result.stderr).toMatchObject({ exitCode: 0, stdout: 'hybrid-lab: already installed: coreutils dpkg\n' });
+    const missing = await run('sh', ['-c', script.replace('coreutils dpkg; do', 'coreutils no-such-package-hl; do')], { allowFailure: true, env: { PATH: `${guard}:${process.env.PATH}` } });
+    expect(missing.exitCode).not.toBe(0);
+    expect(missing.stderr).toMatch(/apt-get must not run: (update -q|install -y -q --no-install-recommends no-such-package-hl)/);
   });
 
   it('the whole Vagrantfile with hostile provisioning is valid Ruby (ruby -c)', async () => {

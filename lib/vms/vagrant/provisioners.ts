@@ -36,18 +36,24 @@ export function heredocTerminator(script: string): string {
 }
 
 /**
- * apt-get install from the box's own apt sources (debootstrap's, the host's Debian mirror). The
- * box ships without package lists, so they are fetched first when missing: the guest needs a
- * route to that mirror, and the error says so when it has none.
+ * apt-get install from the box's own apt sources (debootstrap's, the host's Debian mirror) of the
+ * packages not installed yet. The box ships without package lists, so they are fetched first when
+ * missing: the guest needs a route to that mirror, and the error says so when it has none.
+ * Packages the box already has need no network.
  */
 function packagesScript(packages: readonly string[]): string[] {
   const unreachable = "echo \"hybrid-lab: apt-get could not fetch package lists from the box's apt sources ($(grep -hs '^deb ' /etc/apt/sources.list | head -n 1)). Fix: give the VM a route to that Debian mirror, or remove provision.packages\" >&2";
   return [
     'export DEBIAN_FRONTEND=noninteractive',
+    'missing=',
+    `for package in ${packages.map(shellQuote).join(' ')}; do`,
+    "  dpkg-query -W -f='${Status}' \"$package\" 2>/dev/null | grep -q ' installed$' || missing=\"$missing $package\"",
+    'done',
+    'if [ -z "$missing" ]; then echo "hybrid-lab: already installed:' + ` ${packages.join(' ')}"; exit 0; fi`,
     'if ! ls /var/lib/apt/lists/*_Packages >/dev/null 2>&1; then',
     `  apt-get update -q || { ${unreachable}; exit 1; }`,
     'fi',
-    `apt-get install -y -q --no-install-recommends ${packages.map(shellQuote).join(' ')}`,
+    'apt-get install -y -q --no-install-recommends $missing',
   ];
 }
 

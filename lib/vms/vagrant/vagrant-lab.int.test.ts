@@ -30,6 +30,7 @@ nodes:
     ip: 10.68.0.10
     memoryMb: 256
     provision:
+      packages: [curl]
       writeFiles: [{ path: /etc/hl-test/app.conf, content: ${JSON.stringify(APP_CONF)}, permissions: '0600' }]
       runcmd:
         - "wc -l < /etc/hl-test/app.conf > /var/lib/hl-runcmd-string"
@@ -77,17 +78,18 @@ describe.skipIf(QUICK)(`lab with a vagrant VM and a container: ping, HTTP, echo 
     expect((await web.exec(['hl-echo', 'udp', vm.ip, '7', 'to-vm-udp'])).stdout).toContain('to-vm-udp');
   });
 
-  it('provision: writeFiles wrote the file (exact content, mode, root), then runcmd ran (string and argv), once, and nothing in the content ran', async () => {
+  it('provision: packages found in the box, writeFiles wrote the file (exact content, mode, root), then runcmd ran (string and argv), and nothing in the content ran', async () => {
     expect((await vm.exec(['cat', '/etc/hl-test/app.conf'])).stdout).toBe(APP_CONF);
     expect((await vm.exec(['stat', '-c', '%a %U', '/etc/hl-test/app.conf'])).stdout.trim()).toBe('600 root');
     expect((await vm.exec(['cat', '/var/lib/hl-runcmd-string'])).stdout.trim()).toBe('2');
     expect((await vm.exec(['cat', '/var/lib/hl-runcmd-argv'])).stdout).toBe(APP_CONF);
     expect((await vm.exec(['test', '-e', '/pwned'])).exitCode).toBe(1);
-    // In the order the Vagrantfile gives: the role's own, then the user's (no packages here: no mirror from the guest).
+    // In the order the Vagrantfile gives: the role's own, then the user's; curl is in the box, so no mirror is needed.
     const handle = lab.state.resources.find((r) => r.kind === 'vm' && r.node === 'vgvm') as { handle?: { details: Record<string, string | number> } } | undefined;
     const upLog = await readFile(join(String(vagrantDetails(handle?.handle ?? { details: {} }).projectDir), 'vgvm.vagrant.log'), 'utf8');
     const ran = [...upLog.matchAll(/Running provisioner: ([a-z-]+)/g)].map((match) => match[1]);
-    expect(ran).toEqual(['hybrid-net', 'write-files', 'runcmd']);
+    expect(ran).toEqual(['hybrid-net', 'packages', 'write-files', 'runcmd']);
+    expect(upLog).toContain('hybrid-lab: already installed: curl');
   });
 
   it('keeps lab traffic off the management network', async () => {
