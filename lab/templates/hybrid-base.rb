@@ -10,4 +10,5 @@
     # the guest finds it; addressed by the provisioner, not by Vagrant (no guest plugin needed).
     node.vm.network :private_network, libvirt__network_name: "{{hybridNetwork}}", libvirt__mac: "{{mac}}", libvirt__always_destroy: false, auto_config: false
     node.vm.provision "hybrid-net", type: "shell", path: "{{provisionScript}}"
+    {{userProvisioners}}
   end

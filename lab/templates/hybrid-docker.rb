@@ -19,4 +19,5 @@
       fi
       docker info >/dev/null && echo "docker ready"
     SHELL
+    {{userProvisioners}}
   end

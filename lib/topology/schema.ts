@@ -124,8 +124,9 @@ const vmNode = z
   .superRefine((node, context) => {
     for (const [provider, entry] of Object.entries(VM_PROVIDERS)) {
       if (provider === node.provider) continue;
+      const own = VM_PROVIDERS[node.provider].options as Record<string, z.ZodType>;
       for (const field of Object.keys(entry.options)) {
-        if ((node as Record<string, unknown>)[field] === undefined) continue;
+        if ((node as Record<string, unknown>)[field] === undefined || field in own) continue; // shared fields (e.g. provision)
         context.addIssue({ code: 'custom', path: [field], message: `is a ${provider} provider option; this VM uses ${node.provider}${FIX}remove ${field} or set provider: ${provider}` });
       }
     }

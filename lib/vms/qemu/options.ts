@@ -1,9 +1,8 @@
 import { z } from 'zod';
+import { debianPackage, provisioningOptions, provisioningSchema } from '../provisioning.ts';
 
 /** Separates the problem from the fix inside a zod message (as lib/topology/schema.ts does). */
 const FIX = ' :: fix: ';
-
-const debianPackage = z.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, `not a Debian package name${FIX}use the name apt knows, e.g. postgresql`);
 
 /** `disk:` a qcow2/raw image file (relative to the topology file), or a disk built here from a recipe. */
 const vmDisk = z.union([
@@ -14,19 +13,6 @@ const vmDisk = z.union([
     packages: z.array(debianPackage).default([]),
   }),
 ], { message: `disk must be a file path or { recipe: debian, packages: [...] }${FIX}e.g. disk: { recipe: debian, packages: [nginx-light] }` });
-
-/** cloud-init user-data the lab adds to its NoCloud seed (disk VMs only). */
-const cloudInit = z.strictObject({
-  /** Installed at first boot from the image's apt lists; bake packages into the disk recipe instead where you can. */
-  packages: z.array(debianPackage).default([]),
-  writeFiles: z.array(z.strictObject({
-    path: z.string().regex(/^\//, `not an absolute path${FIX}write the guest path, e.g. /etc/app.conf`),
-    content: z.string(),
-    permissions: z.string().regex(/^0[0-7]{3}$/, `not an octal mode${FIX}write e.g. '0644'`).default('0644'),
-  })).default([]),
-  /** Commands run once at first boot: a string (run by sh) or an argv list. */
-  runcmd: z.array(z.union([z.string(), z.array(z.string()).min(1)])).default([]),
-});
 
 /**
  * What a busybox-initramfs VM (no disk:) carries beyond the built-in tools: Debian packages
@@ -48,7 +34,10 @@ export const qemuOptions = {
   managementNic: z.boolean().optional(),
   /** Boot this disk (systemd, cloud-init, exec over SSH) instead of the busybox initramfs. */
   disk: vmDisk.optional(),
-  cloudInit: cloudInit.optional(),
+  /** The shared `provision:` fields (lib/vms/provisioning.ts), mapped to the NoCloud seed's user-data (disk VMs only). */
+  ...provisioningOptions,
+  /** The same as `provision:` under its earlier, cloud-init name. */
+  cloudInit: provisioningSchema.optional(),
   initramfs: initramfsExtras.optional(),
   /** How long a disk VM may take to answer SSH and finish cloud-init (default $HYBRID_LAB_VM_READY_TIMEOUT_MS, else 300 s). */
   readyTimeoutSec: z.number().int().min(10, `too short for a VM to boot${FIX}give at least 10 (seconds)`).max(3600, `longer than an hour${FIX}give at most 3600 (seconds)`).optional(),
@@ -61,12 +50,20 @@ export function qemuNodeOptions(spec: object): QemuNodeOptions {
   return z.object(qemuOptions).parse(spec);
 }
 
+/** A disk VM's first-boot provisioning, under either name. */
+export function provisioningOf(options: QemuNodeOptions): QemuNodeOptions['provision'] {
+  return options.provision ?? options.cloudInit;
+}
+
 /** What the qemu options need together, beyond each field's own rules. */
 export function checkQemuNode(node: Record<string, unknown>, issue: (field: string, message: string) => void): void {
   const options = node as QemuNodeOptions & { memoryMb?: number };
-  if (options.cloudInit !== undefined && options.disk === undefined) issue('cloudInit', `cloudInit needs a disk image with cloud-init${FIX}add disk: { recipe: debian } or remove cloudInit`);
+  for (const field of ['provision', 'cloudInit'] as const) {
+    if (options[field] !== undefined && options.disk === undefined) issue(field, `${field} needs a disk image with cloud-init${FIX}add disk: { recipe: debian } or remove ${field}`);
+  }
+  if (options.provision !== undefined && options.cloudInit !== undefined) issue('cloudInit', `cloudInit is the earlier name of provision; a VM takes one${FIX}move its entries into provision and remove cloudInit`);
   if (options.disk !== undefined && options.managementNic) issue('managementNic', `disk VMs have only the hybrid NIC (exec goes over SSH on it)${FIX}remove managementNic`);
-  if (options.disk !== undefined && options.initramfs !== undefined) issue('initramfs', `initramfs extras are for the busybox initramfs VM; a disk VM boots its own system${FIX}bake packages into disk: { recipe: debian, packages: [...] } and start programs with cloudInit.runcmd`);
+  if (options.disk !== undefined && options.initramfs !== undefined) issue('initramfs', `initramfs extras are for the busybox initramfs VM; a disk VM boots its own system${FIX}bake packages into disk: { recipe: debian, packages: [...] } and start programs with provision.runcmd`);
   if (options.readyTimeoutSec !== undefined && options.disk === undefined) issue('readyTimeoutSec', `readyTimeoutSec is how long a disk VM may take to be ready; this VM boots the busybox initramfs${FIX}remove readyTimeoutSec or add disk: { recipe: debian }`);
   if (options.disk !== undefined && (options.memoryMb ?? 0) < 256) issue('memoryMb', `a Debian disk VM needs at least 256 MB${FIX}set memoryMb: 512`);
 }

@@ -6,7 +6,7 @@ import { vmFiles } from './qemu-args.ts';
 import { qemuIsRunning } from './liveness.ts';
 import { describeBoot, qemuDetails, startQemuVm } from './start-vm.ts';
 import { QemuVmNode } from './vm-node.ts';
-import { qemuNodeOptions } from './options.ts';
+import { provisioningOf, qemuNodeOptions } from './options.ts';
 import { startDiskVm } from './disk/start-disk-vm.ts';
 import { closeSshMaster, sshAccess, SshVmNode } from './disk/ssh.ts';
 import { qmpCommand } from './qmp.ts';
@@ -29,8 +29,9 @@ export const qemuProvider: VmProvider = {
       // A VM of the same name from an earlier run would hold the tap: replace it, never run two.
       await destroyQemuVm(ctx.labName, spec.name, ctx.stateDir);
       try {
-        const { disk, cloudInit, readyTimeoutSec } = qemuNodeOptions(spec);
-        if (disk !== undefined) return await startDiskVm({ ...spec, disk, cloudInit, readyTimeoutSec }, ctx, artefacts.accel.mode);
+        const options = qemuNodeOptions(spec);
+        const { disk, readyTimeoutSec } = options;
+        if (disk !== undefined) return await startDiskVm({ ...spec, disk, cloudInit: provisioningOf(options), readyTimeoutSec }, ctx, artefacts.accel.mode);
         return await startQemuVm(spec, ctx, artefacts);
       } catch (error) {
         await destroyQemuVm(ctx.labName, spec.name, ctx.stateDir).catch(() => undefined);

@@ -1,13 +1,18 @@
 import { z } from 'zod';
+import { provisioningOptions } from '../provisioning.ts';
 
-/** Topology fields only the vagrant provider reads (contributed to the VM node schema by the registry). */
+/** Topology fields the vagrant provider reads (contributed to the VM node schema by the registry). */
 export const vagrantOptions = {
   /** The seeds' VM role: `base` (hybrid-base) or `docker` (hybrid-docker: Docker inside the guest). Default base. */
   role: z.enum(['base', 'docker'], { message: 'unknown VM role :: fix: use base or docker' }).optional(),
+  /** The shared `provision:` fields (lib/vms/provisioning.ts), run by shell provisioners after the role's own (provisioners.ts). */
+  ...provisioningOptions,
 };
 
+export type VagrantNodeOptions = z.output<z.ZodObject<typeof vagrantOptions>>;
+
 /** The vagrant options of a VM node (the schema has checked them). */
-export function vagrantNodeOptions(spec: object): { role?: 'base' | 'docker' } {
+export function vagrantNodeOptions(spec: object): VagrantNodeOptions {
   return z.object(vagrantOptions).parse(spec);
 }
 

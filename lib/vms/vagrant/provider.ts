@@ -51,12 +51,13 @@ async function startVm(spec: VmStartSpec, ctx: VmLabContext): Promise<VmHandle> 
   const elsewhere = spec.nics?.find((nic) => primary !== undefined && nic.network !== primary);
   if (elsewhere) throw new ProvisionError(`VM ${spec.name}: the vagrant provider attaches a VM to the lab's first network (${primary}) only, not ${elsewhere.network}. Fix: put its NIC on ${primary}, or use provider: qemu`);
   const role = roleOf(spec);
+  const { provision } = vagrantNodeOptions(spec);
   // The box of a non-default role is built here, lazily (prepare() builds the base box).
   const accel = await prepareHost(role === 'base' ? silentReporter : ctx.reporter, role);
   const projectDir = projectDirOf(ctx.stateDir);
   await mkdir(projectDir, { recursive: true });
   const lab = await step(ctx.reporter, `libvirt networks for lab ${ctx.labName}`, () => labNetworks(ctx, projectDir, accel));
-  const machine: VagrantMachine = { name: spec.name, role, ip: spec.ip, memoryMb: spec.memoryMb, cpus: spec.cpus };
+  const machine: VagrantMachine = { name: spec.name, role, ip: spec.ip, memoryMb: spec.memoryMb, cpus: spec.cpus, ...(provision ? { provision } : {}) };
   const machines = withMachine(await loadMachines(projectDir), machine);
   await saveMachines(projectDir, machines);
   await writeLabProject(lab, machines);

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentReporter } from '../../common/progress.ts';
 import { downLab } from '../../lab/down.ts';
@@ -14,13 +16,25 @@ import { VagrantVmNode } from './vm-node.ts';
 // A whole lab with a Vagrant VM and a container (its own name, bridge and subnet; never hybr0).
 const LAB = 'vglab';
 const BRIDGE = 'hlvg1';
+/** Written by provision.writeFiles: quotes, a command substitution and newlines must arrive as they are. */
+const APP_CONF = `it's "quoted" $(touch /pwned) \`touch /pwned\` #{x}\nsecond line\n`;
 const YAML = `
 name: ${LAB}
 bridge: { name: ${BRIDGE}, subnet: 10.68.0.0/24 }
 dns: { domain: vglab.local }
 nodes:
   - { name: web, kind: container, ip: 10.68.0.50 }
-  - { name: vgvm, kind: vm, provider: vagrant, ip: 10.68.0.10, memoryMb: 256 }
+  - name: vgvm
+    kind: vm
+    provider: vagrant
+    ip: 10.68.0.10
+    memoryMb: 256
+    provision:
+      packages: [curl]
+      writeFiles: [{ path: /etc/hl-test/app.conf, content: ${JSON.stringify(APP_CONF)}, permissions: '0600' }]
+      runcmd:
+        - "wc -l < /etc/hl-test/app.conf > /var/lib/hl-runcmd-string"
+        - [cp, /etc/hl-test/app.conf, /var/lib/hl-runcmd-argv]
 `;
 const QUICK = process.env.HYBRID_LAB_QUICK === '1';
 const SKIP_REASON = ' — skipped: HYBRID_LAB_QUICK=1 asks for a quick run; CI runs it';
@@ -62,6 +76,20 @@ describe.skipIf(QUICK)(`lab with a vagrant VM and a container: ping, HTTP, echo 
     expect((await web.exec(['timeout', '5', 'wget', '-q', '-O-', 'http://vgvm/'])).stdout).toContain('hello from vgvm');
     expect((await web.exec(['hl-echo', 'tcp', vm.ip, '7', 'to-vm-tcp'])).stdout).toContain('to-vm-tcp');
     expect((await web.exec(['hl-echo', 'udp', vm.ip, '7', 'to-vm-udp'])).stdout).toContain('to-vm-udp');
+  });
+
+  it('provision: packages found in the box, writeFiles wrote the file (exact content, mode, root), then runcmd ran (string and argv), and nothing in the content ran', async () => {
+    expect((await vm.exec(['cat', '/etc/hl-test/app.conf'])).stdout).toBe(APP_CONF);
+    expect((await vm.exec(['stat', '-c', '%a %U', '/etc/hl-test/app.conf'])).stdout.trim()).toBe('600 root');
+    expect((await vm.exec(['cat', '/var/lib/hl-runcmd-string'])).stdout.trim()).toBe('2');
+    expect((await vm.exec(['cat', '/var/lib/hl-runcmd-argv'])).stdout).toBe(APP_CONF);
+    expect((await vm.exec(['test', '-e', '/pwned'])).exitCode).toBe(1);
+    // In the order the Vagrantfile gives: the role's own, then the user's; curl is in the box, so no mirror is needed.
+    const handle = lab.state.resources.find((r) => r.kind === 'vm' && r.node === 'vgvm') as { handle?: { details: Record<string, string | number> } } | undefined;
+    const upLog = await readFile(join(String(vagrantDetails(handle?.handle ?? { details: {} }).projectDir), 'vgvm.vagrant.log'), 'utf8');
+    const ran = [...upLog.matchAll(/Running provisioner: ([a-z-]+)/g)].map((match) => match[1]);
+    expect(ran).toEqual(['hybrid-net', 'packages', 'write-files', 'runcmd']);
+    expect(upLog).toContain('hybrid-lab: already installed: curl');
   });
 
   it('keeps lab traffic off the management network', async () => {

@@ -6,6 +6,8 @@ import { vagrantHome } from './env.ts';
 import { renderGuestNetConf } from './box/guest-files.ts';
 import type { ManagementNetwork } from './lab-networks.ts';
 import { domainName, hybridMac, labPrefix } from './names.ts';
+import type { Provisioning } from '../provisioning.ts';
+import { renderUserProvisioners } from './provisioners.ts';
 import { readTemplate, renderTemplate } from './template.ts';
 
 /** One VM of a lab's Vagrantfile; kept in machines.json beside it. */
@@ -15,6 +17,8 @@ export interface VagrantMachine {
   ip: string;
   memoryMb: number;
   cpus: number;
+  /** The node's `provision:` fields, run after the role's own provisioning. */
+  provision?: Provisioning;
 }
 
 /** What the lab-level Vagrantfile needs besides its machines. */
@@ -40,7 +44,7 @@ export async function renderLabVagrantfile(lab: VagrantLab, machines: readonly V
   const blocks: string[] = [];
   for (const machine of machines) {
     const template = ROLE_TEMPLATES[machine.role];
-    blocks.push(renderTemplate(await readTemplate(template), machineValues(lab, machine), template).trimEnd());
+    blocks.push(renderTemplate(await roleTemplate(template, machine), machineValues(lab, machine), template, { userProvisioners: userProvisioners(machine) }).trimEnd());
   }
   const accelTemplate = `accel-${lab.accel}.rb`;
   const accelSettings = renderTemplate(await readTemplate(accelTemplate), {}, accelTemplate).trimEnd();
@@ -54,6 +58,17 @@ export async function renderLabVagrantfile(lab: VagrantLab, machines: readonly V
     domainPrefix: labPrefix(lab.labName),
   };
   return renderTemplate(await readTemplate('Vagrantfile'), values, 'Vagrantfile', { accelSettings, machines: blocks.join('\n\n') });
+}
+
+/** The role's template; without user provisioning its `{{userProvisioners}}` line goes, leaving the role's block as it was. */
+async function roleTemplate(template: string, machine: VagrantMachine): Promise<string> {
+  const text = await readTemplate(template);
+  return userProvisioners(machine) ? text : text.replace(/^[ \t]*\{\{userProvisioners\}\}\n/m, '');
+}
+
+/** The node's provisioners, indented as the template's placeholder (heredoc bodies stay at column 0). */
+function userProvisioners(machine: VagrantMachine): string {
+  return renderUserProvisioners(machine.provision).join('\n    ');
 }
 
 function machineValues(lab: VagrantLab, machine: VagrantMachine): Record<string, string | number> {
