@@ -5,21 +5,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../common/run.ts';
 import { renderTemplate } from './template.ts';
-import { renderLabVagrantfile, renderProvisionScript, writeLabProject, type VagrantLab, type VagrantMachine } from './vagrantfile.ts';
+import { renderLabVagrantfile, renderProvisionScript, writeLabProject, type VagrantMachine } from './vagrantfile.ts';
+import { TEST_LAB, TEST_VM } from './vagrant-lab-fixture.ts';
 
-const lab: VagrantLab = {
-  labName: 'vagrantlab',
-  labBridge: 'hybr1',
-  prefix: 24,
-  gateway: '10.0.2.1',
-  dnsServer: '10.0.2.2',
-  dnsDomain: 'vagrant.local',
-  hybridNetwork: 'hl_vagrantlab_hybrid',
-  management: { name: 'hl_vagrantlab_mgmt', bridge: 'hlm12345678', subnet: '192.168.121.0/24', hostAddress: '192.168.121.1' },
-  accel: 'tcg',
-  projectDir: '/var/lib/hybrid-lab/vagrantlab/vms/vagrant',
-};
-const vm: VagrantMachine = { name: 'vagrant-vm', role: 'base', ip: '10.0.2.200', memoryMb: 256, cpus: 1 };
+const lab = TEST_LAB;
+const vm = TEST_VM;
 const rubyAvailable = existsSync('/usr/bin/ruby');
 
 describe('renderTemplate', () => {
