@@ -17,6 +17,8 @@ export interface RunOptions {
   /** Added to this process's environment. */
   env?: Record<string, string>;
   cwd?: string;
+  /** Open descriptors of this process handed to the program as its fds 3, 4, ... (in this order). */
+  passFds?: readonly number[];
 }
 
 /** A SIGTERM'd program that ignores it is killed after this long (as execa does). */
@@ -35,7 +37,7 @@ interface Finished {
 /** Spawns the program (no shell) and collects its output; node:child_process keeps the CLI's start-up fast. */
 function spawnCollect(command: string, args: readonly string[], options: RunOptions): Promise<Finished> {
   return new Promise((resolve) => {
-    const child = spawn(command, [...args], { cwd: options.cwd, env: options.env ? { ...process.env, ...options.env } : process.env, stdio: 'pipe' });
+    const child = spawn(command, [...args], { cwd: options.cwd, env: options.env ? { ...process.env, ...options.env } : process.env, stdio: ['pipe', 'pipe', 'pipe', ...(options.passFds ?? [])] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
@@ -52,12 +54,12 @@ function spawnCollect(command: string, args: readonly string[], options: RunOpti
       clearTimeout(forceKill);
       resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), timedOut, ...finished });
     };
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.stdout!.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr!.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', (error) => done({ code: undefined, spawnError: error }));
     child.on('close', (code, signal) => done({ code: timedOut ? undefined : (code ?? undefined), signal }));
-    child.stdin.on('error', () => undefined); // a program that exits without reading its input
-    child.stdin.end(options.input);
+    child.stdin!.on('error', () => undefined); // a program that exits without reading its input
+    child.stdin!.end(options.input);
   });
 }
 

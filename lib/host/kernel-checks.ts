@@ -36,8 +36,9 @@ function consequence(feature: KernelFeature): string {
     case 'veth':
       return 'no lab can run';
     case 'macvlan':
+      return 'networks with mode: macvlan are refused at up';
     case 'macvtap':
-      return 'nodes cannot be attached to a host interface this way';
+      return 'qemu VMs on a network with mode: macvlan are refused at up';
     case 'ipv6':
       return 'no dual stack';
     default:

@@ -35,7 +35,7 @@ export interface DownResult {
  * network before the bridge); kinds in one stage are removed together. The firewall goes once
  * no node is left that it guards the host from.
  */
-const STAGES: Array<Array<LabResource['kind']>> = [['vm', 'container', 'dns-container'], ['docker-network', 'iptables-rule', 'ifb'], ['iptables-chain', 'bridge']];
+const STAGES: Array<Array<LabResource['kind']>> = [['vm', 'container', 'dns-container'], ['docker-network', 'iptables-rule', 'ifb'], ['iptables-chain', 'bridge', 'macvlan-shim']];
 const PARALLEL_REMOVALS = 32;
 type EngineProbe = Awaited<ReturnType<ContainerRuntime['probe']>>;
 

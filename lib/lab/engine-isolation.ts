@@ -4,7 +4,7 @@ import { isolationRules } from '../net/iptables.ts';
 import { containerRuntime, CONTAINER_RUNTIME_NAMES } from '../runtimes/registry.ts';
 import type { ContainerRuntime } from '../runtimes/runtime.ts';
 import { networkFamilies } from '../topology/families.ts';
-import { labNetworks, type Topology } from '../topology/topology.ts';
+import { bridgedNetworks, labNetworks, type Topology } from '../topology/topology.ts';
 import type { StateStore } from './state.ts';
 import { ensureRules, type Track } from './up-steps.ts';
 
@@ -34,6 +34,7 @@ export async function bridgesToIsolate(topology: Topology, runtime: ContainerRun
 /** DROP rules both ways between the lab bridge and each of those networks, recorded like every lab rule. */
 export async function ensureEngineIsolation(topology: Topology, runtime: ContainerRuntime, store: StateStore, reporter: ProgressReporter, track: Track, found?: Array<{ bridge: string; what: string }>): Promise<void> {
   const others = found ?? (await bridgesToIsolate(topology, runtime));
-  const rules = labNetworks(topology).flatMap((network) => networkFamilies(network).flatMap((family) => others.flatMap(({ bridge, what }) => isolationRules(topology.name, network.bridge, bridge, what, family))));
+  // A macvlan shim forwards nothing at all (the lab chain drops it), so it needs no pairwise drops.
+  const rules = bridgedNetworks(topology).flatMap((network) => networkFamilies(network).flatMap((family) => others.flatMap(({ bridge, what }) => isolationRules(topology.name, network.bridge, bridge, what, family))));
   if (rules.length > 0) await ensureRules(rules, store, reporter, track);
 }

@@ -1,4 +1,5 @@
 import { labInterfaceAlias } from '../net/bridge.ts';
+import { shimAlias } from '../net/macvlan.ts';
 import { isPrimaryNetwork, labNetworks, type ResolvedNetwork, type Topology } from '../topology/topology.ts';
 
 /**
@@ -21,6 +22,7 @@ export function labNetworkName(labName: string, network?: { name: string; primar
 
 /** The alias that marks a lab bridge as the lab's: `hybrid-lab:<lab>:bridge` for the primary network, `...:bridge:<network>` for the others. */
 export function bridgeAlias(topology: Topology, network: ResolvedNetwork | undefined): string {
+  if (network?.mode === 'macvlan') return shimAlias(topology.name, network.name);
   return network && !isPrimaryNetwork(topology, network) ? labInterfaceAlias(topology.name, `bridge:${network.name}`) : labInterfaceAlias(topology.name, 'bridge');
 }
 

@@ -44,6 +44,7 @@ const vmHandle = z.looseObject({
 
 export const recordedResourceSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('bridge'), id: ifName, phase }),
+  z.strictObject({ kind: z.literal('macvlan-shim'), id: ifName, network: dnsLabel, parent: ifName, phase }),
   z.strictObject({ kind: z.literal('docker-network'), id: resourceName, phase }),
   z.strictObject({ kind: z.literal('iptables-rule'), id: z.string().max(300), rule: iptablesRule, phase }),
   z.strictObject({ kind: z.literal('iptables-chain'), id: z.string().regex(new RegExp(`^ipv[46]:${LAB_CHAIN_PATTERN.source.slice(1)}`)), family: z.enum(['ipv4', 'ipv6']), phase }),

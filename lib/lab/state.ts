@@ -12,6 +12,8 @@ import { labStateSchema } from './state-schema.ts';
 /** A resource the lab makes. Recorded as `planned` before it is created, `created` after. */
 export type LabResource =
   | { kind: 'bridge'; id: string }
+  /** A macvlan network's host shim on `parent` (the parent is never the lab's). */
+  | { kind: 'macvlan-shim'; id: string; network: string; parent: string }
   | { kind: 'docker-network'; id: string }
   | { kind: 'iptables-rule'; id: string; rule: IptablesRule }
   | { kind: 'iptables-chain'; id: string; family: 'ipv4' | 'ipv6' }

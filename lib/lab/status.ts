@@ -1,7 +1,8 @@
 import { containerRuntime } from '../runtimes/registry.ts';
 import { linkExists } from '../net/bridge.ts';
 import { silentReporter } from '../common/progress.ts';
-import type { Topology } from '../topology/topology.ts';
+import { labNetworks, type Topology } from '../topology/topology.ts';
+import type { NetworkMode } from '../topology/network-schema.ts';
 import { vmIsRunning } from '../vms/registry.ts';
 import { dnsContainerName } from './names.ts';
 import { readLeases, type DhcpLease } from '../dns/leases.ts';
@@ -24,12 +25,25 @@ export interface NodeStatus {
   impairment?: ImpairmentStatus;
 }
 
+export interface NetworkStatus {
+  name: string;
+  mode: NetworkMode;
+  /** The host interface carrying the gateway: the lab bridge, or a macvlan network's shim. */
+  interface: string;
+  parent?: string;
+  subnet: string;
+  /** The interface (and a macvlan network's parent) exists. */
+  present: boolean;
+}
+
 export interface LabStatus {
   lab: string;
   /** `invalid`: the state file exists but is not a valid state of this lab (see `problem`). */
   status: 'up' | 'creating' | 'failed' | 'down' | 'invalid';
   problem?: string;
   bridge: { name: string; subnet: string; present: boolean };
+  /** Every segment with its mode and host interface (a macvlan network: its shim and parent). */
+  networks: NetworkStatus[];
   nodes: NodeStatus[];
   /** DHCP leases the lab DNS server has given (MAC, address, name, expiry); absent when no network has DHCP. */
   leases?: DhcpLease[];
@@ -45,10 +59,10 @@ export async function labStatus(labName: string, topologyIfDown?: Topology): Pro
   } catch (error) {
     // One unreadable lab must not hide the others (`status --all`): say what is wrong with it.
     if (!(error instanceof StateFileError)) throw error;
-    return { lab: labName, status: 'invalid', problem: error.message, bridge: { name: '', subnet: '', present: false }, nodes: [], forwards: [] };
+    return { lab: labName, status: 'invalid', problem: error.message, bridge: { name: '', subnet: '', present: false }, networks: [], nodes: [], forwards: [] };
   }
   const topology = state?.topology ?? topologyIfDown;
-  if (!topology) return { lab: labName, status: 'down', bridge: { name: '', subnet: '', present: false }, nodes: [], forwards: [] };
+  if (!topology) return { lab: labName, status: 'down', bridge: { name: '', subnet: '', present: false }, networks: [], nodes: [], forwards: [] };
   const runtime = await containerRuntime(topology.runtime);
   const containers = (await runtime.probe()).reachable ? await runtime.listLabContainers(labName) : [];
   const containerState = (name: string) => containers.find((c) => c.name === name)?.state ?? 'missing';
@@ -76,6 +90,14 @@ export async function labStatus(labName: string, topologyIfDown?: Topology): Pro
     lab: labName,
     status: state ? state.status : 'down',
     bridge: { name: topology.bridge.name, subnet: topology.bridge.subnet, present: await linkExists(topology.bridge.name) },
+    networks: await Promise.all(labNetworks(topology).map(async (network) => ({
+      name: network.name,
+      mode: network.mode,
+      interface: network.bridge,
+      ...(network.parent ? { parent: network.parent } : {}),
+      subnet: network.subnet,
+      present: (await linkExists(network.bridge)) && (network.parent === undefined || (await linkExists(network.parent))),
+    }))),
     nodes,
     ...(dhcp.length > 0 ? { leases: await readLeases(leaseFile(labName), dhcp) } : {}),
     forwards: state ? await forwardStatuses(topology) : [],

@@ -8,6 +8,7 @@ import type { LabResource, RecordedResource } from './state.ts';
 import { vmContext } from './vm-context.ts';
 import { labNetworks, type Topology } from '../topology/topology.ts';
 import { bridgeAlias } from './names.ts';
+import { removeShim, shimAlias } from '../net/macvlan.ts';
 import { silentReporter } from '../common/progress.ts';
 
 /** What happened to one resource: removed, already gone, or refused because it is not the lab's. */
@@ -63,6 +64,11 @@ export async function removeResource(resource: LabResource | RecordedResource, t
     }
     case 'bridge':
       return removeBridge(resource, topology);
+    case 'macvlan-shim': {
+      // Proven by its alias and kind; the parent carries no lab alias, so it is never what this removes.
+      const outcome = await removeShim(resource.id, shimAlias(lab, resource.network));
+      return outcome === 'removed' ? removed() : outcome === 'absent' ? { outcome: 'absent' } : { outcome: 'refused', reason: outcome.refused };
+    }
     case 'ifb': {
       const outcome = await removeIfb(resource.id, ifbAlias(lab, resource.node));
       return outcome === 'removed' ? removed() : outcome === 'absent' ? { outcome: 'absent' } : { outcome: 'refused', reason: `interface ${resource.id} does not carry the alias ${ifbAlias(lab, resource.node)}` };
@@ -106,6 +112,8 @@ export function describeResource(resource: LabResource): string {
       return `${resource.family === 'ipv6' ? 'ip6tables' : 'iptables'} chain ${resource.id.split(':')[1]}`;
     case 'bridge':
       return `bridge ${resource.id}`;
+    case 'macvlan-shim':
+      return `shim ${resource.id} (macvlan on ${resource.parent}, network ${resource.network})`;
     case 'ifb':
       return `ifb ${resource.id} (impairment of ${resource.node})`;
   }

@@ -1,7 +1,7 @@
 import type { ProgressReporter } from '../common/progress.ts';
 import { hostInputRules, isolationRules, labRules, type IptablesRule } from '../net/iptables.ts';
 import { SPEC_LABEL } from '../runtimes/runtime.ts';
-import { labNetworks, type ResolvedVmNode, type Topology } from '../topology/topology.ts';
+import { bridgedNetworks, labNetworks, type ResolvedVmNode, type Topology } from '../topology/topology.ts';
 import { containerName, dnsContainerName, engineNetworkName } from './names.ts';
 import { labChainJumps, labChainName } from '../net/lab-chain.ts';
 import { needsLabChain } from './lab-chain-step.ts';
@@ -42,15 +42,17 @@ export function upStepsAhead(topology: Topology, facts: PlanFacts): number {
   };
   const vms = topology.nodes.filter((node): node is ResolvedVmNode => node.kind === 'vm' && !created('vm', `${lab}-${node.name}`));
   const networks = labNetworks(topology);
-  const bridges = networks.map((network) => network.bridge);
+  const bridges = bridgedNetworks(topology).map((network) => network.bridge);
+  const shims = networks.filter((network) => network.mode === 'macvlan').map((network) => network.bridge);
   const chain = labChainName(lab);
   const chainSteps = needsLabChain(topology)
     ? (['ipv4', 'ipv6'] as const).filter((family) => !created('iptables-chain', `${family}:${chain}`)).length + 1 + batch(labChainJumps(lab))
     : 0;
   return (
     bridges.filter((name) => !created('bridge', name)).length +
-    // The lab's per-bridge rules, INPUT guard and forwards go in one batch.
-    batch([...bridges.flatMap((name) => labRules(lab, name)), ...bridges.flatMap((name) => hostInputRules(lab, name, topology.host.acceptFromLab ?? []))]) +
+    shims.filter((name) => !created('macvlan-shim', name)).length +
+    // The lab's per-bridge rules, INPUT guard and forwards go in one batch (a shim has only the INPUT guard).
+    batch([...bridges.flatMap((name) => labRules(lab, name)), ...[...bridges, ...shims].flatMap((name) => hostInputRules(lab, name, topology.host.acceptFromLab ?? []))]) +
     chainSteps +
     (facts.isolate?.length ? batch(bridges.flatMap((name) => (facts.isolate ?? []).flatMap((other) => isolationRules(lab, name, other.bridge, other.what)))) : 0) +
     networks.filter((network) => !created('docker-network', engineNetworkName(topology, network.name))).length +

@@ -12,6 +12,7 @@ import { LiveRecords } from '../dns/live-records.ts';
 import { labRecords } from '../dns/records.ts';
 import { dnsCapabilities } from '../dns/dnsmasq-ipv6.ts';
 import { createBridge, linkExists } from '../net/bridge.ts';
+import { createShim } from '../net/macvlan.ts';
 import { hostInputRules, labRules, type IptablesRule } from '../net/iptables.ts';
 import { addRules, presentRules } from '../net/iptables-batch.ts';
 import { labNetworks, type Topology } from '../topology/topology.ts';
@@ -40,11 +41,18 @@ export async function ensureResource(store: StateStore, resource: LabResource, e
   await store.markCreated(entry);
 }
 
-/** Every network's bridge with the host's addresses (the runtime's networks are made on them). */
+/**
+ * Every network's bridge with the host's addresses (the runtime's networks are made on them); a
+ * macvlan network's shim on its parent instead, carrying the same addresses.
+ */
 export async function ensureBridge(topology: Topology, store: StateStore, reporter: ProgressReporter, track: Track): Promise<void> {
-  // `up` checked before anything was made that each bridge is absent or carries this lab's alias.
+  // `up` checked before anything was made that each bridge (shim) is absent or carries this lab's alias, and each parent is usable.
   await Promise.all(labNetworks(topology).map((network) => {
     const addresses = [`${network.gateway}/${network.prefix}`, ...(network.ipv6 ? [`${network.ipv6.gateway}/${network.ipv6.prefix}`] : [])];
+    if (network.mode === 'macvlan') {
+      const shim = { kind: 'macvlan-shim' as const, id: network.bridge, network: network.name, parent: network.parent! };
+      return ensureResource(store, shim, () => linkExists(network.bridge), () => createShim(network.bridge, shim.parent, addresses, bridgeAlias(topology, network)), reporter, track);
+    }
     return ensureResource(store, { kind: 'bridge', id: network.bridge }, () => linkExists(network.bridge), () => createBridge(network.bridge, addresses, bridgeAlias(topology, network)), reporter, track);
   }));
 }
@@ -59,7 +67,8 @@ export async function ensureForwarding(topology: Topology, store: StateStore, re
   await applySysctls(topology, store, reporter);
   // One iptables-restore per family for all of them (nat rules of the port forwards included).
   await ensureRules([
-    ...networks.flatMap((network) => networkFamilies(network).flatMap((family) => labRules(topology.name, network.bridge, family))),
+    // A macvlan shim forwards nothing (the lab chain drops it): only the INPUT guard applies to it.
+    ...networks.filter((network) => network.mode !== 'macvlan').flatMap((network) => networkFamilies(network).flatMap((family) => labRules(topology.name, network.bridge, family))),
     ...networks.flatMap((network) => hostInputRules(topology.name, network.bridge, topology.host.acceptFromLab ?? [])),
     ...labForwardRules(topology),
   ], store, reporter, track);
@@ -102,6 +111,7 @@ export async function ensureLabNetworkStep(topology: Topology, runtime: Containe
       ...(network.ipv6 ? { ipv6: { subnet: network.ipv6.subnet, gateway: network.ipv6.gateway } } : {}),
       // Isolated and routed segments keep their addresses: the engine must not masquerade them.
       masquerade: network.mode === 'bridged' || network.mode === 'nat',
+      ...(network.mode === 'macvlan' ? { macvlanParent: network.parent } : {}),
     };
     await ensureResource(
       store,

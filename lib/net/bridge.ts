@@ -46,6 +46,8 @@ export interface IpLink {
   ifname: string;
   ifalias?: string;
   operstate?: string;
+  flags?: string[];
+  link_type?: string;
   master?: string;
   linkinfo?: { info_kind?: string };
   addr_info?: Array<{ family?: string; local: string; prefixlen: number }>;

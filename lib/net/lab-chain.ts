@@ -55,7 +55,8 @@ export async function leftoverChains(labName: string): Promise<Array<{ chain: st
  * 2. `policies` (caller-supplied, already in their order);
  * 3. traffic within each segment;
  * 4. between two segments: accepted when both are routed, dropped otherwise;
- * 5. each segment's mode: isolated drops everything leaving or entering it; the others drop
+ * 5. each segment's mode: isolated drops everything leaving or entering it, and so does macvlan
+ *    (its shim; the segment's own traffic never passes the host's netfilter); the others drop
  *    traffic to and from the host's other bridges (`foreignBridges`: other engines' and labs'
  *    networks); nat drops new connections from outside; routed accepts them.
  * Everything else returns to FORWARD, where the engines' own rules, their isolation between
@@ -88,6 +89,13 @@ type Verdict = [string[], 'ACCEPT' | 'DROP'];
 
 function modeRules(network: ResolvedNetwork, foreignBridges: readonly string[]): Array<[Verdict, string]> {
   const { bridge, name, mode } = network;
+  if (mode === 'macvlan') {
+    // `bridge` is the host's shim on the parent: the host talks to the segment through it but forwards nothing to or from it.
+    return [
+      [[['-i', bridge], 'DROP'], `macvlan network ${name}: the host forwards nothing from its shim ${bridge}`],
+      [[['-o', bridge], 'DROP'], `macvlan network ${name}: the host forwards nothing into its shim ${bridge}`],
+    ];
+  }
   if (mode === 'isolated') {
     return [
       [[['-i', bridge], 'DROP'], `isolated network ${name}: nothing leaves ${bridge}`],

@@ -96,6 +96,8 @@ export interface NetworkSpec {
   ipv6?: { subnet: string; gateway: string };
   /** Whether the engine masquerades traffic leaving the network (its default); off for isolated and routed networks. */
   masquerade?: boolean;
+  /** A macvlan network (bridge mode) on this existing host interface instead of a bridge network on `bridge`. */
+  macvlanParent?: string;
 }
 
 export interface LogOptions {

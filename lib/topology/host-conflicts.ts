@@ -5,7 +5,8 @@ import { checkPortForwardsAgainstHost } from './host-ports.ts';
 import { cidrsOverlap, formatCidr, parseCidr, type Cidr } from './ipv4.ts';
 import { labNetworks, type ResolvedNetwork, type Topology } from './topology.ts';
 import { LEGACY_NETWORK_NAME } from './networks.ts';
-import { kernelFeatures } from '../host/kernel-capabilities.ts';
+import { FEATURE_FACTS, kernelFeatures, type KernelFeature, type KernelFeatureProbe } from '../host/kernel-capabilities.ts';
+import { parentProblem, shimAlias } from '../net/macvlan.ts';
 import { checkImpairmentsAgainstKernel, impairmentRequests } from './impairment-links.ts';
 
 export interface HostRoute {
@@ -69,6 +70,9 @@ export async function checkBridgeAgainstHost(topology: Topology): Promise<{ brid
       continue;
     }
     const owner = link.ifalias?.startsWith('hybrid-lab:') ? `lab "${link.ifalias.split(':')[1]}"` : 'not made by hybrid-lab';
+    if (network.mode === 'macvlan') {
+      throw new TopologyError(`networks[${index}].name`, network.name, `the host shim of this macvlan network would be ${network.bridge}, and an interface of that name already exists (${link.linkinfo?.info_kind ?? 'device'}, ${owner})`, 'rename the network (the shim is named <lab>-<network>), or remove that interface if it is unused', topology.source);
+    }
     throw new TopologyError(
       networkField(topology, index, 'name'),
       network.bridge,
@@ -80,14 +84,38 @@ export async function checkBridgeAgainstHost(topology: Topology): Promise<{ brid
   return { bridgeIsOurs: ourBridges.has(topology.bridge.name), ourBridges };
 }
 
-/** The alias `up` gives a network's bridge (see lab/names.ts bridgeAlias; repeated here so topology/ does not import lab/). */
+/** The alias `up` gives a network's bridge or shim (see lab/names.ts bridgeAlias; repeated here so topology/ does not import lab/). */
 function bridgeAliasOf(topology: Topology, network: ResolvedNetwork, index: number): string {
+  if (network.mode === 'macvlan') return shimAlias(topology.name, network.name);
   return labInterfaceAlias(topology.name, index === 0 ? 'bridge' : `bridge:${network.name}`);
+}
+
+/**
+ * Each macvlan network's parent, as it is now: present, up, not loopback, not made by any lab,
+ * no bridge port, no macvlan itself; and the kernel has macvlan (and macvtap when a VM joins).
+ */
+export async function checkMacvlanParents(topology: Topology, features: () => Promise<readonly KernelFeatureProbe[]> = kernelFeatures): Promise<void> {
+  const networks = labNetworks(topology);
+  const labBridges = new Set(networks.filter((network) => network.mode !== 'macvlan').map((network) => network.bridge));
+  for (const [index, network] of networks.entries()) {
+    if (network.mode !== 'macvlan' || network.parent === undefined) continue;
+    const field = `networks[${index}].parent`;
+    const refused = parentProblem(network.parent, await linkInfo(network.parent), labBridges);
+    if (refused) throw new TopologyError(field, network.parent, refused.problem, refused.fix, topology.source);
+    const wanted: KernelFeature[] = ['macvlan', ...(topology.nodes.some((node) => node.kind === 'vm' && node.nics.some((nic) => nic.network === network.name)) ? (['macvtap'] as const) : [])];
+    for (const feature of wanted) {
+      const probe = (await features()).find((candidate) => candidate.feature === feature);
+      if (probe?.state === 'present') continue;
+      const facts = FEATURE_FACTS[feature];
+      throw new TopologyError(`networks[${index}].mode`, 'macvlan', `this host's kernel has no ${facts.label} (${probe?.detail ?? 'not probed'}), which ${facts.usedFor} needs`, `run the lab on a kernel with ${facts.config}, or make network ${network.name} bridged; \`hybrid-lab doctor\` lists what this kernel offers`, topology.source);
+    }
+  }
 }
 
 /** Everything `validate` and `up` check against the live host before creating anything. */
 export async function checkTopologyAgainstHost(topology: Topology): Promise<void> {
   const { ourBridges } = await checkBridgeAgainstHost(topology);
+  await checkMacvlanParents(topology);
   checkSubnetAgainstHost(topology, await readHostRoutes(), ourBridges);
   await checkPortForwardsAgainstHost(topology);
   if (impairmentRequests(topology).length > 0) checkImpairmentsAgainstKernel(topology, await kernelFeatures());

@@ -16,7 +16,7 @@ const ipv4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]
 export const interfaceName = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,14}$/;
 const ipv6Text = /^[0-9a-fA-F:]{2,39}$/;
 
-export const NETWORK_MODES = ['bridged', 'isolated', 'nat', 'routed'] as const;
+export const NETWORK_MODES = ['bridged', 'isolated', 'nat', 'routed', 'macvlan'] as const;
 export type NetworkMode = (typeof NETWORK_MODES)[number];
 
 const networkName = z
@@ -61,11 +61,14 @@ export const networkSchema = z.strictObject({
   /**
    * bridged: forwards off the segment (to the host's other networks) as today's lab bridge;
    * isolated: nothing leaves the segment; nat: masqueraded towards the host's uplink; routed: the
-   * host routes between routed segments, no address translation.
+   * host routes between routed segments, no address translation; macvlan: no bridge, the nodes
+   * sit on `parent` (an existing host interface) and its L2 segment (see macvlan.ts).
    */
   mode: z.enum(NETWORK_MODES, { message: `unknown network mode${FIX}use one of ${NETWORK_MODES.join(', ')}` }).default('bridged'),
+  /** mode macvlan only: the existing host interface the nodes are attached to (never changed or removed by the lab). */
+  parent: z.string().regex(interfaceName, `not a valid Linux interface name${FIX}name an existing host interface such as eth1 (at most 15 letters, digits, '-', '_' or '.')`).optional(),
   subnet: z.string(),
-  /** The host's address on the segment; default the first host address. */
+  /** The host's address on the segment (on a macvlan network: its shim interface's); default the first host address. */
   gateway: ipv4Field.optional(),
   /** The lab DNS server's address on the segment; default the second host address. */
   dns: ipv4Field.optional(),

@@ -4,6 +4,7 @@ import { cidr6Contains, cidrs6Overlap, formatCidr6, formatIpv6, hasHostBits6, ho
 import { AddressRanges, addressConflict, parseReservation, type AddressPlan } from './ipam.ts';
 import type { NetworkMode, NetworkSpec } from './network-schema.ts';
 import { checkPrivateSubnet } from './private-ranges.ts';
+import { checkMacvlanNetwork, shimName } from './macvlan.ts';
 import type { ParsedTopology } from './schema.ts';
 import type { ResolvedNetwork } from './topology.ts';
 
@@ -13,7 +14,7 @@ export const LEGACY_NETWORK_NAME = 'main';
 /** A network as written, with the field path each of its values came from (legacy `bridge:` or `networks[i]`). */
 export interface NetworkInput {
   spec: NetworkSpec & { poolStart?: string; poolEnd?: string };
-  field: (name: 'name' | 'bridge' | 'subnet' | 'gateway' | 'dns' | 'ipv6' | 'reserved' | 'dhcp' | 'poolStart' | 'poolEnd') => string;
+  field: (name: 'name' | 'bridge' | 'mode' | 'parent' | 'subnet' | 'gateway' | 'dns' | 'ipv6' | 'reserved' | 'dhcp' | 'poolStart' | 'poolEnd') => string;
 }
 
 /** A resolved network with the arithmetic the node checks and allocation need. */
@@ -39,7 +40,7 @@ export function networkInputs(parsed: ParsedTopology): NetworkInput[] {
     return parsed.networks.map((spec, index) => ({ spec, field: (name) => `networks[${index}].${name}` }));
   }
   const bridge = parsed.bridge ?? { name: 'hybr0', subnet: '10.0.1.0/24' };
-  const legacyField = { name: 'bridge.name', bridge: 'bridge.name', subnet: 'bridge.subnet', gateway: 'bridge.gateway', dns: 'dns.address', ipv6: 'bridge', reserved: 'ipam.reserved', dhcp: 'bridge', poolStart: 'ipam.poolStart', poolEnd: 'ipam.poolEnd' };
+  const legacyField = { name: 'bridge.name', bridge: 'bridge.name', mode: 'bridge', parent: 'bridge', subnet: 'bridge.subnet', gateway: 'bridge.gateway', dns: 'dns.address', ipv6: 'bridge', reserved: 'ipam.reserved', dhcp: 'bridge', poolStart: 'ipam.poolStart', poolEnd: 'ipam.poolEnd' };
   return [{
     spec: {
       name: LEGACY_NETWORK_NAME,
@@ -68,6 +69,9 @@ export function planNetworks(labName: string, inputs: readonly NetworkInput[]): 
 function checkDistinct(earlier: NetworkPlan, later: NetworkPlan): void {
   const { input } = later;
   if (earlier.network.name === later.network.name) throw new TopologyError(input.field('name'), later.network.name, 'duplicate network name', 'give every network its own name');
+  if (earlier.network.parent !== undefined && earlier.network.parent === later.network.parent) {
+    throw new TopologyError(input.field('parent'), later.network.parent, `parent already used by macvlan network ${earlier.network.name} (the engine allows one macvlan network per parent)`, `put both segments' nodes on network ${earlier.network.name}, or give this one another parent`);
+  }
   if (earlier.network.bridge === later.network.bridge) throw new TopologyError(input.field('bridge'), later.network.bridge, `bridge already used by network ${earlier.network.name}`, 'give every network its own bridge');
   if (cidrsOverlap(earlier.v4.subnet, later.v4.subnet)) {
     throw new TopologyError(input.field('subnet'), later.network.subnet, `overlaps network ${earlier.network.name} (${earlier.network.subnet})`, 'give every network a subnet of its own');
@@ -94,13 +98,15 @@ function planNetwork(labName: string, input: NetworkInput): NetworkPlan {
     reserved: new AddressRanges(spec.reserved.map((text, i) => parseReservation(text, `${field('reserved')}[${i}]`))),
   };
   checkInfrastructure(v4, input);
-  const bridge = spec.bridge ?? defaultBridgeName(labName, spec.name, field('bridge'));
+  const parent = checkMacvlanNetwork(spec, field);
+  const bridge = parent !== undefined ? shimName(labName, spec.name) : (spec.bridge ?? defaultBridgeName(labName, spec.name, field('bridge')));
   const dynamic = spec.dhcp ? dhcpRange(v4, input) : undefined;
   const v6 = spec.ipv6 === undefined ? undefined : planIpv6(spec.ipv6, field('ipv6'));
   const network: ResolvedNetwork = {
     name: spec.name,
     bridge,
     mode: spec.mode,
+    ...(parent !== undefined ? { parent } : {}),
     subnet: formatCidr(subnet),
     prefix: subnet.prefix,
     gateway: intToIp(v4.gateway),

@@ -5,6 +5,7 @@ import { networkInputs, planNetworks } from './networks.ts';
 import { resolveNics } from './nics.ts';
 import { checkPortForwards } from './port-forwards.ts';
 import { checkPolicies } from './policies.ts';
+import { checkMacvlanUse } from './macvlan.ts';
 import type { ParsedTopology } from './schema.ts';
 import { resolveVmDiskPaths } from './vm-disks.ts';
 import { RESERVED_NODE_NAMES, type Topology } from './topology.ts';
@@ -24,6 +25,7 @@ export function resolveTopology(parsed: ParsedTopology, source: string): Topolog
   // Forwards go to each node's first address, through its network's bridge.
   checkPortForwards({ nodes, networks, bridge: { name: primary.bridge, subnet: primary.subnet, prefix: primary.prefix, gateway: primary.gateway }, host: parsed.host });
   checkPolicies(parsed.policies, nodes, networks);
+  checkMacvlanUse({ runtime: parsed.runtime, nodes, networks, policies: parsed.policies, networkField: (index, name) => `networks[${index}].${name}` });
   const resolved: Omit<Topology, 'hash'> = {
     name: parsed.name,
     source,

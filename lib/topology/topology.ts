@@ -6,8 +6,11 @@ import type { Budgets, NodeSpec, ParsedTopology } from './schema.ts';
 /** One segment of the lab after validation: a bridge with its mode, addresses and DHCP service. */
 export interface ResolvedNetwork {
   name: string;
+  /** The host interface carrying the gateway: the lab bridge, or on a macvlan network the lab's shim on `parent`. */
   bridge: string;
   mode: NetworkMode;
+  /** mode macvlan: the existing host interface the nodes are attached to (the lab never changes or removes it). */
+  parent?: string;
   subnet: string;
   prefix: number;
   /** The host's address on the bridge. */
@@ -79,6 +82,11 @@ export function labNetworks(topology: Topology): ResolvedNetwork[] {
   if (topology.networks?.length) return topology.networks;
   const { name, subnet, prefix, gateway } = topology.bridge;
   return [{ name: 'main', bridge: name, mode: 'bridged', subnet, prefix, gateway, dns: topology.dns.address }];
+}
+
+/** Networks the lab makes a bridge for (every mode but macvlan, whose `bridge` is the host's shim on the parent). */
+export function bridgedNetworks(topology: Topology): ResolvedNetwork[] {
+  return labNetworks(topology).filter((network) => network.mode !== 'macvlan');
 }
 
 /** A node's NICs; a state written before `nics:` existed has only `ip` (on the primary network). */

@@ -18,6 +18,11 @@ function printLab(status: LabStatus): void {
   process.stdout.write(`lab "${status.lab}": ${byState(status.status)}${bridge}\n`);
   if (status.problem) process.stdout.write(`  ${status.problem}\n`);
   if (status.nodes.length === 0) return;
+  // One segment on a bridge says all in the header; several, or other modes, get a line each.
+  if (status.networks.length > 1 || status.networks.some((network) => network.mode !== 'bridged')) {
+    const networks = status.networks.map((network) => [network.name, network.mode, network.parent ? `${network.interface} (shim on ${network.parent})` : network.interface, network.subnet, network.present ? 'present' : 'missing']);
+    process.stdout.write(renderPlainTable(['network', 'mode', 'host interface', 'subnet', 'state'], networks, stdoutTableOptions([, , , , byState])));
+  }
   const rows = status.nodes.map((node) => [node.name, node.kind, node.ip, node.dnsName, node.state, [node.detail, impairmentText(node.impairment)].filter(Boolean).join('; ')]);
   process.stdout.write(renderPlainTable(['node', 'kind', 'ip', 'dns name', 'state', 'detail'], rows, stdoutTableOptions([, , , , byState])));
   if (status.leases) printLeases(status.leases);

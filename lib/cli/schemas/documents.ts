@@ -11,6 +11,7 @@ const resolvedNetwork = z.strictObject({
   name: z.string(),
   bridge: z.string(),
   mode: z.enum(NETWORK_MODES),
+  parent: z.string().optional().describe('mode macvlan: the host interface the nodes sit on (bridge is then the host\'s shim on it)'),
   subnet: z.string(),
   prefix: z.number().int(),
   gateway: z.string(),
@@ -64,6 +65,14 @@ const labStatus = z.strictObject({
   status: z.enum(['up', 'creating', 'failed', 'down', 'invalid']),
   problem: z.string().optional().describe('why the state file of an `invalid` lab is not trusted, with the fix'),
   bridge: z.strictObject({ name: z.string(), subnet: z.string(), present: z.boolean() }),
+  networks: z.array(z.strictObject({
+    name: z.string(),
+    mode: z.enum(NETWORK_MODES),
+    interface: z.string().describe('the host interface carrying the gateway: the lab bridge, or a macvlan network\'s shim'),
+    parent: z.string().optional().describe('mode macvlan: the host interface the nodes sit on'),
+    subnet: z.string(),
+    present: z.boolean().describe('the host interface (and a macvlan network\'s parent) exists'),
+  })).describe('every segment, the primary first (empty when the lab is down and no topology is known)'),
   nodes: z.array(nodeStatus),
   leases: z.array(dhcpLease).optional().describe('DHCP leases of the lab DNS server; absent when no network has DHCP'),
   forwards: z.array(z.strictObject({

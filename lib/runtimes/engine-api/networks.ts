@@ -18,22 +18,32 @@ function foreignNetworkError(name: string, owner: string | undefined): Provision
 /** How an engine makes a network it does not have yet; the Engine API's create unless a runtime says otherwise. */
 export type NetworkCreator = (client: Docker, spec: NetworkSpec) => Promise<{ id: string }>;
 
-/** Docker's way: a bridge network on the lab bridge (com.docker.network.bridge.name), the lab's subnet and gateway. */
+/**
+ * Docker's way: a bridge network on the lab bridge (com.docker.network.bridge.name), the lab's
+ * subnet and gateway; for a macvlan network, the macvlan driver in bridge mode on the parent.
+ */
 export const createEngineNetwork: NetworkCreator = async (client, spec) => {
-  const network = await client.createNetwork({
+  const network = await client.createNetwork(engineNetworkOptions(spec));
+  return { id: network.id };
+};
+
+/** The Engine API's network create body for a lab network. */
+export function engineNetworkOptions(spec: NetworkSpec): Docker.NetworkCreateOptions {
+  return {
     Name: spec.name,
-    Driver: 'bridge',
+    Driver: spec.macvlanParent ? 'macvlan' : 'bridge',
     CheckDuplicate: true,
     ...(spec.ipv6 ? { EnableIPv6: true } : {}),
     IPAM: { Driver: 'default', Config: [{ Subnet: spec.subnet, Gateway: spec.gateway }, ...(spec.ipv6 ? [{ Subnet: spec.ipv6.subnet, Gateway: spec.ipv6.gateway }] : [])] },
-    Options: {
-      'com.docker.network.bridge.name': spec.bridge,
-      ...(spec.masquerade === false ? { 'com.docker.network.bridge.enable_ip_masquerade': 'false' } : {}),
-    },
+    Options: spec.macvlanParent
+      ? { parent: spec.macvlanParent, macvlan_mode: 'bridge' }
+      : {
+          'com.docker.network.bridge.name': spec.bridge,
+          ...(spec.masquerade === false ? { 'com.docker.network.bridge.enable_ip_masquerade': 'false' } : {}),
+        },
     Labels: { [LAB_LABEL]: spec.labName },
-  });
-  return { id: network.id };
-};
+  };
+}
 
 /** Creates the lab's network on the lab bridge. Idempotent; never adopts a foreign network. */
 export async function ensureNetwork(client: Docker, spec: NetworkSpec, create: NetworkCreator = createEngineNetwork): Promise<{ created: boolean; id: string }> {
@@ -43,6 +53,11 @@ export async function ensureNetwork(client: Docker, spec: NetworkSpec, create: N
     const bridge = existing.Options?.['com.docker.network.bridge.name'];
     if (bridge !== undefined && bridge !== spec.bridge) {
       throw new ProvisionError(`network ${spec.name} exists on bridge ${bridge}, not ${spec.bridge}. Fix: run \`hybrid-lab down\` first`);
+    }
+    const parent = existing.Driver === 'macvlan' ? existing.Options?.parent : undefined;
+    if (parent !== spec.macvlanParent) {
+      const was = parent ? `a macvlan network on ${parent}` : `a ${existing.Driver} network`;
+      throw new ProvisionError(`network ${spec.name} exists as ${was}, not ${spec.macvlanParent ? `a macvlan network on ${spec.macvlanParent}` : 'a bridge network'}. Fix: run \`hybrid-lab down\` first`);
     }
     return { created: false, id: existing.Id };
   }

@@ -3,7 +3,9 @@ import type { ResolvedNetwork, ResolvedNic } from '../../topology/topology.ts';
 import type { VmLabContext, VmNicRecord, VmStartSpec } from '../provider.ts';
 import { leaseHostName } from '../../dns/dhcp-config.ts';
 import { vmMac } from './mac.ts';
-import { createTap, tapAlias, tapName } from './tap.ts';
+import { createTap, removeTap, tapAlias, tapName } from './tap.ts';
+import { closeSync } from 'node:fs';
+import { createMacvtap, openMacvtap } from '../../net/macvlan.ts';
 
 /** An address with its prefix length, as `ip addr add` takes it. */
 export interface AddressWithPrefix {
@@ -14,7 +16,10 @@ export interface AddressWithPrefix {
 /** One NIC of a qemu VM: the tap that carries it on its network's bridge, and how the guest configures it. */
 export interface GuestNic {
   network: string;
+  /** The network's bridge; on a macvlan network the host's shim (the tap is then a macvtap on `parent`, not on it). */
   bridge: string;
+  /** A macvlan network's parent: the NIC is a macvtap on it (bridge mode), handed to QEMU as an open descriptor. */
+  parent?: string;
   tap: string;
   tapAlias: string;
   mac: string;
@@ -55,6 +60,7 @@ export function planGuestNics(spec: VmStartSpec, ctx: VmLabContext): GuestNic[] 
     return {
       network: network.name,
       bridge: network.bridge,
+      ...(network.mode === 'macvlan' ? { parent: network.parent } : {}),
       tap: tapName(ctx.labName, spec.name, extra),
       tapAlias: tapAlias(ctx.labName, spec.name, extra),
       mac: nic.mac ?? vmMac(ctx.labName, spec.name, network === networks[0] ? 'lab' : `net:${network.name}`),
@@ -68,9 +74,42 @@ export function planGuestNics(spec: VmStartSpec, ctx: VmLabContext): GuestNic[] 
   });
 }
 
-/** One tap per NIC, each on its network's bridge (all made before QEMU opens them). */
-export async function createTaps(nics: readonly GuestNic[]): Promise<void> {
-  for (const nic of nics) await createTap(nic.tap, nic.tapAlias, nic.bridge);
+/** The NICs as QEMU gets them: taps by name, macvtaps as descriptors passed at launch (close them once QEMU runs). */
+export interface AttachedNics {
+  launchNics: Array<{ tap: string; mac: string; fd?: number }>;
+  /** This process's open macvtap devices, in the order QEMU receives them as fds 3, 4, ... */
+  passFds: number[];
+  close(): void;
+}
+
+/**
+ * One tap per NIC on its network's bridge, or on a macvlan network a macvtap on the parent with
+ * the guest's MAC (same name and alias as a tap, so `down` finds it the same way), its device
+ * opened for QEMU. `scratchDir` is where a device node is made when /dev has none.
+ */
+export async function createTaps(nics: readonly GuestNic[], scratchDir: string): Promise<AttachedNics> {
+  const passFds: number[] = [];
+  const close = () => passFds.forEach((fd) => closeSync(fd));
+  const launchNics: AttachedNics['launchNics'] = [];
+  try {
+    for (const nic of nics) {
+      if (nic.parent === undefined) {
+        await createTap(nic.tap, nic.tapAlias, nic.bridge);
+        launchNics.push({ tap: nic.tap, mac: nic.mac });
+        continue;
+      }
+      await removeTap(nic.tap);
+      await createMacvtap(nic.tap, nic.parent, nic.mac, nic.tapAlias).catch((error: Error) => {
+        throw new ProvisionError(`cannot create macvtap ${nic.tap} on ${nic.parent}: ${error.message}`, { cause: error });
+      });
+      passFds.push(await openMacvtap(nic.tap, scratchDir));
+      launchNics.push({ tap: nic.tap, mac: nic.mac, fd: 2 + passFds.length });
+    }
+  } catch (error) {
+    close();
+    throw error;
+  }
+  return { launchNics, passFds, close };
 }
 
 /** What the handle records of each NIC; `leased` holds the addresses the guest got by DHCP, by MAC. */

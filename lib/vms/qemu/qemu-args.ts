@@ -56,8 +56,8 @@ export interface QemuLaunch {
   rng?: boolean;
   /** TCG translation cache in MiB; default tcgTbSizeMb(). */
   tbSizeMb?: number;
-  /** One virtio NIC per tap, in order (the first is the guest's primary). */
-  nics: ReadonlyArray<{ tap: string; mac: string }>;
+  /** One virtio NIC per tap, in order (the first is the guest's primary); `fd`: a macvtap QEMU finds already open as that descriptor. */
+  nics: ReadonlyArray<{ tap: string; mac: string; fd?: number }>;
   managementMac?: string;
   /** Firmware image; qboot boots a -kernel guest faster than SeaBIOS. Omitted: QEMU's default BIOS. */
   bios?: string;
@@ -116,7 +116,8 @@ function nicArgs(nics: QemuLaunch['nics']): string[] {
   return nics.flatMap((nic, index) => {
     const id = index === 0 ? 'lab' : `lab${index}`;
     const slot = index === 0 ? 3 : 4 + index;
-    return ['-netdev', `tap,id=${id},ifname=${nic.tap},script=no,downscript=no`, '-device', `virtio-net-pci,netdev=${id},mac=${nic.mac},addr=0x${slot.toString(16)},romfile=`];
+    const backend = nic.fd === undefined ? `tap,id=${id},ifname=${nic.tap},script=no,downscript=no` : `tap,id=${id},fd=${nic.fd}`;
+    return ['-netdev', backend, '-device', `virtio-net-pci,netdev=${id},mac=${nic.mac},addr=0x${slot.toString(16)},romfile=`];
   });
 }
 

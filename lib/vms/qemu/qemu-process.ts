@@ -11,9 +11,12 @@ export interface QemuProcess {
   argv: string[];
 }
 
-/** Starts QEMU with -daemonize (returns once the VM runs in the background) and reads its pid file. */
-export async function launchQemu(args: readonly string[], pidFile: string): Promise<number> {
-  await run(QEMU_BINARY, args, { timeoutMs: 30_000 });
+/**
+ * Starts QEMU with -daemonize (returns once the VM runs in the background) and reads its pid file.
+ * `passFds` (a macvtap's open device each) become QEMU's fds 3, 4, ... as its `-netdev tap,fd=` name them.
+ */
+export async function launchQemu(args: readonly string[], pidFile: string, passFds: readonly number[] = []): Promise<number> {
+  await run(QEMU_BINARY, args, { timeoutMs: 30_000, passFds });
   const pid = Number((await readFile(pidFile, 'utf8')).trim());
   if (!Number.isInteger(pid) || pid <= 0) throw new Error(`QEMU wrote no valid pid to ${pidFile}`);
   return pid;

@@ -34,14 +34,15 @@ export async function startQemuVm(spec: VmStartSpec, ctx: VmLabContext, artefact
   const label = qemuGuestLabel(ctx.labName, spec.name);
   await rm(files.dir, { recursive: true, force: true });
   await mkdir(files.dir, { recursive: true });
-  await createTaps(nics);
+  const attached = await createTaps(nics, files.dir);
   const cmdline = renderKernelCmdline({ name: spec.name, nics, dnsDomain: ctx.dnsDomain, services: spec.services, managementMac });
   const args = renderQemuArgs({
     labName: ctx.labName, nodeName: spec.name, accel: artefacts.accel.mode, memoryMb: spec.memoryMb, cpus: spec.cpus,
-    kernel: artefacts.kernel.vmlinuz, initrd, cmdline, nics, managementMac, bios: preferredBios(), files,
+    kernel: artefacts.kernel.vmlinuz, initrd, cmdline, nics: attached.launchNics, managementMac, bios: preferredBios(), files,
   });
   const started = Date.now();
-  const pid = await launchQemu(args, files.pidFile);
+  // QEMU holds its own copies of the macvtap descriptors once it runs.
+  const pid = await launchQemu(args, files.pidFile, attached.passFds).finally(attached.close);
   try {
     await waitForBootMarker(files.consoleLog, bootTimeoutMs(), () => isQemuWithLabel(pid, label));
   } catch (error) {

@@ -53,15 +53,15 @@ export async function startDiskVm(spec: DiskVmSpec, ctx: VmLabContext, accel: Ac
   await writeSeedIso(renderSeed({
     labName: ctx.labName, nodeName: spec.name, nics, dnsDomain: ctx.dnsDomain, sshPublicKey: publicKey, cloudInit: spec.cloudInit,
   }), seed);
-  await createTaps(nics);
+  const attached = await createTaps(nics, files.dir);
   const launch: QemuLaunch = {
-    labName: ctx.labName, nodeName: spec.name, accel, memoryMb: spec.memoryMb, cpus: spec.cpus, nics, files, rng: true, tbSizeMb: diskTcgTbSizeMb(),
+    labName: ctx.labName, nodeName: spec.name, accel, memoryMb: spec.memoryMb, cpus: spec.cpus, nics: attached.launchNics, files, rng: true, tbSizeMb: diskTcgTbSizeMb(),
     drives: [{ file: overlay, format: 'qcow2' }, { file: seed, format: 'raw', readOnly: true }],
     // qboot only boots -kernel guests; a user's disk with its own bootloader needs SeaBIOS.
     ...(source.kernel ? { ...source.kernel, bios: preferredBios() } : {}),
   };
   const started = Date.now();
-  const pid = await launchQemu(renderQemuArgs(launch), files.pidFile);
+  const pid = await launchQemu(renderQemuArgs(launch), files.pidFile, attached.passFds).finally(attached.close);
   let leased: Map<string, string>;
   try {
     const timeoutMs = spec.readyTimeoutSec !== undefined ? spec.readyTimeoutSec * 1000 : diskReadyTimeoutMs();
