@@ -25,13 +25,13 @@ const STACKED_KINDS = new Set(['macvlan', 'macvtap', 'ipvlan', 'ipvtap']);
  * not be one of this lab's own bridges, not be a bridge port, not be a macvlan/macvtap itself.
  */
 export function parentProblem(name: string, link: IpLink | undefined, labBridges: ReadonlySet<string>): { problem: string; fix: string } | undefined {
+  if (labBridges.has(name)) return { problem: 'is one of this lab\'s own bridges', fix: 'name an interface outside the lab' };
   if (!link) return { problem: 'no such interface on this host', fix: 'name an existing interface on the segment\'s L2 (see `ip link`)' };
   if (link.link_type === 'loopback' || link.flags?.includes('LOOPBACK')) return { problem: 'is the loopback interface: it has no L2 segment to attach nodes to', fix: 'name an Ethernet-like interface, e.g. eth1' };
   if (link.ifalias?.startsWith('hybrid-lab:')) {
     const [, lab, role] = link.ifalias.split(':');
     return { problem: `was made by hybrid-lab (lab "${lab}", ${role ?? 'interface'}): a lab's own interface goes with that lab's down`, fix: 'name an interface that hybrid-lab did not make' };
   }
-  if (labBridges.has(name)) return { problem: 'is one of this lab\'s own bridges', fix: 'name an interface outside the lab' };
   const kind = link.linkinfo?.info_kind;
   if (kind && STACKED_KINDS.has(kind)) return { problem: `is a ${kind} interface itself: nodes stacked on it would not reach the segment`, fix: 'name the interface it sits on, or another Ethernet-like interface' };
   if (link.master) return { problem: `is a port of bridge ${link.master}: the bridge takes its frames, its macvlan children would not get them`, fix: `name the bridge ${link.master} itself, or an interface that is no bridge port` };
