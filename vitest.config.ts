@@ -24,7 +24,8 @@ export default defineConfig({
         test: {
           name: 'lab',
           include: ['lib/**/*.int.test.ts', 'suites/**/*.test.ts'],
-          globalSetup: ['lib/testing/build-dist.ts', 'suites/support/global-setup.ts'],
+          // warm-images starts the image builds of later files in the background (whole runs only).
+          globalSetup: ['lib/testing/build-dist.ts', 'lib/testing/warm-images.ts', 'suites/support/global-setup.ts'],
           fileParallelism: false,
           testTimeout: 180_000,
           hookTimeout: 600_000,

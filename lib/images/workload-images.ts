@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { withBuildLock } from './build-lock.ts';
 import { basename, join } from 'node:path';
 import { ProvisionError, TopologyError } from '../common/errors.ts';
 import { step, type ProgressReporter } from '../common/progress.ts';
@@ -84,19 +85,22 @@ async function buildContext(nodeName: string, build: BuildSpec, request: ImageRe
   const repo = `hybrid-lab/build-${basename(build.context).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || nodeName}`;
   const reference = `${repo}:${hash}`;
   if (await request.runtime.imageExists(reference)) return reference;
-  const tail: string[] = [];
-  try {
-    await step(request.reporter, `build ${reference} from ${build.context}`, () =>
-      request.runtime.buildImage({ contextDir: build.context, dockerfile: build.dockerfile, reference, buildArgs, labels: { [IMAGE_LABEL]: 'build' } }, (line) => {
-        tail.push(line);
-        if (tail.length > 10) tail.shift();
-        if (/^Step \d+\/\d+ :/.test(line)) request.reporter.note(line);
-      }),
-    );
-  } catch (error) {
-    throw new ProvisionError(`${request.source}: ${request.field}: building ${dockerfilePath} failed: ${(error as Error).message}\nLast lines:\n${tail.join('\n')}\nFix: correct the Dockerfile (try \`docker build ${build.context}\` to iterate)`);
-  }
-  return reference;
+  return withBuildLock(reference, request.reporter, async () => {
+    if (await request.runtime.imageExists(reference)) return reference; // another process built it while this one waited
+    const tail: string[] = [];
+    try {
+      await step(request.reporter, `build ${reference} from ${build.context}`, () =>
+        request.runtime.buildImage({ contextDir: build.context, dockerfile: build.dockerfile, reference, buildArgs, labels: { [IMAGE_LABEL]: 'build' } }, (line) => {
+          tail.push(line);
+          if (tail.length > 10) tail.shift();
+          if (/^Step \d+\/\d+ :/.test(line)) request.reporter.note(line);
+        }),
+      );
+    } catch (error) {
+      throw new ProvisionError(`${request.source}: ${request.field}: building ${dockerfilePath} failed: ${(error as Error).message}\nLast lines:\n${tail.join('\n')}\nFix: correct the Dockerfile (try \`docker build ${build.context}\` to iterate)`);
+    }
+    return reference;
+  });
 }
 
 /** Every stage's FROM image must be here (or be the local Debian base, built on demand) before the build. */

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:net';
+import { hostLockName, releaseHostLock, tryHostLock } from '../common/host-lock.ts';
 import { LockError } from '../common/errors.ts';
 import { assertLabName } from '../common/lab-name.ts';
 import { insideRoot, stateRoot } from '../common/paths.ts';
@@ -21,17 +20,17 @@ export interface LabLock {
 export async function acquireLabLock(labName: string, purpose: string, waitMs = 2_000): Promise<LabLock> {
   assertLabName(labName, 'lab name');
   await ensureStateRoot();
-  const name = `\0hybrid-lab-lock:${createHash('sha256').update(stateRoot()).digest('hex').slice(0, 16)}:${labName}`;
+  const name = hostLockName('lock', stateRoot(), labName);
   const infoPath = insideRoot(stateRoot(), `${labName}.lock`);
   const deadline = Date.now() + waitMs;
   for (;;) {
-    const server = await bind(name);
+    const server = await tryHostLock(name);
     if (server) {
       await writeFile(infoPath, JSON.stringify({ pid: process.pid, purpose, since: new Date().toISOString() }), { mode: 0o600 });
       return {
         release: async () => {
           await rm(infoPath, { force: true });
-          await new Promise<void>((resolve) => server.close(() => resolve()));
+          await releaseHostLock(server);
         },
       };
     }
@@ -42,17 +41,6 @@ export async function acquireLabLock(labName: string, purpose: string, waitMs = 
     }
     await sleep(100);
   }
-}
-
-function bind(name: string): Promise<Server | undefined> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(undefined) : reject(error)));
-    server.listen(name, () => {
-      server.unref(); // the lock must not keep the process alive
-      resolve(server);
-    });
-  });
 }
 
 async function readHolder(path: string): Promise<{ pid: number; purpose: string; since: string } | undefined> {

@@ -86,6 +86,12 @@ export interface VmProvider {
   readonly name: string;
   /** Builds or checks what the provider needs (kernel, initramfs, box); cached, so cheap when done. */
   prepare(ctx: VmLabContext): Promise<void>;
+  /**
+   * Builds (or finds in the cache) everything start(spec) would build for this VM (disk image,
+   * box of its role, initramfs extras) without starting anything: `image prepare` warms a cache
+   * ahead of `up`. Returns one line per artefact.
+   */
+  prepareImages(spec: VmStartSpec, reporter: ProgressReporter): Promise<string[]>;
   /** Creates and starts the VM and waits until it has booted (marker seen / reachable). */
   start(spec: VmStartSpec, ctx: VmLabContext): Promise<VmHandle>;
   /** The node interface (exec, address) for a running VM. */

@@ -16,7 +16,7 @@ export function registerImage(program: Command): void {
   const image = program
     .command('image')
     .description('local image recipes built from Debian packages (no registry), cached by recipe hash')
-    .addHelpText('after', '\nExamples:\n  npx hybrid-lab image build debian --package python3 --json\n  npx hybrid-lab image build vm-debian --package nginx-light');
+    .addHelpText('after', '\nExamples:\n  npx hybrid-lab image build debian --package python3 --json\n  npx hybrid-lab image build vm-debian --package nginx-light\n  npx hybrid-lab image prepare lab/examples/microservices/microservices.yaml');
   image
     .command('build <recipe>')
     .description(`build a recipe: ${RECIPES.join(', ')} (debian: container base image, FROM its printed reference; vm-debian: VM disk for disk: { recipe: debian })`)
@@ -34,6 +34,25 @@ export function registerImage(program: Command): void {
       const elapsedMs = Math.round(nowMs() - started);
       if (options.json) printJson({ recipe, ...result.document, elapsedMs });
       else process.stdout.write(`${result.summary} in ${formatDuration(elapsedMs)}\n`);
+    });
+  image
+    .command('prepare [topologies...]')
+    .description('build (or find in the cache) every image the topology files need, without bringing anything up (default: the default topology)')
+    .option('--no-setup', 'do not install packages or start the engine')
+    .option('--json', 'print one result per topology as JSON')
+    .addHelpText('after', '\nA later `up` then only starts things; an `up` run meanwhile waits for a build in progress instead of repeating it.\n\nExamples:\n  npx hybrid-lab image prepare\n  npx hybrid-lab image prepare lab/examples/*/*.yaml --json')
+    .action(async (files: string[], options: { setup: boolean; json?: boolean }) => {
+      const [{ loadTopology }, { prepareLabImages }] = await Promise.all([import('../../topology/load.ts'), import('../../lab/prepare-images.ts')]);
+      // Every file is read and checked before anything is built: a bad one stops here with exit 2.
+      const topologies = [];
+      for (const file of files.length > 0 ? files : [undefined]) topologies.push(await loadTopology(file));
+      const results = [];
+      for (const topology of topologies) {
+        const result = await prepareLabImages(topology, cliProgress(), { setup: options.setup });
+        results.push(result);
+        if (!options.json) process.stdout.write(`${topology.source}: ${result.artefacts.length} image(s) ready in ${formatDuration(result.elapsedMs)}\n${result.artefacts.map((line) => `  ${line}`).join('\n')}\n`);
+      }
+      if (options.json) printJson(results);
     });
 }
 

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { withBuildLock } from '../build-lock.ts';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { shortHash } from '../../common/hash.ts';
@@ -58,7 +59,8 @@ export async function ensureDebianImage(runtime: ContainerRuntime, packages: rea
   const reference = debianImageReference(recipe);
   const alias = recipe.packages.length === 0 ? `${DEBIAN_IMAGE_REPO}:${recipe.suite}` : undefined;
   const result: DebianImage = { reference, alias, recipe, built: false, imported: false };
-  if (!(await runtime.imageExists(reference))) {
+  if (!(await runtime.imageExists(reference))) await withBuildLock(reference, reporter, async () => {
+    if (await runtime.imageExists(reference)) return; // another process built it while this one waited
     const tarball = cachedTarball(reference);
     if (!existsSync(tarball)) {
       await checkPackagesKnown(recipe.packages, options.field ?? 'packages');
@@ -68,7 +70,7 @@ export async function ensureDebianImage(runtime: ContainerRuntime, packages: rea
     }
     await step(reporter, `import ${reference}`, () => runtime.importImage(tarball, reference, ['ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'ENV LANG=C.UTF-8', 'CMD ["bash"]', `LABEL ${IMAGE_LABEL}=debian`]));
     result.imported = !result.built;
-  }
+  });
   // The alias is re-pointed every time: it always names the image of the current plain recipe.
   if (alias) await runtime.tagImage(reference, alias);
   return result;

@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { silentReporter } from '../../common/progress.ts';
+import { withBuildLock } from '../build-lock.ts';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CommandError, SetupError } from '../../common/errors.ts';
@@ -26,6 +28,13 @@ const BASE_VERSION = '1';
 export async function ensureBaseTree(mirror: DebianMirror): Promise<string> {
   const tree = join(cacheDir(), 'vm', 'disks', `base-${shortHash([BASE_VERSION, mirror.uri, mirror.suite, BASE_PACKAGES.join(',')])}`);
   if (existsSync(join(tree, '.hybrid-lab-complete'))) return tree;
+  return withBuildLock(`VM disk base tree ${tree}`, silentReporter, async () => {
+    if (existsSync(join(tree, '.hybrid-lab-complete'))) return tree; // built by another process meanwhile
+    return buildBaseTree(tree, mirror);
+  });
+}
+
+async function buildBaseTree(tree: string, mirror: DebianMirror): Promise<string> {
   const temp = `${tree}.${process.pid}.tmp`;
   try {
     await debootstrapMinbase(temp, mirror);

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { withBuildLock } from '../build-lock.ts';
 import { chmod, copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { SetupError } from '../../common/errors.ts';
@@ -72,6 +73,15 @@ async function buildOrFind(recipe: VmDiskRecipe, reporter: ProgressReporter): Pr
   if (existsSync(join(dir, COMPLETE))) return describe(dir, recipe, hash, mirror, false);
   const extras = recipePackages(recipe);
   const title = `VM disk ${recipe.recipe}${extras.length ? ` + ${extras.join(', ')}` : ''} (Debian ${mirror.suite})`;
+  return withBuildLock(`VM disk ${recipe.recipe}-${hash}`, reporter, async () => {
+    // Another process may have built it while this one waited for the lock.
+    if (existsSync(join(dir, COMPLETE))) return describe(dir, recipe, hash, mirror, false);
+    return buildDisk(recipe, hash, mirror, dir, echoTool, title, reporter);
+  });
+}
+
+async function buildDisk(recipe: VmDiskRecipe, hash: string, mirror: DebianMirror, dir: string, echoTool: string, title: string, reporter: ProgressReporter): Promise<VmDiskImage> {
+  const extras = recipePackages(recipe);
   return step(reporter, title, async () => {
     const staged = `${dir}.${process.pid}.tmp`;
     const rootfs = `${staged}-rootfs`;

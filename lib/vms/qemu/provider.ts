@@ -1,6 +1,8 @@
 import { step } from '../../common/progress.ts';
 import type { VmHandle, VmLabContext, VmProvider } from '../provider.ts';
 import { guestArtefacts } from './artefacts.ts';
+import { vmInitrd } from './initramfs-extras.ts';
+import { ensureVmDisk } from '../../images/vm-disk/build.ts';
 import { destroyQemuVm, findQemuLeftovers } from './cleanup.ts';
 import { vmFiles } from './qemu-args.ts';
 import { qemuIsRunning } from './liveness.ts';
@@ -21,6 +23,18 @@ export const qemuProvider: VmProvider = {
 
   async prepare(ctx) {
     await guestArtefacts(ctx.reporter);
+  },
+
+  async prepareImages(spec, reporter) {
+    const artefacts = await guestArtefacts(reporter);
+    const { disk, initramfs } = qemuNodeOptions(spec);
+    if (typeof disk === 'object') {
+      const image = await ensureVmDisk({ recipe: disk.recipe, packages: disk.packages }, reporter);
+      return [`VM disk ${image.recipe.recipe} ${image.hash}: ${image.disk}`];
+    }
+    if (typeof disk === 'string') return [`VM disk ${disk} (the user's own)`];
+    const initrd = await vmInitrd(artefacts.initrd, initramfs, `VM ${spec.name} initramfs.packages`);
+    return [`VM kernel ${artefacts.kernel.id}`, `VM initramfs ${initrd}`];
   },
 
   async start(spec, ctx) {

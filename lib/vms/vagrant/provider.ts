@@ -154,6 +154,10 @@ export const vagrantProvider: VmProvider = {
   async prepare(ctx) {
     await prepareHost(ctx.reporter);
   },
+  async prepareImages(spec, reporter) {
+    const box = await buildBox({ reporter, role: roleOf(spec) });
+    return [`box ${box.name} (recipe ${box.hash})`];
+  },
   start(spec, ctx) {
     return serializedForLab(ctx.labName, () => startVm(spec, ctx));
   },

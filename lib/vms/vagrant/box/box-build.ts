@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { withBuildLock } from '../../../images/build-lock.ts';
 import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { shortHash } from '../../../common/hash.ts';
@@ -45,11 +46,19 @@ export async function buildBox(options: BoxBuildOptions = {}): Promise<BuiltBox>
   const hash = await boxRecipeHash(inputs);
   const dir = join(boxCacheDir(), `${role}-${hash}`);
   const box: BuiltBox = { name: boxName(role), role, hash, kernel: join(dir, 'vmlinuz'), initrd: join(dir, 'initrd.gz'), cached: true };
-  if (!options.force && (await installedHash(role)) === hash && existsSync(join(dir, 'complete')) && existsSync(boxImagePath(role))) {
+  const upToDate = async () => !options.force && (await installedHash(role)) === hash && existsSync(join(dir, 'complete')) && existsSync(boxImagePath(role));
+  if (await upToDate()) {
     reporter.note(`box ${box.name} is up to date (recipe ${hash})`);
     return box;
   }
-  const work = join(boxCacheDir(), `.build-${role}-${process.pid}`);
+  return withBuildLock(`box ${box.name} ${hash}`, reporter, async () => {
+    if (!options.force && (await upToDate())) return box; // built by another process while this one waited
+    return buildBoxInto(box, inputs, dir, reporter);
+  });
+}
+
+async function buildBoxInto(box: BuiltBox, inputs: BoxRecipeInputs, dir: string, reporter: ProgressReporter): Promise<BuiltBox> {
+  const work = join(boxCacheDir(), `.build-${box.role}-${process.pid}`);
   await rm(work, { recursive: true, force: true });
   await mkdir(work, { recursive: true });
   try {
