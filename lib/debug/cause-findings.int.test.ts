@@ -51,12 +51,14 @@ afterAll(async () => {
 
 let lastReport = '';
 let lastPcap = '';
+let lastCaptureSec = Number.NaN;
 
 async function debugWhileProbing(): Promise<Finding[]> {
   const { report, written } = await runDebug({
     interface: BRIDGE, bridge: BRIDGE, subnet: context.subnet, durationSec: 10, nodes: context.nodes, dnsRecords: context.dnsRecords,
-    probe: context.probe, outDir: mkdtempSync(join(tmpdir(), 'hl-dbg13-')),
+    probe: context.probe, probeGraceSec: 2, outDir: mkdtempSync(join(tmpdir(), 'hl-dbg13-')),
   });
+  lastCaptureSec = (report.source.kind === 'live-capture' ? report.source.durationSec : undefined) ?? Number.NaN;
   lastPcap = written.pcapPath;
   lastReport = JSON.stringify({ arp: report.analysis.arp, icmp: report.analysis.icmp.v4, dns: report.analysis.dns.unansweredCount, packets: report.analysis.mix.packets, errors: report.snapshot?.errors });
   return report.findings;
@@ -84,6 +86,8 @@ describe('debug --probe names the cause of a broken lab, with a fix that repairs
     expect(await alphaReachesBeta()).toBe(true);
     const findings = await debugWhileProbing();
     expect(findings.filter((f) => f.severity === 'critical').map((f) => f.title)).toEqual([]);
+    // The capture ended with the probe (plus its grace), not at the 10 s duration.
+    expect(lastCaptureSec).toBeLessThan(9);
   });
 
   it('offline --pcap --lab dbg13 names the lab nodes and uses its subnet', async () => {

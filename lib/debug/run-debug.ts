@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { sleep } from '../common/time.ts';
 import type { DebugReport, DebugSource } from './debug-report.ts';
 import { debugReportDirName, placePcap, writeDebugReport, type WrittenDebugReport } from '../report/debug/write-report.ts';
 import { analyseCapture } from './analyse/analyse-capture.ts';
@@ -75,6 +76,11 @@ export interface LiveDebugOptions extends ReportTarget {
   dnsRecords?: DnsRecordServed[];
   /** Generates evidence while capturing (pings and lookups between nodes); runs once tcpdump listens. */
   probe?: () => Promise<void>;
+  /**
+   * With a probe: end the capture this many seconds after the probe has finished (so its late
+   * answers still land) rather than at durationSec, whichever comes first.
+   */
+  probeGraceSec?: number;
   signal?: AbortSignal;
   onProgress?: (progress: CaptureProgress) => void;
 }
@@ -98,6 +104,10 @@ export async function runDebug(options: LiveDebugOptions): Promise<DebugResult> 
   let probeError: unknown;
   const probing = options.probe?.().catch((error: unknown) => {
     probeError = error;
+  }).then(async () => {
+    if (options.probeGraceSec === undefined) return;
+    await Promise.race([sleep(options.probeGraceSec * 1000), capture.done.catch(() => undefined)]);
+    capture.stop();
   });
   const captured = await capture.done;
   await probing;

@@ -19,7 +19,7 @@ interface DebugOptions {
   topology?: string;
   lab?: string;
   interface?: string;
-  duration: string;
+  duration?: string;
   filter?: string;
   probe?: boolean;
   node: string[];
@@ -52,8 +52,11 @@ function checkSubnet(subnet: string): void {
   if (!parseCidr(subnet)) throw new HybridLabError(`--subnet ${subnet} is not an IPv4 CIDR (e.g. 10.0.1.0/24)`);
 }
 
+const DEFAULT_DURATION_SEC = 10;
+const PROBE_GRACE_SEC = 2;
+
 async function live(options: DebugOptions): Promise<DebugResult> {
-  const durationSec = Number(options.duration);
+  const durationSec = Number(options.duration ?? DEFAULT_DURATION_SEC);
   if (!Number.isFinite(durationSec) || durationSec <= 0) throw new HybridLabError(`--duration ${options.duration} is not a positive number of seconds`);
   const context = await liveDebugContext(options);
   const abort = new AbortController();
@@ -70,6 +73,8 @@ async function live(options: DebugOptions): Promise<DebugResult> {
       nodes: context.nodes,
       dnsRecords: context.dnsRecords,
       probe: options.probe ? context.probe : undefined,
+      // A probe without --duration: the capture ends once the probe is done (its late answers in).
+      ...(options.probe && options.duration === undefined ? { probeGraceSec: PROBE_GRACE_SEC } : {}),
       outDir: options.out,
       signal: abort.signal,
       onProgress: (p) => {
@@ -94,7 +99,7 @@ export function registerDebug(program: Command): void {
     .option('-t, --topology <file>', 'topology of the lab to debug (default: ./hybrid-lab.yaml, else lab/default.yaml)')
     .option('--lab <name>', 'lab name (default: from the topology file)')
     .option('-i, --interface <name>', 'capture interface for a live capture (default: the bridge)')
-    .option('-d, --duration <seconds>', 'live capture length; Ctrl-C stops early', '10')
+    .option('-d, --duration <seconds>', `live capture length (default ${DEFAULT_DURATION_SEC}; with --probe, until the probe is done + ${PROBE_GRACE_SEC} s); Ctrl-C stops early`)
     .option('-f, --filter <bpf>', 'tcpdump filter for the live capture, e.g. "icmp or port 53"')
     .option('--probe', 'ping and look up between every pair of nodes while capturing (needs a running lab)')
     .option('-o, --out <dir>', 'report directory (default: reports/debug-<timestamp>)')
