@@ -17,6 +17,9 @@ export default defineConfig({
           exclude: ['lib/**/*.int.test.ts', 'lib/**/*.own-lab.test.ts', 'node_modules/**'],
           // Some unit tests start the real CLI or chromium: seconds each on a loaded 2-core host.
           testTimeout: 60_000,
+          // Two workers even on 2 cores (vitest's default there is one): the unit files wait on
+          // child processes often enough that the group took 146 s with one and 93 s with two.
+          maxWorkers: 2,
           sequence: { groupOrder: 0 },
         },
       },

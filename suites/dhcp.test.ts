@@ -70,7 +70,8 @@ for (const network of networks) describe(`dhcp: network ${network.name}`, () => 
       it.skip(`${node}: a renewed lease keeps ${nic.ip} (skipped: an infinite lease is never renewed)`, () => {});
       continue;
     }
-    it(`${node}: a renewed lease keeps ${nic.ip}`, async () => {
+    // Each VM renews its own lease: the renewals run at once.
+    it.concurrent(`${node}: a renewed lease keeps ${nic.ip}`, async ({ expect }) => {
       const guest = lab.nodes.find((candidate) => candidate.name === node)!;
       const before = leaseOf(await readLeases(leasePath), nic.mac);
       expect(before, `no lease for ${nic.mac}`).toBeDefined();

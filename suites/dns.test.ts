@@ -62,19 +62,20 @@ function dnsServerFor(node: LabNode): string {
 }
 const resolvers = new Map(await Promise.all(endpoints(lab).map(async (node) => [node.name, await resolverOf(node)] as const)));
 
-for (const node of endpoints(lab)) describe(`dns: from ${node.name}`, () => {
+// A node's lookups are independent questions to the lab DNS: they run at once (one node at a time).
+for (const node of endpoints(lab)) describe.concurrent(`dns: from ${node.name}`, () => {
   const resolve = resolvers.get(node.name);
   if (!resolve) {
     it.skip(`every lookup (${noToolsReason(lab, node).replace('(ping, wget, nc)', '(nslookup, getent)')})`, () => {});
     return;
   }
-  for (const { name, ip } of records) if (ip) it(`A ${name} -> ${ip} [v4]`, async () => {
+  for (const { name, ip } of records) if (ip) it(`A ${name} -> ${ip} [v4]`, async ({ expect }) => {
     for (const query of [name, `${name}.${domain}`]) {
       const result = await resolve(query, 'A');
       expect(result.answers, `[v4] ${node.name}: A ${query} at ${dnsServer} gave ${result.rcode} ${result.answers.join(',')}\n${result.output}`).toContain(ip);
     }
   });
-  for (const { name, ipv6 } of records) if (ipv6) it(`AAAA ${name} -> ${ipv6} [v6]`, async () => {
+  for (const { name, ipv6 } of records) if (ipv6) it(`AAAA ${name} -> ${ipv6} [v6]`, async ({ expect }) => {
     for (const query of [name, `${name}.${domain}`]) {
       const result = await resolve(query, 'AAAA');
       expect(result.answers, `[v6] ${node.name}: AAAA ${query} at ${dnsServer} gave ${result.rcode} ${result.answers.join(',')}\n${result.output}`).toContain(ipv6);
@@ -87,7 +88,7 @@ for (const node of endpoints(lab)) describe(`dns: from ${node.name}`, () => {
   const addresses = new Set(records.flatMap((r) => [r.ip, r.ipv6 ?? '']).filter((address) => address));
   for (const ip of addresses) {
     const tag = familyTag(familyOf(ip));
-    (ptrThroughLab ? it : it.skip)(ptrThroughLab ? `PTR ${ip} ${tag}` : `PTR ${ip} ${tag} (skipped: ${node.name} has only its own resolver, whose PTR answers for containers come from the engine's embedded DNS, not the lab's)`, async () => {
+    (ptrThroughLab ? it : it.skip)(ptrThroughLab ? `PTR ${ip} ${tag}` : `PTR ${ip} ${tag} (skipped: ${node.name} has only its own resolver, whose PTR answers for containers come from the engine's embedded DNS, not the lab's)`, async ({ expect }) => {
       const result = await resolve(ip);
       const expected = records.filter((r) => r.ip === ip || r.ipv6 === ip).map((r) => `${r.name}.${domain}`);
       const reverse = familyOf(ip) === 'ipv6' ? reverseName6(ip) : reverseName(ip);
@@ -97,7 +98,7 @@ for (const node of endpoints(lab)) describe(`dns: from ${node.name}`, () => {
 
   // The same questions over IPv6 transport, to the DNS server's IPv6 address.
   const server6 = dnsIpv6For(node);
-  if (server6) (hasProbeTools(lab, node) ? it : it.skip)(`A, AAAA and PTR answered over IPv6 by the DNS server at ${server6} [v6]${hasProbeTools(lab, node) ? '' : ` (${noToolsReason(lab, node)})`}`, async () => {
+  if (server6) (hasProbeTools(lab, node) ? it : it.skip)(`A, AAAA and PTR answered over IPv6 by the DNS server at ${server6} [v6]${hasProbeTools(lab, node) ? '' : ` (${noToolsReason(lab, node)})`}`, async ({ expect }) => {
     const target = records.find((r) => r.ip && r.ipv6 && r.name !== 'host' && r.name !== 'gateway')!;
     const ask = (query: string, type?: LookupType) => lookup(node, query, server6, type);
     expect((await ask(`${target.name}.${domain}`, 'A')).answers, `[v6] ${node.name}: A ${target.name}.${domain} at ${server6}`).toContain(target.ip);
@@ -105,14 +106,14 @@ for (const node of endpoints(lab)) describe(`dns: from ${node.name}`, () => {
     expect((await ask(target.ipv6!)).answers, `[v6] ${node.name}: PTR ${reverseName6(target.ipv6!)} at ${server6}`).toContain(`${target.name}.${domain}`);
   });
 
-  it('NXDOMAIN for an unknown lab name [v4]', async () => {
+  it('NXDOMAIN for an unknown lab name [v4]', async ({ expect }) => {
     const result = await resolve(`no-such-node.${domain}`);
     expect(result.rcode, `[v4] ${node.name}: no-such-node.${domain} gave ${result.rcode}\n${result.output}`).toBe('NXDOMAIN');
   });
 
   const searchTitle = 'search domain makes short names resolve through the node\'s own resolver [v4]';
   // The host's resolver is the host's, not the lab's: nothing to check there.
-  (node.kind === 'host' ? it.skip : it)(node.kind === 'host' ? `${searchTitle} (skipped: the host's resolver is not the lab's)` : searchTitle, async () => {
+  (node.kind === 'host' ? it.skip : it)(node.kind === 'host' ? `${searchTitle} (skipped: the host's resolver is not the lab's)` : searchTitle, async ({ expect }) => {
     const target = lab.nodes.find((other) => other !== node) ?? lab.dns;
     const result = hasProbeTools(lab, node) ? await lookup(node, target.name, undefined, 'A') : await lookupWithGetent(node, target.name);
     expect(result.answers, `[v4] ${node.name}: short name ${target.name} via its own resolver\n${result.output}`).toContain(target.ip);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { expectedVerdict, type Attempt, type ExpectedVerdict, type Family } from '../lib/net/reachability.ts';
 import type { LabNode } from '../lib/nodes/node.ts';
 import { ping } from '../lib/probe/ping.ts';
@@ -49,23 +49,34 @@ async function getsThrough(from: LabNode, probe: Probe, patient = false): Promis
 const sources = lab.nodes.filter((node) => hasProbeTools(lab, node));
 const families: Family[] = ['ipv4', 'ipv6'];
 
-describe('reachability matrix', () => {
-  for (const from of sources) {
-    for (const to of lab.nodes.filter((node) => node !== from)) {
-      const source = topologyNode(lab, from)!;
-      const target = topologyNode(lab, to)!;
-      for (const family of families) {
-        const probes = probesFor(source, target, family, { from: from.ip, to: to.ip });
-        if (probes.length === 0) continue;
-        const tag = family === 'ipv4' ? '[v4]' : '[v6]';
-        const summary = `${probes.filter((p) => p.expected.verdict === 'allow').length} allowed, ${probes.filter((p) => p.expected.verdict === 'deny').length} denied`;
-        it(`${tag} ${from.name} -> ${to.name}: ${summary}`, async () => {
-          const outcomes = await Promise.all(probes.map(async (probe) => ({ probe, passed: await getsThrough(from, probe) })));
-          const wrong = outcomes.filter(({ probe, passed }) => passed !== (probe.expected.verdict === 'allow'));
-          const explain = wrong.map(({ probe, passed }) => `${tag} ${from.name} (${probe.expected.from.address}) -> ${to.name} ${probe.label}: expected ${probe.expected.verdict} by ${probe.expected.rule}, but it was ${passed ? 'allowed' : 'blocked'}`);
-          expect(explain, explain.join('\n')).toEqual([]);
-        });
-      }
+/**
+ * Every ordered pair once, round-robin over the sources (each source's first target, then each
+ * one's second, ...): the pairs run concurrently, and a VM runs its probes one at a time over its
+ * console, so its pairs are spread among the containers' instead of filling every slot at once.
+ */
+function pairsRoundRobin(): Array<[LabNode, LabNode]> {
+  const targetsOf = sources.map((from) => lab.nodes.filter((node) => node !== from).map((to): [LabNode, LabNode] => [from, to]));
+  const longest = Math.max(0, ...targetsOf.map((targets) => targets.length));
+  return Array.from({ length: longest }, (_, i) => targetsOf.flatMap((targets) => (i < targets.length ? [targets[i]] : []))).flat();
+}
+
+// The pairs are independent (each probe waits for its own answer; a denied probe only waits out
+// its timeout), so they run at once; an allowed probe that fails is retried patiently.
+describe.concurrent('reachability matrix', () => {
+  for (const [from, to] of pairsRoundRobin()) {
+    const source = topologyNode(lab, from)!;
+    const target = topologyNode(lab, to)!;
+    for (const family of families) {
+      const probes = probesFor(source, target, family, { from: from.ip, to: to.ip });
+      if (probes.length === 0) continue;
+      const tag = family === 'ipv4' ? '[v4]' : '[v6]';
+      const summary = `${probes.filter((p) => p.expected.verdict === 'allow').length} allowed, ${probes.filter((p) => p.expected.verdict === 'deny').length} denied`;
+      it(`${tag} ${from.name} -> ${to.name}: ${summary}`, async ({ expect }) => {
+        const outcomes = await Promise.all(probes.map(async (probe) => ({ probe, passed: await getsThrough(from, probe) })));
+        const wrong = outcomes.filter(({ probe, passed }) => passed !== (probe.expected.verdict === 'allow'));
+        const explain = wrong.map(({ probe, passed }) => `${tag} ${from.name} (${probe.expected.from.address}) -> ${to.name} ${probe.label}: expected ${probe.expected.verdict} by ${probe.expected.rule}, but it was ${passed ? 'allowed' : 'blocked'}`);
+        expect(explain, explain.join('\n')).toEqual([]);
+      });
     }
   }
   if (sources.length === 0) it.skip('no node has probe tools (every node runs its own image)', () => undefined);

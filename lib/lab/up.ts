@@ -87,7 +87,8 @@ export async function upLab(topology: Topology, options: UpOptions): Promise<UpR
     ]);
     const removed = await removeStaleNodes(topology, store, reporter);
     // The DNS server, containers and VMs start together; user containers and VMs start once DNS
-    // answers, a container that dependsOn a VM once the lab's VMs are up.
+    // answers (a VM whose provider says its boot needs nothing of DNS: at once), a container that
+    // dependsOn a VM once the lab's VMs are up.
     const dnsUp = ensureDnsServer(topology, runtime, store, images.dns.reference, reporter, track, dnsFiles);
     const vmsUp = ensureVms(topology, store, reporter, track, dnsUp);
     const vmGates = new Map(topology.nodes.filter((node) => node.kind === 'vm').map((node) => [node.name, vmsUp]));

@@ -3,7 +3,7 @@ import { step, type ProgressReporter } from '../common/progress.ts';
 import { primaryFamilies } from '../topology/families.ts';
 import type { ResolvedVmNode, Topology } from '../topology/topology.ts';
 import { loadVmProvider } from '../vms/registry.ts';
-import type { VmHandle, VmLabContext } from '../vms/provider.ts';
+import type { VmHandle, VmLabContext, VmProvider } from '../vms/provider.ts';
 import { isolationRules } from '../net/iptables.ts';
 import { ensureRules, type Track } from './up-steps.ts';
 import type { LabResource, StateStore } from './state.ts';
@@ -23,9 +23,11 @@ export async function ensureVms(topology: Topology, store: StateStore, reporter:
     return prepared.get(providerName)!;
   };
   const results = await Promise.allSettled(vms.map(async (node) => {
-    // The provider prepares while the DNS server starts; the guest boots once DNS answers.
-    const handle = await ensureVm(node, topology, store, ctx, track, async () => {
+    // The provider prepares while the DNS server starts; the guest boots once DNS answers, or at
+    // once when its provider says its boot needs nothing of it (a TCG boot is the longest step of `up`).
+    const handle = await ensureVm(node, topology, store, ctx, track, async (provider) => {
       await prepare(node.provider);
+      if (provider.bootsBeforeDns?.(node)) return;
       await dnsReady.catch(() => {
         throw new ProvisionError(`VM ${node.name} was not started: it depends on the DNS server, which did not become ready (see its error)`);
       });
@@ -37,14 +39,14 @@ export async function ensureVms(topology: Topology, store: StateStore, reporter:
 }
 
 /** The running VM's handle: the recorded one if it still runs, else a freshly started VM. */
-async function ensureVm(node: ResolvedVmNode, topology: Topology, store: StateStore, ctx: VmLabContext, track: Track, prepare: () => Promise<void>): Promise<VmHandle> {
+async function ensureVm(node: ResolvedVmNode, topology: Topology, store: StateStore, ctx: VmLabContext, track: Track, prepare: (provider: VmProvider) => Promise<void>): Promise<VmHandle> {
   const provider = await loadVmProvider(node.provider);
   const id = `${topology.name}-${node.name}`;
   const recorded = store.find('vm', id);
   const previous = recorded?.kind === 'vm' ? recorded.handle : undefined;
   if (previous && recorded?.phase === 'created' && (await provider.isRunning(previous, ctx))) return previous;
   if (previous) await provider.destroy(previous, ctx);
-  await prepare();
+  await prepare(provider);
   const entry = await store.plan({ kind: 'vm', id, node: node.name, provider: node.provider });
   // Tracked before it starts: rollback (and down) remove a VM by its identity even when start never returned.
   const tracked: LabResource = { kind: 'vm', id, node: node.name, provider: node.provider };

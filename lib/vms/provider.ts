@@ -92,6 +92,12 @@ export interface VmProvider {
    * ahead of `up`. Returns one line per artefact.
    */
   prepareImages(spec: VmStartSpec, reporter: ProgressReporter): Promise<string[]>;
+  /**
+   * Whether this VM may boot while the lab DNS server is still starting: its boot asks nothing of
+   * it (no name lookups; DHCP clients that retry until it answers; no SLAAC). Absent or false: the
+   * VM starts once the DNS server is ready.
+   */
+  bootsBeforeDns?(spec: VmStartSpec): boolean;
   /** Creates and starts the VM and waits until it has booted (marker seen / reachable). */
   start(spec: VmStartSpec, ctx: VmLabContext): Promise<VmHandle>;
   /** The node interface (exec, address) for a running VM. */

@@ -37,6 +37,12 @@ export const qemuProvider: VmProvider = {
     return [`VM kernel ${artefacts.kernel.id}`, `VM initramfs ${initrd}`];
   },
 
+  // The kernel guest resolves nothing as it boots and its udhcpc retries for 40 s (lab/images/vm/init.sh):
+  // it boots while the DNS server starts. A disk's cloud-init may resolve names; SLAAC waits for the RAs.
+  bootsBeforeDns(spec) {
+    return qemuNodeOptions(spec).disk === undefined && !(spec.nics ?? []).some((nic) => nic.slaac);
+  },
+
   async start(spec, ctx) {
     const artefacts = await guestArtefacts(ctx.reporter);
     return step(ctx.reporter, `VM ${spec.name} (qemu)`, async () => {
