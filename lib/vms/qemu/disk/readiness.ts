@@ -19,10 +19,10 @@ export class ReadinessFailure extends Error {
 
 /**
  * Ready = SSH answers with the lab's key, then `cloud-init status --wait` says done. Fails early
- * when QEMU is gone, and with the check's name when the deadline passes.
+ * when QEMU is gone, and with the check's name when the deadline passes. `timeoutMs` is the whole
+ * budget the messages name (the deadline may have started earlier, at QEMU's launch).
  */
-export async function waitForDiskVmReady(ip: string, access: SshAccess, timeoutMs: number, stillRunning: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+export async function waitForDiskVmReady(ip: string, access: SshAccess, { deadline, timeoutMs }: { deadline: number; timeoutMs: number }, stillRunning: () => Promise<boolean>): Promise<void> {
   let last = 'no answer yet';
   for (;;) {
     const remaining = deadline - Date.now();

@@ -68,7 +68,7 @@ export async function startDiskVm(spec: DiskVmSpec, ctx: VmLabContext, accel: Ac
     const deadline = Date.now() + timeoutMs;
     leased = await diskVmLeases(spec.name, nics, ctx, deadline, () => isQemuWithLabel(pid, label));
     const ip = nics[0].ipv4 === 'dhcp' ? leased.get(nics[0].mac)! : spec.ip;
-    await waitForDiskVmReady(ip, access, Math.max(1000, deadline - Date.now()), () => isQemuWithLabel(pid, label));
+    await waitForDiskVmReady(ip, access, { deadline: Math.max(deadline, Date.now() + 1000), timeoutMs }, () => isQemuWithLabel(pid, label));
   } catch (error) {
     const tail = await consoleTail(files.consoleLog);
     const check = error instanceof ReadinessFailure ? error.check : 'ssh';
