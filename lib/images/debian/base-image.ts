@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { withBuildLock } from '../build-lock.ts';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { withBuildLock } from '../build-lock.ts';
 import { shortHash } from '../../common/hash.ts';
 import { cacheDir } from '../../common/paths.ts';
 import { silentReporter, step, type ProgressReporter } from '../../common/progress.ts';

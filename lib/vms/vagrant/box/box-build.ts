@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { withBuildLock } from '../../../images/build-lock.ts';
 import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { withBuildLock } from '../../../images/build-lock.ts';
 import { shortHash } from '../../../common/hash.ts';
 import { silentReporter, step, type ProgressReporter } from '../../../common/progress.ts';
 import { run } from '../../../common/run.ts';
@@ -52,7 +52,7 @@ export async function buildBox(options: BoxBuildOptions = {}): Promise<BuiltBox>
     return box;
   }
   return withBuildLock(`box ${box.name} ${hash}`, reporter, async () => {
-    if (!options.force && (await upToDate())) return box; // built by another process while this one waited
+    if (await upToDate()) return box; // built by another process while this one waited
     return buildBoxInto(box, inputs, dir, reporter);
   });
 }
